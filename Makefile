@@ -1,0 +1,49 @@
+# Outsourcing Manager — `make run` to try it, `make test` to check everything.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export OUTSOURCING_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test install install-dev lint typecheck check-migrations pytest messages clean benchmark
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/outsourcing migrate --noinput
+	$(BIN)/outsourcing demo --if-empty
+	OUTSOURCING_LOCAL_HTTP=1 $(BIN)/outsourcing serve --host 127.0.0.1 --port 8000
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-dev
+	$(BIN)/mypy outsourcing
+
+check-migrations: install-dev
+	OUTSOURCING_TESTING=1 $(BIN)/outsourcing makemigrations --check --dry-run
+
+pytest: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck check-migrations pytest
+
+messages: install-dev
+	cd outsourcing && ../$(BIN)/outsourcing makemessages -l zh_Hans --no-obsolete --ignore=tests
+	cd outsourcing && ../$(BIN)/outsourcing compilemessages -l zh_Hans
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,3 @@
+from outsourcing.cli import main
+
+main()

@@ -1,0 +1,79 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
+
+from outsourcing.core.access import Role, ensure_admin
+from outsourcing.core.api import ErrorOut, error_body, login_for_token
+
+from .actions import do_create_user, do_issue_token, do_revoke_token
+from .models import User
+
+router = Router(tags=["auth and users"])
+
+
+class Credentials(Schema):
+    username: str = Field(min_length=1, max_length=150)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class TokenOut(Schema):
+    token: str
+
+
+@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
+def issue_token(request: HttpRequest, payload: Credentials) -> Any:
+    """Exchange a username and password for a bearer token. Failed attempts are throttled."""
+    user = login_for_token(request, payload.username, payload.password)
+    if getattr(request, "axes_locked_out", False):
+        return Status(429, {"detail": _("Too many failed logins; try again later.")})
+    if user is None:
+        return Status(401, error_body({"password": [_("Wrong username or password.")]}))
+    _token, raw = do_issue_token(user, name="api")
+    return Status(200, {"token": raw})
+
+
+@router.delete("/auth/token", response={204: None})
+def revoke_token(request: HttpRequest) -> Any:
+    """Revoke the token this request was made with."""
+    do_revoke_token(request.api_token, acting_user=request.user)  # type: ignore[attr-defined]
+    return Status(204, None)
+
+
+class UserIn(Schema):
+    username: str = Field(min_length=1, max_length=150)
+    password: str = Field(min_length=1, max_length=1000)
+    role: Role
+    vendor_id: int | None = None
+    email: str = Field("", max_length=254)
+    first_name: str = Field("", max_length=150)
+    last_name: str = Field("", max_length=150)
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    role: str
+    vendor_id: int | None
+    email: str
+    first_name: str
+    last_name: str
+    is_active: bool
+
+
+@router.post("/users", response={201: UserOut})
+def create_user(request: HttpRequest, payload: UserIn) -> Any:
+    """Create a user (admins only). A vendor user needs `vendor_id`."""
+    ensure_admin(request.user)
+    user = do_create_user(acting_user=request.user, **payload.dict())
+    return Status(201, user)
+
+
+@router.get("/users", response=list[UserOut])
+@paginate(LimitOffsetPagination)
+def list_users(request: HttpRequest) -> Any:
+    ensure_admin(request.user)
+    return User.objects.order_by("username")

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from outsourcing.core.access import Role
+from outsourcing.vendors.models import Vendor
+
+from .models import User
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Email"), max_length=254, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    vendor = forms.ModelChoiceField(
+        label=_("Vendor"),
+        queryset=Vendor.objects.all(),
+        required=False,
+        help_text=_("Only for vendor users: the company whose data they keep and see."),
+    )
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput,
+        max_length=1000,
+        help_text=_("At least 10 characters, not a common password."),
+    )
+
+    def action_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        vendor = data.pop("vendor")
+        data["vendor_id"] = vendor.pk if vendor else None
+        return data
+
+
+class LanguageForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["language"]
+        labels = {"language": _("Language")}

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import ValidationError
+from django.dispatch import receiver
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from outsourcing.core.access import is_admin
+
+from .actions import do_create_user, do_issue_token, do_revoke_token, do_set_language
+from .forms import LanguageForm, UserCreateForm
+from .models import ApiToken, User
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+@receiver(user_logged_in)
+def remember_language(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session") and user.language:
+        request.session["user_language"] = user.language
+
+
+def lockout(request: HttpRequest, credentials: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Answer for a username and address locked out after too many failed logins."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": _("Too many failed logins; try again later.")}, status=429)
+    return render(request, "accounts/locked.html", status=429)
+
+
+def apply_form_errors(form: Any, exc: ValidationError) -> None:
+    """Show an action's validation errors next to the form's fields (or above the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else (field[:-3] if field.endswith("_id") else None)
+            for error in errors:
+                form.add_error(target if target in form.fields else None, error)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def users(request: HttpRequest) -> HttpResponse:
+    if not is_admin(request.user):
+        raise Http404
+    return render(
+        request,
+        "accounts/users.html",
+        {"title": _("Users"), "users": User.objects.select_related("vendor").order_by("username")},
+    )
+
+
+@login_required
+def user_create(request: HttpRequest) -> HttpResponse:
+    if not is_admin(request.user):
+        raise Http404
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = do_create_user(acting_user=request.user, **form.action_kwargs())
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("User %(name)s created.") % {"name": user.username})
+            return redirect("accounts:users")
+    return render(request, "accounts/user_form.html", {"title": _("New user"), "form": form})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = LanguageForm(request.POST or None, instance=user)
+    new_token = None
+    if request.method == "POST" and request.POST.get("action") == "language" and form.is_valid():
+        do_set_language(user, form.cleaned_data["language"])
+        request.session["user_language"] = user.language
+        if not user.language:
+            request.session.pop("user_language", None)
+        messages.success(request, _("Language saved."))
+        return redirect("accounts:profile")
+    if request.method == "POST" and request.POST.get("action") == "token":
+        _token, new_token = do_issue_token(user, name=request.POST.get("name", "")[:100])
+    tokens = user.api_tokens.all()
+    return render(
+        request,
+        "accounts/profile.html",
+        {"title": _("Your profile"), "form": form, "tokens": tokens, "new_token": new_token},
+    )
+
+
+@login_required
+def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("accounts:profile")
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    do_revoke_token(token, acting_user=request.user)
+    messages.success(request, _("Token revoked."))
+    return redirect("accounts:profile")

@@ -1,0 +1,113 @@
+"""Shared pieces of the REST API: authentication, error bodies and object lookup through visibility."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from outsourcing.core.audit import attribute_request_to
+
+M = TypeVar("M", bound=models.Model)
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer <token>` with a token from POST /auth/token; revoked tokens are refused."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from outsourcing.accounts.models import ApiToken
+
+        try:
+            api_token = ApiToken.objects.select_related("user", "user__vendor").get(
+                key_hash=ApiToken.hash(token), revoked_at__isnull=True
+            )
+        except ApiToken.DoesNotExist:
+            return None
+        user = api_token.user
+        if not user.is_active:
+            return None
+        now = timezone.now()
+        if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 300:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        request.user = user
+        request.api_token = api_token  # type: ignore[attr-defined]
+        attribute_request_to(user)
+        return user
+
+
+class ErrorOut(Schema):
+    detail: Any
+
+
+def error_body(field_errors: dict[str, list[str]]) -> dict[str, Any]:
+    """One body shape for every 4xx: {"detail": [{"loc": [...,"field"], "field": name, "msg": text}]}."""
+    return {
+        "detail": [
+            {"loc": ["body", field], "field": field, "msg": message}
+            for field, messages in field_errors.items()
+            for message in messages
+        ]
+    }
+
+
+def validation_error_dict(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {
+            ("__all__" if field == "__all__" else field): [str(m) for e in errs for m in e.messages]
+            for field, errs in exc.error_dict.items()
+        }
+    return {"__all__": [str(m) for m in exc.messages]}
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(ValidationError)
+    def django_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return api.create_response(request, error_body(validation_error_dict(exc)), status=422)
+
+    @api.exception_handler(NinjaValidationError)
+    def ninja_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        details = []
+        for error in exc.errors:
+            loc = [str(part) for part in error.get("loc", [])]
+            field = next((p for p in reversed(loc) if p not in {"body", "payload", "query", "path"}), "")
+            details.append({"loc": loc, "field": field, "msg": error.get("msg", "")})
+        return api.create_response(request, {"detail": details}, status=422)
+
+    @api.exception_handler(PermissionDenied)
+    def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return api.create_response(request, {"detail": str(exc) or _("Not allowed.")}, status=403)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+    @api.exception_handler(IntegrityError)
+    def integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+        # Validation runs first; this is only reached when two writers race for the same unique value.
+        return api.create_response(request, {"detail": _("This conflicts with another record.")}, status=409)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return api.create_response(request, {"detail": _("Authentication required.")}, status=401)
+
+
+def get_visible(queryset: models.QuerySet[M], user: Any, **lookup: Any) -> M:
+    """The object if `user` may see it; 404 otherwise, exactly as if it did not exist."""
+    visible = queryset.visible_to(user)  # type: ignore[attr-defined]
+    try:
+        return visible.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def login_for_token(request: HttpRequest, username: str, password: str) -> Any:
+    return authenticate(request, username=username, password=password)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "outsourcing.core"
+    label = "core"
+    verbose_name = _("Core")
+    nav = [
+        ("dashboard", _("Dashboard"), "core:dashboard", 0),
+        ("reports", _("Audit trail"), "core:audit", 90),
+    ]

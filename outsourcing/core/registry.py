@@ -1,0 +1,74 @@
+"""Extension points through which domain apps contribute to each other without importing each other.
+
+An app registers its contributions in its AppConfig.ready():
+- dashboard cards ("what needs me today");
+- activation checks: what stops an engagement from becoming active (a qualification gap, no assessment);
+- vendor criteria: figures by which candidate vendors are compared (assessment score, team stability, ...).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DashboardCard:
+    title: str
+    count: int
+    url: str
+    tone: str = "grey"  # green, amber, red, grey: the same meaning as status badges
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """A reason an engagement may not become active; `code` is stable, `message` is for people."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class CriterionScore:
+    """A vendor's figure on one comparison criterion: `score` 0–100 (None: no data) and how it came about."""
+
+    score: float | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class VendorCriterion:
+    """A comparison criterion. `compute(vendor_ids, engagement, as_of)` answers for all vendors at once."""
+
+    code: str
+    label: Any
+    compute: Callable[[Sequence[int], Any, datetime.date], dict[int, CriterionScore]]
+
+
+dashboard_cards: list[Callable[[Any], list[DashboardCard]]] = []
+activation_checks: list[Callable[[Any], list[Blocker]]] = []
+vendor_criteria: dict[str, VendorCriterion] = {}
+
+
+def register_dashboard_cards(
+    fn: Callable[[Any], list[DashboardCard]],
+) -> Callable[[Any], list[DashboardCard]]:
+    """`fn(user)` returns the cards this user should see (already limited to what the user may see)."""
+    if fn not in dashboard_cards:
+        dashboard_cards.append(fn)
+    return fn
+
+
+def register_activation_check(fn: Callable[[Any], list[Blocker]]) -> Callable[[Any], list[Blocker]]:
+    """`fn(engagement)` returns what blocks the engagement from becoming active; empty when nothing does."""
+    if fn not in activation_checks:
+        activation_checks.append(fn)
+    return fn
+
+
+def register_vendor_criterion(criterion: VendorCriterion) -> VendorCriterion:
+    vendor_criteria[criterion.code] = criterion
+    return criterion

@@ -1,0 +1,28 @@
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from outsourcing.core.api import get_visible
+
+from .models import Document
+from .views import document_response
+
+router = Router(tags=["documents"])
+
+
+class DocumentOut(Schema):
+    """A stored evidence file; download it from GET /documents/{id}."""
+
+    id: int
+    kind: str
+    sha256: str
+    original_name: str
+    mime_type: str
+    size: int
+    uploaded_at: Any
+
+
+@router.get("/documents/{document_id}", response={200: None}, summary="Download a document")
+def download_document(request: HttpRequest, document_id: int) -> Any:
+    return document_response(get_visible(Document.objects, request.user, pk=document_id))

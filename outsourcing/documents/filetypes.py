@@ -1,0 +1,41 @@
+"""Recognise an uploaded file by its content, never by its name or the browser's word for it."""
+
+from __future__ import annotations
+
+import zipfile
+from typing import IO
+
+from .choices import FileType
+
+
+def sniff(stream: IO[bytes]) -> FileType | None:
+    """The accepted type this file really is, or None."""
+    stream.seek(0)
+    head = stream.read(8)
+    stream.seek(0)
+    if head.startswith(b"%PDF-"):
+        return FileType.PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return FileType.PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return FileType.JPEG
+    if head.startswith(b"PK\x03\x04"):
+        return _office_type(stream)
+    return None
+
+
+def _office_type(stream: IO[bytes]) -> FileType | None:
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        stream.seek(0)
+    if "[Content_Types].xml" not in names:
+        return None
+    if "word/document.xml" in names:
+        return FileType.DOCX
+    if "xl/workbook.xml" in names:
+        return FileType.XLSX
+    return None

@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from outsourcing.accounts.views import apply_form_errors
+from outsourcing.core.access import can_change, is_owner_writer
+from outsourcing.core.api import get_visible
+from outsourcing.core.audit import entries_for
+from outsourcing.core.exports import export_response
+from outsourcing.core.listing import Column, ListPage
+from outsourcing.documents.models import Document
+
+from .actions import do_create_vendor, do_delete_contact, do_delete_vendor, do_save_contact, do_update_vendor
+from .choices import VendorStatus
+from .forms import ContactForm, VendorForm
+from .models import Vendor, VendorContact
+from .queries import SORTS, filter_vendors
+
+COLUMNS = [
+    Column("name", gettext_lazy("Legal name")),
+    Column("registration_number", gettext_lazy("Registration number")),
+    Column("country", gettext_lazy("Country")),
+    Column("status", gettext_lazy("Status")),
+    Column("created", gettext_lazy("Created")),
+]
+
+
+def _filtered(request: HttpRequest):  # type: ignore[no-untyped-def]
+    params = {k: request.GET.get(k, "").strip()[:200] for k in ("q", "status", "country")}
+    if params["status"] not in VendorStatus.values:
+        params["status"] = ""
+    return filter_vendors(Vendor.objects.visible_to(request.user), **params), params
+
+
+@login_required
+def vendor_list(request: HttpRequest) -> HttpResponse:
+    queryset, params = _filtered(request)
+    listing = ListPage(request, queryset, columns=COLUMNS, sorts=SORTS, default_sort="name")
+    context = {
+        "title": _("Vendors"),
+        "listing": listing,
+        "params": params,
+        "statuses": VendorStatus.choices,
+        "can_create": is_owner_writer(request.user),
+    }
+    if request.htmx:
+        return render(request, "vendors/_results.html", context)
+    return render(request, "vendors/list.html", context)
+
+
+@login_required
+def vendor_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    queryset, _params = _filtered(request)
+    sort = request.GET.get("sort", "name")
+    queryset = queryset.order_by(SORTS.get(sort, "name"), "pk")
+    headers = [
+        _("Legal name"),
+        _("English name"),
+        _("Registration number"),
+        _("Country"),
+        _("Status"),
+        _("Address"),
+        _("Website"),
+        _("Created"),
+    ]
+    return export_response(
+        fmt,
+        filename="vendors",
+        headers=[str(h) for h in headers],
+        rows=queryset.iterator(chunk_size=2000),
+        row=lambda v: [
+            v.name,
+            v.english_name,
+            v.registration_number,
+            v.country.code,
+            v.get_status_display(),
+            v.address,
+            v.website,
+            v.created_at.date().isoformat(),
+        ],
+    )
+
+
+@login_required
+def vendor_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    vendor = get_visible(Vendor.objects, request.user, pk=pk)
+    contacts = list(vendor.contacts.all())
+    context = {
+        "title": vendor.name,
+        "vendor": vendor,
+        "contacts": contacts,
+        "documents": Document.objects.visible_to(request.user).filter(vendor=vendor)[:100],
+        "history": entries_for(vendor, *contacts)[:200],
+        "can_edit": can_change(request.user, vendor),
+        "can_delete": is_owner_writer(request.user),
+    }
+    return render(request, "vendors/detail.html", context)
+
+
+@login_required
+def vendor_create(request: HttpRequest) -> HttpResponse:
+    if not is_owner_writer(request.user):
+        raise PermissionDenied
+    form = VendorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vendor = do_create_vendor(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Vendor %(name)s created.") % {"name": vendor.name})
+            return redirect("vendors:detail", pk=vendor.pk)
+    return render(request, "vendors/form.html", {"title": _("New vendor"), "form": form})
+
+
+@login_required
+def vendor_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    vendor = get_visible(Vendor.objects, request.user, pk=pk)
+    if not can_change(request.user, vendor):
+        raise PermissionDenied
+    original = Vendor.objects.get(pk=vendor.pk)
+    form = VendorForm(request.POST or None, instance=vendor, can_set_status=is_owner_writer(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_vendor(original, acting_user=request.user, changes=form.cleaned_data)
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Vendor saved."))
+            return redirect("vendors:detail", pk=vendor.pk)
+    return render(
+        request, "vendors/form.html", {"title": _("Edit %(name)s") % {"name": original.name}, "form": form}
+    )
+
+
+@login_required
+def vendor_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    vendor = get_visible(Vendor.objects, request.user, pk=pk)
+    if request.method != "POST":
+        return redirect("vendors:detail", pk=pk)
+    try:
+        do_delete_vendor(vendor, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("vendors:detail", pk=pk)
+    messages.success(request, _("Vendor deleted."))
+    return redirect("vendors:list")
+
+
+@login_required
+def contact_edit(request: HttpRequest, pk: int, contact_pk: int | None = None) -> HttpResponse:
+    vendor = get_visible(Vendor.objects, request.user, pk=pk)
+    contact = (
+        get_visible(VendorContact.objects, request.user, pk=contact_pk, vendor=vendor) if contact_pk else None
+    )
+    if not can_change(request.user, contact or VendorContact(vendor=vendor)):
+        raise PermissionDenied
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and request.POST.get("delete") and contact:
+        do_delete_contact(contact, acting_user=request.user)
+        messages.success(request, _("Contact removed."))
+        return redirect("vendors:detail", pk=pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_save_contact(
+                VendorContact.objects.get(pk=contact.pk) if contact else None,
+                vendor=vendor,
+                acting_user=request.user,
+                changes=form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Contact saved."))
+            return redirect("vendors:detail", pk=pk)
+    title = _("Edit contact") if contact else _("New contact")
+    return render(
+        request,
+        "vendors/contact_form.html",
+        {"title": title, "form": form, "vendor": vendor, "contact": contact},
+    )

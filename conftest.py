@@ -117,3 +117,62 @@ def _isolated_files(settings: Any, tmp_path: Any) -> None:
 
 def pytest_configure() -> None:
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser_page(live_server: Any) -> Any:
+    """A Playwright page in Debian's Chromium against the live test server.
+
+    Skipped with a reason when Chromium is missing, unless OUTSOURCING_REQUIRE_BROWSER=1 (CI), where a
+    missing browser is a failure: the browser tests must really run there.
+    """
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("OUTSOURCING_REQUIRE_BROWSER") == "1":
+            pytest.fail(
+                "Chromium is required (OUTSOURCING_REQUIRE_BROWSER=1) but /usr/bin/chromium is missing"
+            )
+        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-US")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.base_url = live_server.url  # type: ignore[attr-defined]
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+def browser_login(page: Any, username: str, password: str = "Correct-Horse-42") -> None:
+    """Sign in through the login form as a persona (all personas share this password)."""
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def save_screenshot(page: Any, name: str) -> None:
+    """Keep a screenshot in test-artifacts/ (ignored by git) so that a person can look at the page."""
+    folder = os.path.join(os.path.dirname(__file__), "test-artifacts")
+    os.makedirs(folder, exist_ok=True)
+    page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)

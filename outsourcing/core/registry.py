@@ -72,3 +72,16 @@ def register_activation_check(fn: Callable[[Any], list[Blocker]]) -> Callable[[A
 def register_vendor_criterion(criterion: VendorCriterion) -> VendorCriterion:
     vendor_criteria[criterion.code] = criterion
     return criterion
+
+
+vendor_blockers: list[Callable[[Any, Any, datetime.date], list[Blocker]]] = []
+
+
+def register_vendor_blocker(
+    fn: Callable[[Any, Any, datetime.date], list[Blocker]],
+) -> Callable[[Any, Any, datetime.date], list[Blocker]]:
+    """`fn(vendor, engagement_or_None, as_of)` returns what forbids approving the vendor whatever its score
+    (e.g. a qualification the engagement requires is missing)."""
+    if fn not in vendor_blockers:
+        vendor_blockers.append(fn)
+    return fn

@@ -11,6 +11,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -202,6 +203,7 @@ EVIDENCE_MAX_BYTES = env_int("OUTSOURCING_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 # Background work (imports, exports, re-assessments) goes through Django's tasks API: the database backend
 # needs nothing more than the database; OUTSOURCING_TASKS=rq moves it onto Redis to scale out.
 TASKS_BACKEND = os.environ.get("OUTSOURCING_TASKS", "immediate" if TESTING else "database")
+TASKS: dict[str, dict[str, Any]]
 if TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 elif TASKS_BACKEND == "rq":

@@ -1,7 +1,7 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
 
 
 class UserLanguageMiddleware:
@@ -17,5 +17,5 @@ class UserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = request.session.get("user_language") if hasattr(request, "session") else None
         if language:
-            request.COOKIES[translation.trans_real.settings.LANGUAGE_COOKIE_NAME] = language
+            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = language
         return self.get_response(request)

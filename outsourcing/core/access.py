@@ -13,16 +13,17 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
     from outsourcing.accounts.models import User
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Owner admin"
-    MANAGER = "manager", "Outsourcing manager"
-    AUDITOR = "auditor", "Reviewer / auditor"
-    VENDOR = "vendor", "Vendor user"
+    ADMIN = "admin", gettext_lazy("Owner admin")
+    MANAGER = "manager", gettext_lazy("Outsourcing manager")
+    AUDITOR = "auditor", gettext_lazy("Reviewer / auditor")
+    VENDOR = "vendor", gettext_lazy("Vendor user")
 
 
 OWNER_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.AUDITOR})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.contrib.auth import authenticate
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -100,12 +100,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(request, {"detail": _("Authentication required.")}, status=401)
 
 
-def get_visible(queryset: models.QuerySet[M], user: Any, **lookup: Any) -> M:
+def get_visible(source: models.Manager[M] | models.QuerySet[M], user: Any, **lookup: Any) -> M:
     """The object if `user` may see it; 404 otherwise, exactly as if it did not exist."""
-    visible = queryset.visible_to(user)  # type: ignore[attr-defined]
+    visible = source.visible_to(user)  # type: ignore[union-attr]
     try:
         return visible.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 

@@ -15,6 +15,7 @@ from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Cast
 
 
 @contextlib.contextmanager
@@ -45,7 +46,7 @@ def entries_for(*objects: models.Model) -> models.QuerySet[LogEntry]:
 def entries_for_queryset(queryset: models.QuerySet[Any]) -> models.QuerySet[LogEntry]:
     """Audit entries of every object in `queryset` (a set-based lookup, not one query per object)."""
     ct = ContentType.objects.get_for_model(queryset.model)
-    ids = queryset.annotate(_pk_text=models.functions.Cast("pk", models.CharField())).values("_pk_text")
+    ids = queryset.annotate(_pk_text=Cast("pk", models.CharField())).values("_pk_text")
     return LogEntry.objects.filter(content_type=ct, object_pk__in=ids)
 
 

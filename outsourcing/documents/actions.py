@@ -34,7 +34,7 @@ def validate_upload(upload: UploadedFile | None) -> tuple[str, str, int]:
                 % {"size": size, "limit": limit}
             }
         )
-    mime = sniff(upload.file)
+    mime = sniff(upload.file) if upload.file is not None else None
     if mime is None:
         raise ValidationError({"file": _("Only PDF, PNG, JPEG, DOCX and XLSX files are accepted.")})
     digest = hashlib.sha256()
@@ -90,7 +90,7 @@ def do_attach_document(
 @transaction.atomic
 def do_delete_document(document: Document, *, acting_user: Any) -> None:
     ensure_can_change(acting_user, document.subject)
-    name = document.file.name
+    name = document.file.name or ""
     with acting_as(acting_user):
         document.delete()
     transaction.on_commit(lambda: document.file.storage.delete(name))

@@ -50,7 +50,7 @@ class VendorOut(Schema):
 
     @staticmethod
     def resolve_country(obj: Vendor) -> str:
-        return str(obj.country.code) if obj.country else ""
+        return str(obj.country.code) if obj.country else ""  # type: ignore[attr-defined]
 
 
 class VendorFilter(Schema):

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -49,13 +50,13 @@ def vendor_list(request: HttpRequest) -> HttpResponse:
         "statuses": VendorStatus.choices,
         "can_create": is_owner_writer(request.user),
     }
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]
         return render(request, "vendors/_results.html", context)
     return render(request, "vendors/list.html", context)
 
 
 @login_required
-def vendor_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def vendor_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt not in {"csv", "xlsx"}:
         raise Http404
     queryset, _params = _filtered(request)

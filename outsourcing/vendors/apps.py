@@ -11,7 +11,11 @@ class VendorsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from outsourcing.core.registry import register_dashboard_cards
+
+        from . import dashboard, models
+
+        register_dashboard_cards(dashboard.cards)
 
         auditlog.register(models.Vendor)
         auditlog.register(models.VendorContact)

@@ -1,0 +1,33 @@
+"""The dashboard answers "what needs me today" with links to the lists that fix it."""
+
+import pytest
+
+from outsourcing.vendors.models import Vendor
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_shows_vendors_in_a_bad_standing_linking_to_the_filtered_list(web, manager):
+    Vendor.objects.create(name="Blocked Co", registration_number="B1", country="CN", status="blocked")
+    body = web(manager).get("/").content.decode()
+    assert "Blocked vendors" in body
+    assert "/vendors/?status=blocked" in body
+    assert "Suspended vendors" not in body
+
+
+def test_vendor_users_do_not_see_portfolio_cards(web, vendor_a_user):
+    Vendor.objects.create(name="Blocked Co", registration_number="B1", country="CN", status="blocked")
+    assert "Blocked vendors" not in web(vendor_a_user).get("/").content.decode()
+
+
+def test_the_audit_trail_is_for_owner_staff(web, auditor, vendor_a_user):
+    assert web(auditor).get("/audit/").status_code == 200
+    assert web(vendor_a_user).get("/audit/").status_code == 404
+
+
+def test_the_api_docs_load_nothing_from_the_internet(client):
+    body = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in body
+    assert "https://" not in body
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/vendors" in schema["paths"]

@@ -22,7 +22,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 run: install
-	$(BIN)/outsourcing migrate --noinput
+	$(BIN)/outsourcing migrate --noinput -v 0
 	$(BIN)/outsourcing demo --if-empty
 	OUTSOURCING_LOCAL_HTTP=1 $(BIN)/outsourcing serve --host 127.0.0.1 --port 8000
 

@@ -87,6 +87,9 @@ class ApiClient:
     def patch(self, path: str, data: Any) -> Any:
         return self.client.patch(self._url(path), data, content_type="application/json", headers=self.headers)
 
+    def put(self, path: str, data: Any) -> Any:
+        return self.client.put(self._url(path), data, content_type="application/json", headers=self.headers)
+
     def delete(self, path: str) -> Any:
         return self.client.delete(self._url(path), headers=self.headers)
 

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "outsourcing.teams",
     "outsourcing.qualifications",
     "outsourcing.assessments",
+    "outsourcing.processing",
 ]
 
 MIDDLEWARE = [

@@ -52,3 +52,17 @@ def query_with(context: Any, **changes: Any) -> str:
         else:
             params[key] = value
     return "?" + params.urlencode()
+
+
+@register.filter
+def qty(value: Any) -> str:
+    """A quantity as people write it: 105, 2.5, 380.5 — never 105.000 or 2E+2."""
+    from decimal import Decimal, InvalidOperation
+
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(value).normalize()
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    return f"{number:f}"

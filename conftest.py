@@ -79,9 +79,7 @@ class ApiClient:
 
     def post(self, path: str, data: Any = None, **kwargs: Any) -> Any:
         if "files" in kwargs:
-            return self.client.post(
-                self._url(path), {**(data or {}), **kwargs["files"]}, headers=self.headers
-            )
+            return self.client.post(self._url(path), {**(data or {}), **kwargs["files"]}, headers=self.headers)
         return self.client.post(self._url(path), data, content_type="application/json", headers=self.headers)
 
     def patch(self, path: str, data: Any) -> Any:
@@ -134,9 +132,7 @@ def browser_page(live_server: Any) -> Any:
     """
     if not os.path.exists(CHROMIUM):
         if os.environ.get("OUTSOURCING_REQUIRE_BROWSER") == "1":
-            pytest.fail(
-                "Chromium is required (OUTSOURCING_REQUIRE_BROWSER=1) but /usr/bin/chromium is missing"
-            )
+            pytest.fail("Chromium is required (OUTSOURCING_REQUIRE_BROWSER=1) but /usr/bin/chromium is missing")
         pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "outsourcing.qualifications",
     "outsourcing.assessments",
     "outsourcing.processing",
+    "outsourcing.performance",
 ]
 
 MIDDLEWARE = [
@@ -228,9 +229,7 @@ SECURE_SSL_REDIRECT = not LOCAL_HTTP
 SECURE_HSTS_SECONDS = 0 if LOCAL_HTTP else 31_536_000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not LOCAL_HTTP
 SECURE_HSTS_PRELOAD = not LOCAL_HTTP
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("OUTSOURCING_BEHIND_PROXY", False) else None
-)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("OUTSOURCING_BEHIND_PROXY", False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

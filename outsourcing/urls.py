@@ -13,6 +13,7 @@ urlpatterns = [
     path("qualifications/", include("outsourcing.qualifications.urls")),
     path("assessments/", include("outsourcing.assessments.urls")),
     path("processing/", include("outsourcing.processing.urls")),
+    path("reports/", include("outsourcing.performance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),

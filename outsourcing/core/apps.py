@@ -8,5 +8,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
     nav = [
         ("dashboard", _("Dashboard"), "core:dashboard", 0),
-        ("reports", _("Audit trail"), "core:audit", 90),
+        ("audit", _("Audit trail"), "core:audit", 90),
     ]

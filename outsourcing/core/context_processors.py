@@ -16,7 +16,7 @@ def _nav_items(request: HttpRequest) -> list[dict[str, Any]]:
         for key, label, url_name, order in getattr(config, "nav", []):
             if key == "admin" and getattr(user, "role", None) != Role.ADMIN:
                 continue
-            if key == "reports" and getattr(user, "role", None) == Role.VENDOR:
+            if key == "audit" and getattr(user, "role", None) == Role.VENDOR:
                 continue
             try:
                 url = reverse(url_name)

@@ -29,10 +29,7 @@ def validate_upload(upload: UploadedFile | None) -> tuple[str, str, int]:
     limit = settings.EVIDENCE_MAX_BYTES
     if size > limit:
         raise ValidationError(
-            {
-                "file": _("The file is %(size)s bytes; the limit is %(limit)s bytes.")
-                % {"size": size, "limit": limit}
-            }
+            {"file": _("The file is %(size)s bytes; the limit is %(limit)s bytes.") % {"size": size, "limit": limit}}
         )
     mime = sniff(upload.file) if upload.file is not None else None
     if mime is None:

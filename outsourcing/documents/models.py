@@ -40,9 +40,7 @@ class Document(VendorOwned, models.Model):
     size = models.PositiveBigIntegerField(_("size in bytes"))
     sha256 = models.CharField("SHA-256", max_length=64)
     description = models.CharField(_("description"), max_length=500, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
     objects = VendorScopedQuerySet.as_manager()

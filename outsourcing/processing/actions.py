@@ -80,10 +80,7 @@ def do_create_order(
 def _ensure_status(order: ProcessingOrder, *allowed: str) -> None:
     if order.status not in allowed:
         raise ValidationError(
-            {
-                "status": _("Not possible while the order is %(status)s.")
-                % {"status": order.get_status_display()}
-            }
+            {"status": _("Not possible while the order is %(status)s.") % {"status": order.get_status_display()}}
         )
 
 

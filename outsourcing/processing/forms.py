@@ -25,9 +25,7 @@ class OrderForm(forms.Form):
     order_date = forms.DateField(label=_("Order date"), widget=DATE)
     due_date = forms.DateField(label=_("Due date"), widget=DATE)
     currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3, initial="CNY")
-    notes = forms.CharField(
-        label=_("Notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = forms.CharField(label=_("Notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -41,20 +39,14 @@ class LineForm(forms.Form):
         required=False,
         help_text=_("Only direct-production items may be processed outside."),
     )
-    quantity = forms.DecimalField(
-        label=_("Quantity"), max_digits=14, decimal_places=3, min_value=0, required=False
-    )
-    unit_price = forms.DecimalField(
-        label=_("Unit price"), max_digits=14, decimal_places=2, min_value=0, required=False
-    )
+    quantity = forms.DecimalField(label=_("Quantity"), max_digits=14, decimal_places=3, min_value=0, required=False)
+    unit_price = forms.DecimalField(label=_("Unit price"), max_digits=14, decimal_places=2, min_value=0, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         filled = [data.get("item"), data.get("quantity"), data.get("unit_price")]
         if any(v not in (None, "") for v in filled) and not all(v not in (None, "") for v in filled):
-            raise forms.ValidationError(
-                _("Fill in item, quantity and unit price, or leave the whole line empty.")
-            )
+            raise forms.ValidationError(_("Fill in item, quantity and unit price, or leave the whole line empty."))
         return data
 
 
@@ -62,14 +54,10 @@ LineFormSet = forms.formset_factory(LineForm, extra=4, max_num=50)
 
 
 class ReceiptForm(forms.Form):
-    line: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=_("Order line"), queryset=OrderLine.objects.none()
-    )
+    line: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Order line"), queryset=OrderLine.objects.none())
     quantity = forms.DecimalField(label=_("Received quantity"), max_digits=14, decimal_places=3, min_value=0)
     accepted = forms.DecimalField(label=_("Accepted"), max_digits=14, decimal_places=3, min_value=0)
-    rejected = forms.DecimalField(
-        label=_("Rejected"), max_digits=14, decimal_places=3, min_value=0, initial=0
-    )
+    rejected = forms.DecimalField(label=_("Rejected"), max_digits=14, decimal_places=3, min_value=0, initial=0)
     rework = forms.DecimalField(label=_("Rework"), max_digits=14, decimal_places=3, min_value=0, initial=0)
     received_on = forms.DateField(label=_("Received on"), widget=DATE)
     inspection_notes = forms.CharField(label=_("Inspection notes"), max_length=500, required=False)
@@ -91,12 +79,8 @@ class MaterialIssueForm(forms.Form):
 class ReconciliationForm(forms.Form):
     material = forms.ModelChoiceField(label=_("Material"), queryset=Item.objects.none())
     consumed = forms.DecimalField(label=_("Consumed"), max_digits=14, decimal_places=3, min_value=0)
-    returned = forms.DecimalField(
-        label=_("Returned"), max_digits=14, decimal_places=3, min_value=0, initial=0
-    )
-    scrapped = forms.DecimalField(
-        label=_("Scrapped"), max_digits=14, decimal_places=3, min_value=0, initial=0
-    )
+    returned = forms.DecimalField(label=_("Returned"), max_digits=14, decimal_places=3, min_value=0, initial=0)
+    scrapped = forms.DecimalField(label=_("Scrapped"), max_digits=14, decimal_places=3, min_value=0, initial=0)
     held = forms.DecimalField(label=_("Still held"), max_digits=14, decimal_places=3, min_value=0, initial=0)
 
     def __init__(self, *args: Any, order: Any, **kwargs: Any) -> None:

@@ -65,9 +65,7 @@ class ProcessingOrder(VendorOwned, models.Model):
         on_delete=models.PROTECT,
         related_name="processing_orders",
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.DRAFT
-    )
+    status = models.CharField(_("status"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.DRAFT)
     order_date = models.DateField(_("order date"), default=timezone.localdate)
     due_date = models.DateField(_("due date"))
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
@@ -194,11 +192,7 @@ class Receipt(VendorOwned, models.Model):
             raise ValidationError({"quantity": _("The quantity must be more than zero.")})
         if self.accepted + self.rejected + self.rework != self.quantity:
             raise ValidationError(
-                {
-                    "accepted": _(
-                        "Accepted, rejected and rework quantities must add up to the quantity received."
-                    )
-                }
+                {"accepted": _("Accepted, rejected and rework quantities must add up to the quantity received.")}
             )
 
 
@@ -219,9 +213,7 @@ class MaterialReconciliation(VendorOwned, models.Model):
 
     class Meta:
         verbose_name = _("material reconciliation")
-        constraints = [
-            models.UniqueConstraint(fields=["order", "material"], name="one_reconciliation_per_material")
-        ]
+        constraints = [models.UniqueConstraint(fields=["order", "material"], name="one_reconciliation_per_material")]
 
     def __str__(self) -> str:
         return f"{self.order} · {self.material_id}"

@@ -55,9 +55,7 @@ class MaterialFigures:
         """issued − (consumed + returned + scrapped + held); None until the processor has reported."""
         if self.consumed is None:
             return None
-        return self.issued - (
-            self.consumed + (self.returned or ZERO) + (self.scrapped or ZERO) + (self.held or ZERO)
-        )
+        return self.issued - (self.consumed + (self.returned or ZERO) + (self.scrapped or ZERO) + (self.held or ZERO))
 
 
 def line_figures(order: ProcessingOrder) -> list[LineFigures]:

@@ -183,9 +183,7 @@ def _run_action(
             elif action == "material":
                 actions.do_issue_material(order, acting_user=request.user, **data)
             elif action == "reconcile":
-                actions.do_report_reconciliation(
-                    order, acting_user=request.user, material=data.pop("material"), **data
-                )
+                actions.do_report_reconciliation(order, acting_user=request.user, material=data.pop("material"), **data)
             else:
                 return False
     except ValidationError as exc:

@@ -137,9 +137,7 @@ def vendor_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Vendor saved."))
             return redirect("vendors:detail", pk=vendor.pk)
-    return render(
-        request, "vendors/form.html", {"title": _("Edit %(name)s") % {"name": original.name}, "form": form}
-    )
+    return render(request, "vendors/form.html", {"title": _("Edit %(name)s") % {"name": original.name}, "form": form})
 
 
 @login_required
@@ -159,9 +157,7 @@ def vendor_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def contact_edit(request: HttpRequest, pk: int, contact_pk: int | None = None) -> HttpResponse:
     vendor = get_visible(Vendor.objects, request.user, pk=pk)
-    contact = (
-        get_visible(VendorContact.objects, request.user, pk=contact_pk, vendor=vendor) if contact_pk else None
-    )
+    contact = get_visible(VendorContact.objects, request.user, pk=contact_pk, vendor=vendor) if contact_pk else None
     if not can_change(request.user, contact or VendorContact(vendor=vendor)):
         raise PermissionDenied
     form = ContactForm(request.POST or None, instance=contact)

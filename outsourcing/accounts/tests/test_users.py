@@ -34,9 +34,7 @@ def test_it_refuses_bad_users_naming_the_field(api, admin, payload, field):
 
 
 def test_it_refuses_a_taken_username(api, admin, manager):
-    response = api(admin).post(
-        "/users", {"username": "manager", "password": "Long-Enough-99", "role": "auditor"}
-    )
+    response = api(admin).post("/users", {"username": "manager", "password": "Long-Enough-99", "role": "auditor"})
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "username"
 
@@ -56,9 +54,7 @@ def test_the_user_admin_pages_are_for_admins(web, admin, manager):
 
 def test_admin_creates_a_user_in_the_ui_and_errors_show_by_the_field(web, admin, vendor_a):
     client = web(admin)
-    response = client.post(
-        "/accounts/users/new", {"username": "li", "role": "vendor", "password": "Long-Enough-99"}
-    )
+    response = client.post("/accounts/users/new", {"username": "li", "role": "vendor", "password": "Long-Enough-99"})
     assert response.status_code == 200
     assert "A vendor user needs the vendor it belongs to." in response.content.decode()
     assert not User.objects.filter(username="li").exists()

@@ -41,9 +41,7 @@ def upload(content: bytes, name: str = "evidence.pdf") -> SimpleUploadedFile:
     ],
 )
 def test_it_accepts_the_five_types_by_content(vendor_a, vendor_a_user, content, mime):
-    document = do_attach_document(
-        vendor_a, upload=upload(content, "x.bin"), kind="other", acting_user=vendor_a_user
-    )
+    document = do_attach_document(vendor_a, upload=upload(content, "x.bin"), kind="other", acting_user=vendor_a_user)
     assert document.mime_type == mime
     assert document.sha256 == hashlib.sha256(content).hexdigest()
     assert document.size == len(content)
@@ -93,9 +91,7 @@ def test_the_auditor_and_vendor_b_cannot_attach_to_vendor_a(vendor_a, auditor, v
 
 @pytest.fixture
 def contract(vendor_a, vendor_a_user):
-    return do_attach_document(
-        vendor_a, upload=upload(PDF, "合同.pdf"), kind="other", acting_user=vendor_a_user
-    )
+    return do_attach_document(vendor_a, upload=upload(PDF, "合同.pdf"), kind="other", acting_user=vendor_a_user)
 
 
 @pytest.mark.parametrize("persona", ["manager", "auditor", "vendor_a_user"])
@@ -116,9 +112,7 @@ def test_vendor_b_gets_404_for_vendor_a_files(web, api, contract, vendor_b_user)
     assert api(vendor_b_user).get(f"/documents/{contract.pk}").status_code == 404
 
 
-def test_deleting_a_document_removes_the_stored_file(
-    contract, vendor_a_user, django_capture_on_commit_callbacks
-):
+def test_deleting_a_document_removes_the_stored_file(contract, vendor_a_user, django_capture_on_commit_callbacks):
     storage, name = contract.file.storage, contract.file.name
     assert storage.exists(name)
     with django_capture_on_commit_callbacks(execute=True):

@@ -14,9 +14,7 @@ def housing(db):
 
 @pytest.fixture
 def casting(db):
-    return Item.objects.create(
-        code="M-200", name="Iron casting blank 铸铁毛坯", unit="pcs", category="material"
-    )
+    return Item.objects.create(code="M-200", name="Iron casting blank 铸铁毛坯", unit="pcs", category="material")
 
 
 @pytest.fixture

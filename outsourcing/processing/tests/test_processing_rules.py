@@ -86,9 +86,7 @@ def test_it_refuses_to_accept_more_than_ordered(issued_order, manager):
     actions.do_receive(line, acting_user=manager, quantity=Decimal("1"), accepted=Decimal("1"))
 
 
-def test_reconciliation_balances_exactly_or_settlement_is_refused(
-    issued_order, manager, vendor_a_user, casting
-):
+def test_reconciliation_balances_exactly_or_settlement_is_refused(issued_order, manager, vendor_a_user, casting):
     line = issued_order.lines.get()
     actions.do_receive(line, acting_user=manager, quantity=Decimal("100"), accepted=Decimal("100"))
     issued_order.refresh_from_db()
@@ -109,9 +107,7 @@ def test_reconciliation_balances_exactly_or_settlement_is_refused(
     with pytest.raises(ValidationError) as caught:
         actions.do_settle(issued_order, acting_user=manager)
     assert "issued 105 but 104 accounted for" in caught.value.message_dict["reconciliation"][0]
-    actions.do_report_reconciliation(
-        issued_order, acting_user=vendor_a_user, material=casting, held=Decimal("2")
-    )
+    actions.do_report_reconciliation(issued_order, acting_user=vendor_a_user, material=casting, held=Decimal("2"))
     assert material_figures(issued_order)[0].difference == Decimal("0")
     actions.do_settle(issued_order, acting_user=manager)
     issued_order.refresh_from_db()
@@ -128,9 +124,7 @@ def test_amounts_round_half_up_to_the_cent(manager, vendor_a, housing):
         lines=[{"item": housing, "quantity": Decimal("3"), "unit_price": Decimal("0.01")}],
     )
     actions.do_issue_order(order, acting_user=manager)
-    actions.do_receive(
-        order.lines.get(), acting_user=manager, quantity=Decimal("0.5"), accepted=Decimal("0.5")
-    )
+    actions.do_receive(order.lines.get(), acting_user=manager, quantity=Decimal("0.5"), accepted=Decimal("0.5"))
     assert line_figures(order)[0].amount == Decimal("0.01")  # 0.005 rounds half up
 
 
@@ -153,7 +147,5 @@ def test_a_vendor_user_cannot_receive_or_settle(issued_order, vendor_a_user):
 def test_materials_can_only_be_reconciled_if_issued(order, manager, vendor_a_user, casting):
     actions.do_issue_order(order, acting_user=manager)
     with pytest.raises(ValidationError) as caught:
-        actions.do_report_reconciliation(
-            order, acting_user=vendor_a_user, material=casting, consumed=Decimal("1")
-        )
+        actions.do_report_reconciliation(order, acting_user=vendor_a_user, material=casting, consumed=Decimal("1"))
     assert "material" in caught.value.message_dict

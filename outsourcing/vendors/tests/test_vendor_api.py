@@ -85,9 +85,7 @@ def test_every_change_is_audited_with_actor_before_and_after(api, manager):
     vendor_id = client.post("/vendors", VALID).json()["id"]
     client.patch(f"/vendors/{vendor_id}", {"status": "approved"})
     client.delete(f"/vendors/{vendor_id}")
-    entries = list(
-        LogEntry.objects.get_for_model(Vendor).filter(object_pk=str(vendor_id)).order_by("timestamp", "pk")
-    )
+    entries = list(LogEntry.objects.get_for_model(Vendor).filter(object_pk=str(vendor_id)).order_by("timestamp", "pk"))
     assert [e.action for e in entries] == [
         LogEntry.Action.CREATE,
         LogEntry.Action.UPDATE,

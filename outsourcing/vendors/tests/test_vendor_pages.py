@@ -41,9 +41,7 @@ def test_the_list_sorts_by_a_column_both_ways(web, manager, many_vendors):
     assert body.index("Vendor 000") < body.index("Vendor 001")
 
 
-def test_the_list_page_query_count_does_not_grow_with_rows(
-    web, manager, many_vendors, django_assert_max_num_queries
-):
+def test_the_list_page_query_count_does_not_grow_with_rows(web, manager, many_vendors, django_assert_max_num_queries):
     client = web(manager)
     with django_assert_max_num_queries(6):
         client.get("/vendors/", {"per_page": 100})

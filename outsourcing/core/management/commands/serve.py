@@ -18,9 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=3)
-        parser.add_argument(
-            "--no-worker", action="store_true", help="Do not start the background-task worker."
-        )
+        parser.add_argument("--no-worker", action="store_true", help="Do not start the background-task worker.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         from gunicorn.app.base import BaseApplication

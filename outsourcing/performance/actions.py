@@ -1,0 +1,147 @@
+"""Every change to report schedules, implementation reports and appraisals goes through these functions."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from outsourcing.core.access import ensure_can_change, ensure_owner_writer
+from outsourcing.core.audit import acting_as
+
+from .choices import ReportStatus
+from .models import Appraisal, ImplementationReport, ReportSchedule
+from .services import _schedule_periods, criterion_score, score, timeliness_score
+
+
+def _save(obj: Any, acting_user: Any) -> Any:
+    obj.full_clean()
+    with acting_as(acting_user):
+        obj.save()
+    return obj
+
+
+def _user_or_none(user: Any) -> Any:
+    return user if getattr(user, "pk", None) else None
+
+
+@transaction.atomic
+def do_set_schedule(
+    engagement: Any, *, acting_user: Any, frequency: str, first_period_start: datetime.date, due_days: int
+) -> ReportSchedule:
+    ensure_owner_writer(acting_user)
+    schedule = ReportSchedule.objects.filter(engagement=engagement).first() or ReportSchedule(engagement=engagement)
+    schedule.frequency, schedule.first_period_start, schedule.due_days = (
+        frequency,
+        first_period_start,
+        due_days,
+    )
+    return _save(schedule, acting_user)
+
+
+@transaction.atomic
+def do_submit_report(
+    engagement: Any,
+    *,
+    acting_user: Any,
+    period_start: datetime.date,
+    received_at: datetime.datetime | None = None,
+    **content: str,
+) -> ImplementationReport:
+    """Submit the report of one completed period, or resubmit one that was returned.
+
+    `received_at` lets the owner record a report that arrived earlier on paper or by mail."""
+    schedule = ReportSchedule.objects.filter(engagement=engagement).select_related("engagement").first()
+    if schedule is None:
+        raise ValidationError({"period_start": _("This engagement has no report schedule yet.")})
+    period = next((p for p in _schedule_periods(schedule, timezone.localdate()) if p.start == period_start), None)
+    if period is None:
+        raise ValidationError({"period_start": _("Not the start of a completed reporting period.")})
+    report = ImplementationReport.objects.filter(engagement=engagement, period_start=period_start).first()
+    if report is not None and report.status != ReportStatus.RETURNED:
+        raise ValidationError({"period_start": _("The report for this period was already submitted.")})
+    report = report or ImplementationReport(
+        engagement=engagement, period_start=period.start, period_end=period.end, due_date=period.due
+    )
+    ensure_can_change(acting_user, report)
+    for field in ("project_management", "appraisal_execution", "resources", "service_level"):
+        if field in content:
+            setattr(report, field, content[field])
+    if received_at is not None:
+        ensure_owner_writer(acting_user)
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at = received_at or timezone.now()
+    report.submitted_by = _user_or_none(acting_user)
+    return _save(report, acting_user)
+
+
+@transaction.atomic
+def do_review_report(
+    report: ImplementationReport, *, acting_user: Any, accept: bool, comments: str = ""
+) -> ImplementationReport:
+    ensure_owner_writer(acting_user)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError({"status": _("Only a submitted report can be reviewed.")})
+    if not accept and not comments.strip():
+        raise ValidationError({"comments": _("Say what must be corrected when returning a report.")})
+    report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
+    report.review_comments = comments
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = _user_or_none(acting_user)
+    return _save(report, acting_user)
+
+
+@transaction.atomic
+def do_appraise(
+    vendor: Any,
+    *,
+    acting_user: Any,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    engagement: Any = None,
+    inspection: Decimal | None = None,
+    comments: str = "",
+) -> Appraisal:
+    """Appraise a vendor for a period from the figures the system holds, plus the owner's inspection score."""
+    ensure_owner_writer(acting_user)
+    if period_end < period_start:
+        raise ValidationError({"period_end": _("The period ends before it starts.")})
+    if inspection is not None and not (Decimal("0") <= inspection <= Decimal("100")):
+        raise ValidationError({"inspection": _("A score from 0 to 100.")})
+    quality, quality_detail = criterion_score("past_performance", vendor.pk, engagement, period_end)
+    stability, stability_detail = criterion_score("team_stability", vendor.pk, engagement, period_end)
+    timeliness, timeliness_detail = timeliness_score(vendor.pk, period_start, period_end)
+    parts = {"quality": quality, "inspection": inspection, "timeliness": timeliness, "stability": stability}
+    details = {
+        "quality": quality_detail,
+        "inspection": _("entered by the appraiser") if inspection is not None else _("no inspection score entered"),
+        "timeliness": timeliness_detail,
+        "stability": stability_detail,
+    }
+    try:
+        result = score(parts, details)
+    except ValueError as exc:
+        raise ValidationError(
+            {"inspection": _("No figure is available for this period: enter an inspection score.")}
+        ) from exc
+    appraisal = Appraisal(
+        vendor=vendor,
+        engagement=engagement,
+        period_start=period_start,
+        period_end=period_end,
+        quality=quality,
+        inspection=inspection,
+        timeliness=timeliness,
+        stability=stability,
+        total=result.total,
+        standing=result.standing,
+        explanation=result.explanation,
+        comments=comments,
+        appraised_by=_user_or_none(acting_user),
+    )
+    return _save(appraisal, acting_user)

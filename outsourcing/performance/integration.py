@@ -1,0 +1,70 @@
+"""What this app contributes to others through core.registry: dashboard cards, the standing that stops a
+vendor from being chosen, and the long-term appraisal as a comparison criterion."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from outsourcing.core.access import sees_all_vendors
+from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
+
+from .choices import ReportStatus, Standing
+from .models import ImplementationReport, ReportSchedule
+from .services import long_term, missing_reports
+
+
+def dashboard_cards(user: Any) -> list[DashboardCard]:
+    today = timezone.localdate()
+    url = reverse("performance:index")
+    cards = []
+    schedules = ReportSchedule.objects.visible_to(user).select_related("engagement")
+    missing = sum(missing_reports(schedules, today).values())
+    if missing:
+        cards.append(DashboardCard(_("Overdue implementation reports"), missing, url + "#reports", "red"))
+    awaiting = ImplementationReport.objects.visible_to(user).filter(status=ReportStatus.SUBMITTED).count()
+    if awaiting and sees_all_vendors(user):
+        cards.append(DashboardCard(_("Reports awaiting review"), awaiting, url + "#reports", "amber"))
+    returned = ImplementationReport.objects.visible_to(user).filter(status=ReportStatus.RETURNED).count()
+    if returned and not sees_all_vendors(user):
+        cards.append(DashboardCard(_("Reports returned for correction"), returned, url + "#reports", "amber"))
+    if sees_all_vendors(user):
+        bad = sum(
+            1
+            for _mean, standing, _n in long_term(None, today).values()
+            if standing in (Standing.PROBATION, Standing.BLOCKED)
+        )
+        if bad:
+            cards.append(DashboardCard(_("Vendors on probation or blocked"), bad, url + "#standings", "red"))
+    return cards
+
+
+def standing_blockers(vendor: Any, engagement: Any, as_of: datetime.date) -> list[Blocker]:
+    figures = long_term([vendor.pk], as_of).get(vendor.pk)
+    if figures and figures[1] in (Standing.PROBATION, Standing.BLOCKED):
+        return [
+            Blocker(
+                f"standing_{figures[1]}",
+                _("The vendor's long-term appraisal is %(score)s (%(standing)s): it may not be chosen for new work.")
+                % {"score": figures[0], "standing": Standing(figures[1]).label},
+            )
+        ]
+    return []
+
+
+def appraisal_criterion(vendor_ids: Sequence[int], engagement: Any, as_of: datetime.date) -> dict[int, CriterionScore]:
+    figures = long_term(vendor_ids, as_of)
+    return {
+        vendor_id: CriterionScore(
+            float(figures[vendor_id][0]),
+            _("mean of %(n)s appraisals over 12 months") % {"n": figures[vendor_id][2]},
+        )
+        if vendor_id in figures
+        else CriterionScore(None, _("no appraisal in the last 12 months"))
+        for vendor_id in vendor_ids
+    }

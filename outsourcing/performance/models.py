@@ -1,0 +1,159 @@
+"""Running engagements: periodic written implementation reports and the appraisal of vendor performance."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
+
+from .choices import STANDING_TONE, Frequency, ReportStatus, Standing
+
+
+class EngagementScopedQuerySet(VendorScopedQuerySet):
+    vendor_lookup = "engagement__vendor"
+
+
+def score_field(label: Any, **options: Any) -> models.DecimalField:
+    return models.DecimalField(
+        label,
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        **options,
+    )
+
+
+class ReportSchedule(VendorOwned, models.Model):
+    """How often the vendor must issue a written implementation report for an engagement, and how long
+    after each period's end it is due."""
+
+    engagement = models.OneToOneField(
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="report_schedule"
+    )
+    frequency = models.CharField(_("frequency"), max_length=16, choices=Frequency.choices, default=Frequency.MONTHLY)
+    first_period_start = models.DateField(_("first period starts"))
+    due_days = models.PositiveSmallIntegerField(
+        _("due days after period end"), default=10, validators=[MaxValueValidator(90)]
+    )
+
+    objects = EngagementScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report schedule")
+
+    def __str__(self) -> str:
+        return f"{self.engagement} · {self.get_frequency_display()}"
+
+    @property
+    def owning_vendor_id(self) -> int | None:
+        return self.engagement.vendor_id
+
+
+class ImplementationReport(VendorOwned, models.Model):
+    """The vendor's periodic written account of how project management and performance appraisal are
+    carried out: that the project is under the company's control, resources are not overused and the team's
+    service level holds. Submitted by the vendor, accepted or returned by the owner."""
+
+    vendor_maintained = True
+
+    engagement = models.ForeignKey(
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="implementation_reports"
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
+    project_management = models.TextField(
+        _("project management"),
+        max_length=10000,
+        help_text=_("How the project was planned, controlled and staffed."),
+    )
+    appraisal_execution = models.TextField(
+        _("performance appraisal"), max_length=10000, help_text=_("How the team's performance was appraised.")
+    )
+    resources = models.TextField(
+        _("resources"), max_length=5000, blank=True, help_text=_("Resources used against plan; any overuse.")
+    )
+    service_level = models.TextField(_("service level"), max_length=5000, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_comments = models.TextField(_("review comments"), max_length=5000, blank=True)
+
+    objects = EngagementScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_start"]
+        verbose_name = _("implementation report")
+        verbose_name_plural = _("implementation reports")
+        constraints = [models.UniqueConstraint(fields=["engagement", "period_start"], name="one_report_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.engagement} · {self.period_start:%Y-%m}"
+
+    @property
+    def owning_vendor_id(self) -> int | None:
+        return self.engagement.vendor_id
+
+    @property
+    def on_time(self) -> bool:
+        return timezone.localdate(self.submitted_at) <= self.due_date
+
+
+class Appraisal(VendorOwned, models.Model):
+    """The owner's short-term appraisal of a vendor for one period, linked to quality: SLA attainment,
+    inspection or defect results, report timeliness and team stability, each 0–100, weighted."""
+
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.CASCADE, related_name="appraisals")
+    engagement = models.ForeignKey(
+        "engagements.Engagement", on_delete=models.SET_NULL, null=True, blank=True, related_name="appraisals"
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    quality = score_field(_("quality (SLA attainment)"), null=True, blank=True)
+    inspection = score_field(_("inspection and defects"), null=True, blank=True)
+    timeliness = score_field(_("report timeliness"), null=True, blank=True)
+    stability = score_field(_("team stability"), null=True, blank=True)
+    total = score_field(_("total"))
+    standing = models.CharField(_("standing"), max_length=16, choices=Standing.choices)
+    explanation = models.JSONField(_("explanation"), default=list)
+    comments = models.TextField(_("comments"), max_length=5000, blank=True)
+    appraised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    appraised_at = models.DateTimeField(default=timezone.now)
+
+    objects = VendorScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_end", "-pk"]
+        verbose_name = _("appraisal")
+        verbose_name_plural = _("appraisals")
+        indexes = [models.Index(fields=["vendor", "period_end"])]
+
+    def __str__(self) -> str:
+        return f"{self.vendor} · {self.period_start} – {self.period_end}"
+
+    @property
+    def standing_tone(self) -> str:
+        return STANDING_TONE[Standing(self.standing)]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The period ends before it starts.")})
+        if self.engagement_id and self.engagement and self.engagement.vendor_id != self.vendor_id:
+            raise ValidationError({"engagement": _("This engagement is not with this vendor.")})

@@ -1,0 +1,220 @@
+"""Report periods and timeliness, appraisal scoring and standing. Portfolio figures use a fixed number of
+queries whatever the number of engagements (no query per row)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Avg, Count
+
+from outsourcing.core.registry import vendor_criteria
+
+from .choices import MONTHS, STANDING_THRESHOLDS, Standing, Timeliness
+from .models import Appraisal, ImplementationReport, ReportSchedule
+
+DEFAULT_WEIGHTS = {
+    "quality": Decimal("40"),
+    "inspection": Decimal("20"),
+    "timeliness": Decimal("20"),
+    "stability": Decimal("20"),
+}
+LONG_TERM_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+    due: datetime.date
+
+
+@dataclass(frozen=True)
+class PeriodStatus:
+    period: Period
+    report_id: int | None
+    report_status: str | None
+    timeliness: str
+
+
+def periods(
+    frequency: str,
+    first_start: datetime.date,
+    due_days: int,
+    until: datetime.date,
+    engagement_end: datetime.date | None = None,
+) -> list[Period]:
+    """Completed reporting periods (ended before `until`), within the engagement's term."""
+    step = MONTHS[frequency]  # type: ignore[index]
+    result: list[Period] = []
+    k = 0
+    while True:
+        start = first_start + relativedelta(months=step * k)
+        end = first_start + relativedelta(months=step * (k + 1)) - datetime.timedelta(days=1)
+        if end >= until or (engagement_end and start > engagement_end):
+            return result
+        result.append(Period(start, end, end + datetime.timedelta(days=due_days)))
+        k += 1
+
+
+def _schedule_periods(schedule: Any, until: datetime.date) -> list[Period]:
+    return periods(
+        schedule.frequency,
+        schedule.first_period_start,
+        schedule.due_days,
+        until,
+        schedule.engagement.end_date,
+    )
+
+
+def timeliness_of(period: Period, submitted_on: datetime.date | None, as_of: datetime.date) -> str:
+    """On time when submitted by the due date (inclusive); missing once the due date has passed unsubmitted."""
+    if submitted_on is None:
+        return Timeliness.MISSING if as_of > period.due else Timeliness.NOT_DUE
+    return Timeliness.ON_TIME if submitted_on <= period.due else Timeliness.LATE
+
+
+def report_statuses(schedule: ReportSchedule, as_of: datetime.date) -> list[PeriodStatus]:
+    from django.utils import timezone
+
+    reports = {
+        r.period_start: r
+        for r in ImplementationReport.objects.filter(engagement_id=schedule.engagement_id).only(
+            "pk", "period_start", "status", "submitted_at"
+        )
+    }
+    result = []
+    for period in _schedule_periods(schedule, as_of):
+        report = reports.get(period.start)
+        submitted = timezone.localdate(report.submitted_at) if report else None
+        result.append(
+            PeriodStatus(
+                period,
+                report.pk if report else None,
+                report.status if report else None,
+                timeliness_of(period, submitted, as_of),
+            )
+        )
+    return result
+
+
+def missing_reports(schedules: Iterable[ReportSchedule], as_of: datetime.date) -> dict[int, int]:
+    """{engagement id: number of missing reports} for many schedules, in two queries."""
+    schedules = list(schedules)
+    submitted = set(
+        ImplementationReport.objects.filter(engagement_id__in=[s.engagement_id for s in schedules]).values_list(
+            "engagement_id", "period_start"
+        )
+    )
+    result: dict[int, int] = {}
+    for schedule in schedules:
+        count = sum(
+            1
+            for p in _schedule_periods(schedule, as_of)
+            if as_of > p.due and (schedule.engagement_id, p.start) not in submitted
+        )
+        if count:
+            result[schedule.engagement_id] = count
+    return result
+
+
+def timeliness_score(vendor_id: int, start: datetime.date, end: datetime.date) -> tuple[Decimal | None, str]:
+    """Share of the vendor's reports due in [start, end] that came on time, 0–100; None when none was due."""
+    from django.utils import timezone
+
+    schedules = ReportSchedule.objects.filter(engagement__vendor_id=vendor_id).select_related("engagement")
+    reports = {
+        (r.engagement_id, r.period_start): timezone.localdate(r.submitted_at)
+        for r in ImplementationReport.objects.filter(engagement__vendor_id=vendor_id).only(
+            "engagement_id", "period_start", "submitted_at"
+        )
+    }
+    due = on_time = 0
+    as_of = end + datetime.timedelta(days=1)
+    for schedule in schedules:
+        for period in periods(
+            schedule.frequency,
+            schedule.first_period_start,
+            schedule.due_days,
+            end + datetime.timedelta(days=366),
+            schedule.engagement.end_date,
+        ):
+            if not (start <= period.due <= end):
+                continue
+            due += 1
+            submitted = reports.get((schedule.engagement_id, period.start))
+            if timeliness_of(period, submitted, as_of) == Timeliness.ON_TIME:
+                on_time += 1
+    if due == 0:
+        return None, "no report was due in the period"
+    share = (Decimal(on_time * 100) / Decimal(due)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return share, f"{on_time} of {due} reports due in the period came on time"
+
+
+def standing_for(total: Decimal) -> Standing:
+    for threshold, standing in STANDING_THRESHOLDS:
+        if total >= threshold:
+            return standing
+    return Standing.BLOCKED
+
+
+@dataclass(frozen=True)
+class Score:
+    total: Decimal
+    standing: Standing
+    parts: dict[str, Decimal | None]
+    explanation: list[dict[str, Any]]
+
+
+def score(
+    parts: dict[str, Decimal | None], details: dict[str, str], weights: dict[str, Decimal] | None = None
+) -> Score:
+    """Weighted mean over the dimensions that have data; the weights of missing ones are shared out."""
+    weights = weights or DEFAULT_WEIGHTS
+    present = {k: v for k, v in parts.items() if v is not None and weights.get(k, 0) > 0}
+    if not present:
+        raise ValueError("no dimension has data")
+    weight_sum = sum(weights[k] for k in present)
+    weighted = sum((present[k] * weights[k] for k in present), Decimal("0")) / weight_sum
+    total = weighted.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    explanation = [
+        {
+            "dimension": key,
+            "score": None if parts.get(key) is None else str(parts[key]),
+            "weight": str(weights.get(key, 0)),
+            "effective_weight": str((weights[key] / weight_sum).quantize(Decimal("0.0001"))) if key in present else "0",
+            "detail": details.get(key, ""),
+        }
+        for key in weights
+    ]
+    return Score(total, standing_for(total), parts, explanation)
+
+
+def criterion_score(code: str, vendor_id: int, engagement: Any, as_of: datetime.date) -> tuple[Decimal | None, str]:
+    """A figure another app registered (SLA attainment, team stability), or no data when it has none."""
+    criterion = vendor_criteria.get(code)
+    if criterion is None:
+        return None, "no data"
+    value = criterion.compute([vendor_id], engagement, as_of).get(vendor_id)
+    if value is None or value.score is None:
+        return None, value.detail if value else "no data"
+    return Decimal(str(value.score)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), value.detail
+
+
+def long_term(vendor_ids: Sequence[int] | None, as_of: datetime.date) -> dict[int, tuple[Decimal, Standing, int]]:
+    """{vendor: (mean total, standing, number of appraisals)} over the rolling horizon — one query.
+    `vendor_ids` None: every vendor."""
+    since = as_of - relativedelta(months=LONG_TERM_MONTHS)
+    appraisals = Appraisal.objects.filter(period_end__gt=since, period_end__lte=as_of)
+    if vendor_ids is not None:
+        appraisals = appraisals.filter(vendor_id__in=vendor_ids)
+    rows = appraisals.values("vendor_id").annotate(mean=Avg("total"), n=Count("pk")).order_by()
+    result = {}
+    for row in rows:
+        mean = Decimal(str(row["mean"])).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        result[row["vendor_id"]] = (mean, standing_for(mean), row["n"])
+    return result

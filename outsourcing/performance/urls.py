@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "performance"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("engagements/<int:pk>/", views.engagement_reports, name="engagement"),
+    path("vendors/<int:pk>/", views.vendor_appraisals, name="vendor"),
+]

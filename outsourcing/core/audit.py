@@ -20,18 +20,19 @@ from django.db.models.functions import Cast
 
 @contextlib.contextmanager
 def acting_as(user: Any) -> Iterator[None]:
-    """Attribute every audited change inside the block to `user`."""
-    current = auditlog_value.get(None)
-    if current is None:
-        with set_actor(user):
-            yield
-        return
-    previous = current.get("actor")
-    current["actor"] = user
+    """Attribute every audited change inside the block to `user`.
+
+    auditlog's `set_actor` leaves its context behind when it ends, so the surrounding one (the web
+    request's, or none) is put back afterwards; otherwise a second `acting_as` outside a request would
+    write into a context whose receiver is gone, and the actor would be lost.
+    """
+    previous = auditlog_value.get(None)
+    remote_addr = previous.get("remote_addr") if previous else None
     try:
-        yield
+        with set_actor(user if getattr(user, "pk", None) else None, remote_addr=remote_addr):
+            yield
     finally:
-        current["actor"] = previous
+        auditlog_value.set(previous)
 
 
 def entries_for(*objects: models.Model) -> models.QuerySet[LogEntry]:

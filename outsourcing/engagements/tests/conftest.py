@@ -118,3 +118,8 @@ def xlsx_file(rows: list[list[Any]]) -> SimpleUploadedFile:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return SimpleUploadedFile("measurements.xlsx", buffer.getvalue())
+
+
+def put(client: Any, path: str, data: Any) -> Any:
+    """PUT through the shared ApiClient (which has no put method)."""
+    return client.client.put("/api/v1" + path, data, content_type="application/json", headers=client.headers)

@@ -30,6 +30,11 @@ HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 
 
+def plain(value: Decimal) -> str:
+    """20.00 → "20", 12.50 → "12.5": a percentage as people write it."""
+    return format(value.normalize(), "f")
+
+
 def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -65,7 +70,7 @@ def credit_amount(fee: Decimal, percent: Decimal) -> Decimal:
 
 
 def capped_total(amounts: Iterable[Decimal], fee: Decimal) -> Decimal:
-    return min(sum(amounts, ZERO), fee)
+    return cents(min(sum(amounts, ZERO), fee))
 
 
 @dataclass
@@ -115,7 +120,7 @@ def payout(
         result.lines.append(
             _("%(pct)s%% of %(portion)s (benefit from %(lower)s to %(upper)s) = %(amount)s")
             % {
-                "pct": pct,
+                "pct": plain(pct),
                 "portion": portion,
                 "lower": lower,
                 "upper": upper if upper is not None else "…",

@@ -100,7 +100,7 @@ class Chart:
 
 def attainment_charts(engagement: Engagement) -> list[Chart]:
     charts = []
-    left, right, top, bottom, width, height = 50, 20, 30, 40, 640, 220
+    left, right, top, bottom, width, height = 60, 40, 30, 40, 640, 220
     values: dict[int, list[Measurement]] = defaultdict(list)
     for m in Measurement.objects.filter(metric__engagement=engagement).order_by("period_start"):
         values[m.metric_id].append(m)

@@ -68,7 +68,12 @@ def test_a_metric_of_another_engagement_is_an_unknown_metric(api, manager, vendo
 
 
 def test_a_csv_import_writes_every_row(api, manager, service, availability, response_time):
-    text = "metric,period,value,note\nAvailability,2026-01,99.95,\nresponse time,2026-01,3.5,ok\nAvailability,2026-02-01,99.2,\n"
+    text = (
+        "metric,period,value,note\n"
+        "Availability,2026-01,99.95,\n"
+        "response time,2026-01,3.5,ok\n"
+        "Availability,2026-02-01,99.2,\n"
+    )
     response = api(manager).post(
         f"/engagements/{service.pk}/measurements/import", files={"file": csv_file(text)}
     )

@@ -86,7 +86,7 @@ class EngagementOut(Schema):
 
     @staticmethod
     def resolve_vendor_name(obj: Engagement) -> str | None:
-        return obj.vendor.name if obj.vendor_id else None
+        return obj.vendor.name if obj.vendor else None
 
     @staticmethod
     def resolve_provider(obj: Engagement) -> str:

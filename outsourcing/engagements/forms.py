@@ -151,8 +151,9 @@ class MetricForm(forms.ModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
-            "One band a line: shortfall from which it applies, then the credit in % of the period's fee. "
-            "Example: “0.1 5” then “0.5 10”. A shortfall exactly on a threshold falls in that band."
+            "One band a line: shortfall from which it applies, then the credit in percent of the "
+            "period's fee. Example: “0.1 5” then “0.5 10”. "
+            "A shortfall exactly on a threshold falls in that band."
         ),
     )
 
@@ -173,7 +174,9 @@ class MetricForm(forms.ModelForm):
 
 
 class MeasurementForm(forms.Form):
-    metric = forms.ModelChoiceField(label=_("Metric"), queryset=SlaMetric.objects.none())
+    metric: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Metric"), queryset=SlaMetric.objects.none()
+    )
     period_start = forms.DateField(
         label=_("Period start"), widget=DATE, help_text=_("First day of the month (or of the quarter).")
     )

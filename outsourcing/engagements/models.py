@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outsourcing.core.access import VendorOwned, VendorScopedQuerySet, scoped_queryset
+from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
 
 from .choices import (
     ACCEPTANCE_TONE,
@@ -21,6 +21,7 @@ from .choices import (
     EngagementForm,
     EngagementStatus,
 )
+from .querysets import ThroughAgreement, ThroughEngagement
 
 CURRENCY = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code such as CNY."))
 NOT_NEGATIVE = MinValueValidator(Decimal(0), _("Must not be negative."))
@@ -158,7 +159,7 @@ class ServiceAgreement(VendorOwned, models.Model):
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = scoped_queryset("engagement__vendor").as_manager()
+    objects = ThroughEngagement.as_manager()
 
     class Meta:
         verbose_name = _("service agreement")
@@ -216,7 +217,7 @@ class AgreementVersion(VendorOwned, models.Model):
     signed_by = models.CharField(_("signed by"), max_length=200)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = scoped_queryset("agreement__engagement__vendor").as_manager()
+    objects = ThroughAgreement.as_manager()
 
     class Meta:
         ordering = ["agreement", "number"]
@@ -276,7 +277,7 @@ class Deliverable(VendorOwned, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = scoped_queryset("engagement__vendor").as_manager()
+    objects = ThroughEngagement.as_manager()
 
     class Meta:
         ordering = ["due_date", "pk"]

@@ -10,10 +10,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outsourcing.core.access import VendorOwned, scoped_queryset
+from outsourcing.core.access import VendorOwned
 
 from . import calc
 from .choices import BenefitDirection
+from .querysets import ThroughEngagement, ThroughTerms
 
 NOT_NEGATIVE = MinValueValidator(Decimal(0), _("Must not be negative."))
 PERCENT = [NOT_NEGATIVE, MaxValueValidator(Decimal(100))]
@@ -48,7 +49,7 @@ class BenefitTerms(VendorOwned, models.Model):
         help_text=_("Empty: no cap."),
     )
 
-    objects = scoped_queryset("engagement__vendor").as_manager()
+    objects = ThroughEngagement.as_manager()
 
     class Meta:
         verbose_name = _("benefit terms")
@@ -87,7 +88,7 @@ class BenefitTier(VendorOwned, models.Model):
     )
     share_percent = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2, validators=PERCENT)
 
-    objects = scoped_queryset("terms__engagement__vendor").as_manager()
+    objects = ThroughTerms.as_manager()
 
     class Meta:
         ordering = ["terms", "benefit_from"]
@@ -116,7 +117,7 @@ class BenefitPeriod(VendorOwned, models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = scoped_queryset("engagement__vendor").as_manager()
+    objects = ThroughEngagement.as_manager()
 
     class Meta:
         ordering = ["engagement", "period_start"]

@@ -10,10 +10,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outsourcing.core.access import VendorOwned, scoped_queryset
+from outsourcing.core.access import VendorOwned
 
 from . import calc
 from .choices import MeasurementPeriod
+from .querysets import ThroughEngagement, ThroughMetric
 
 NOT_NEGATIVE = MinValueValidator(Decimal(0), _("Must not be negative."))
 
@@ -47,7 +48,7 @@ class SlaMetric(VendorOwned, models.Model):
         help_text=_("Share of this metric in the engagement's overall attainment."),
     )
 
-    objects = scoped_queryset("engagement__vendor").as_manager()
+    objects = ThroughEngagement.as_manager()
 
     class Meta:
         ordering = ["engagement", "name"]
@@ -88,13 +89,13 @@ class CreditBand(VendorOwned, models.Model):
         _("shortfall from"), max_digits=16, decimal_places=4, validators=[NOT_NEGATIVE]
     )
     credit_percent = models.DecimalField(
-        _("credit (% of the period's fee)"),
+        _("credit (percent of the period's fee)"),
         max_digits=5,
         decimal_places=2,
         validators=[NOT_NEGATIVE, MaxValueValidator(Decimal(100))],
     )
 
-    objects = scoped_queryset("metric__engagement__vendor").as_manager()
+    objects = ThroughMetric.as_manager()
 
     class Meta:
         ordering = ["metric", "shortfall_from"]
@@ -128,7 +129,7 @@ class Measurement(VendorOwned, models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = scoped_queryset("metric__engagement__vendor").as_manager()
+    objects = ThroughMetric.as_manager()
 
     class Meta:
         ordering = ["metric", "period_start"]

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -95,7 +95,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def engagement_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def engagement_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     if fmt not in {"csv", "xlsx"}:
         raise Http404
     queryset, _params = _filtered(request)
@@ -165,8 +165,11 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issues: list[str] = []
     if agreement and agreement.state(today) == "notice_window":
         issues.append(
-            _("The agreement is in its notice window: decide on renewal or termination by %(date)s.")
-            % {"date": agreement.end_date}
+            _(
+                "The agreement is in its notice window (notice by %(notice)s, ends %(end)s): "
+                "decide on renewal."
+            )
+            % {"notice": agreement.notice_date, "end": agreement.end_date}
         )
     if agreement and agreement.state(today) == "expired" and engagement.status == EngagementStatus.ACTIVE:
         issues.append(_("The engagement is active but its agreement has expired."))

@@ -158,7 +158,9 @@ def deliverable_edit(request: HttpRequest, pk: int, deliverable_pk: int | None =
 @login_required
 def deliverable_decide(request: HttpRequest, pk: int, deliverable_pk: int) -> HttpResponse:
     engagement = _writable(request, pk)
-    deliverable = get_visible(Deliverable.objects, request.user, pk=deliverable_pk, engagement=engagement)
+    deliverable: Deliverable = get_visible(
+        Deliverable.objects, request.user, pk=deliverable_pk, engagement=engagement
+    )
     form = forms.DecisionForm(request.POST or None)
     return _form_page(
         request,

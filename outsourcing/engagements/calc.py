@@ -104,7 +104,7 @@ def payout(
             "b": baseline,
             "x": benefit,
         }
-    result = Payout(benefit=benefit, payout=ZERO, lines=[first])
+    result = Payout(benefit=benefit, payout=cents(ZERO), lines=[first])
     if benefit <= 0:
         result.lines.append(_("No benefit in this period: no payout."))
         return result

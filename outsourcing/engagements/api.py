@@ -1,3 +1,366 @@
-from ninja import Router
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
+
+from outsourcing.core.api import get_visible
+
+from .actions import (
+    activation_blockers,
+    do_add_version,
+    do_attach_signed_agreement,
+    do_create_engagement,
+    do_decide_deliverable,
+    do_save_agreement,
+    do_save_deliverable,
+    do_transition,
+    do_update_engagement,
+)
+from .api_terms import router as terms_router
+from .choices import Acceptance, EngagementForm, EngagementStatus
+from .models import AgreementVersion, Deliverable, Engagement, ServiceAgreement
+from .queries import filter_engagements
 
 router = Router(tags=["engagements"])
+router.add_router("", terms_router)
+
+
+class EngagementIn(Schema):
+    code: str | None = Field(None, max_length=32)
+    title: str = Field(min_length=1, max_length=200)
+    form: EngagementForm
+    vendor_id: int | None = None
+    description: str = Field("", max_length=5000)
+    department: str = Field("", max_length=200)
+    manager_id: int | None = None
+    internal_unit: str = Field("", max_length=200)
+    is_operations_maintenance: bool = False
+    start_date: datetime.date
+    end_date: datetime.date | None = None
+    min_tenure_months: int = Field(12, ge=0, le=600)
+    min_experience_months: int = Field(24, ge=0, le=1200)
+
+
+class EngagementPatch(Schema):
+    code: str | None = Field(None, max_length=32)
+    title: str | None = Field(None, min_length=1, max_length=200)
+    form: EngagementForm | None = None
+    vendor_id: int | None = None
+    description: str | None = Field(None, max_length=5000)
+    department: str | None = Field(None, max_length=200)
+    manager_id: int | None = None
+    internal_unit: str | None = Field(None, max_length=200)
+    is_operations_maintenance: bool | None = None
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    min_tenure_months: int | None = Field(None, ge=0, le=600)
+    min_experience_months: int | None = Field(None, ge=0, le=1200)
+
+
+class EngagementOut(Schema):
+    id: int
+    code: str | None
+    title: str
+    form: str
+    vendor_id: int | None
+    vendor_name: str | None
+    provider: str
+    description: str
+    department: str
+    manager_id: int | None
+    internal_unit: str
+    is_operations_maintenance: bool
+    status: str
+    start_date: datetime.date
+    end_date: datetime.date | None
+    min_tenure_months: int
+    min_experience_months: int
+    override_reason: str
+    override_by_id: int | None
+    override_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_vendor_name(obj: Engagement) -> str | None:
+        return obj.vendor.name if obj.vendor else None
+
+    @staticmethod
+    def resolve_provider(obj: Engagement) -> str:
+        return obj.provider_name
+
+
+class EngagementFilter(Schema):
+    q: str | None = Field(None, max_length=200)
+    form: EngagementForm | None = None
+    status: EngagementStatus | None = None
+    vendor_id: int | None = None
+    issue: str | None = Field(None, max_length=10, description="notice, late or breach")
+    sort: str | None = Field(None, max_length=40)
+
+
+@router.get("/engagements", response=list[EngagementOut])
+@paginate(LimitOffsetPagination)
+def list_engagements(request: HttpRequest, filters: Query[EngagementFilter]) -> Any:
+    return filter_engagements(Engagement.objects.visible_to(request.user), **filters.dict())
+
+
+@router.post("/engagements", response={201: EngagementOut})
+def create_engagement(request: HttpRequest, payload: EngagementIn) -> Any:
+    return Status(201, do_create_engagement(acting_user=request.user, **payload.dict()))
+
+
+@router.get("/engagements/{engagement_id}", response=EngagementOut)
+def get_engagement(request: HttpRequest, engagement_id: int) -> Any:
+    return get_visible(Engagement.objects.select_related("vendor"), request.user, pk=engagement_id)
+
+
+@router.patch("/engagements/{engagement_id}", response=EngagementOut)
+def update_engagement(request: HttpRequest, engagement_id: int, payload: EngagementPatch) -> Any:
+    engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
+    return do_update_engagement(
+        engagement, acting_user=request.user, changes=payload.dict(exclude_unset=True)
+    )
+
+
+class TransitionIn(Schema):
+    to: str = Field(max_length=16, description="draft, selection, active, closing, closed or terminated")
+    override_reason: str = Field("", max_length=2000, description="Owner's override of activation blockers")
+
+
+class BlockerOut(Schema):
+    code: str
+    message: str
+
+
+@router.post("/engagements/{engagement_id}/transitions", response=EngagementOut)
+def transition_engagement(request: HttpRequest, engagement_id: int, payload: TransitionIn) -> Any:
+    engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
+    return do_transition(
+        engagement, to=payload.to, override_reason=payload.override_reason, acting_user=request.user
+    )
+
+
+@router.get("/engagements/{engagement_id}/activation-blockers", response=list[BlockerOut])
+def engagement_blockers(request: HttpRequest, engagement_id: int) -> Any:
+    return activation_blockers(get_visible(Engagement.objects, request.user, pk=engagement_id))
+
+
+# Agreements ------------------------------------------------------------------------------------------
+
+
+class AgreementIn(Schema):
+    number: str = Field(min_length=1, max_length=64)
+    owner_party: str = Field(min_length=1, max_length=200)
+    provider_party: str = Field(min_length=1, max_length=200)
+    start_date: datetime.date
+    end_date: datetime.date
+    value: Decimal = Field(max_digits=16, decimal_places=2)
+    currency: str = Field("CNY", min_length=3, max_length=3)
+    monthly_fee: Decimal | None = Field(None, max_digits=16, decimal_places=2)
+    notice_period_days: int = Field(90, ge=0, le=3650)
+    auto_renewal: bool = False
+    terminated_on: datetime.date | None = None
+
+
+class AgreementPatch(Schema):
+    number: str | None = Field(None, min_length=1, max_length=64)
+    owner_party: str | None = Field(None, min_length=1, max_length=200)
+    provider_party: str | None = Field(None, min_length=1, max_length=200)
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    value: Decimal | None = Field(None, max_digits=16, decimal_places=2)
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    monthly_fee: Decimal | None = Field(None, max_digits=16, decimal_places=2)
+    notice_period_days: int | None = Field(None, ge=0, le=3650)
+    auto_renewal: bool | None = None
+    terminated_on: datetime.date | None = None
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    sha256: str
+    original_name: str
+
+
+class AgreementOut(Schema):
+    id: int
+    engagement_id: int
+    number: str
+    owner_party: str
+    provider_party: str
+    start_date: datetime.date
+    end_date: datetime.date
+    value: Decimal
+    currency: str
+    monthly_fee: Decimal | None
+    notice_period_days: int
+    notice_date: datetime.date
+    auto_renewal: bool
+    terminated_on: datetime.date | None
+    state: str
+    signed: bool
+
+    @staticmethod
+    def resolve_state(obj: ServiceAgreement) -> str:
+        return str(obj.state().value)
+
+    @staticmethod
+    def resolve_signed(obj: ServiceAgreement) -> bool:
+        from .actions import has_signed_agreement
+
+        return has_signed_agreement(obj.engagement)
+
+
+def _agreement(request: HttpRequest, engagement_id: int) -> ServiceAgreement:
+    engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
+    return get_visible(ServiceAgreement.objects, request.user, engagement=engagement)
+
+
+@router.get("/engagements/{engagement_id}/agreement", response=AgreementOut)
+def get_agreement(request: HttpRequest, engagement_id: int) -> Any:
+    return _agreement(request, engagement_id)
+
+
+@router.post("/engagements/{engagement_id}/agreement", response={201: AgreementOut})
+def create_agreement(request: HttpRequest, engagement_id: int, payload: AgreementIn) -> Any:
+    engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
+    return Status(201, do_save_agreement(engagement, acting_user=request.user, changes=payload.dict()))
+
+
+@router.patch("/engagements/{engagement_id}/agreement", response=AgreementOut)
+def update_agreement(request: HttpRequest, engagement_id: int, payload: AgreementPatch) -> Any:
+    agreement = _agreement(request, engagement_id)
+    return do_save_agreement(
+        agreement.engagement, acting_user=request.user, changes=payload.dict(exclude_unset=True)
+    )
+
+
+@router.post("/engagements/{engagement_id}/agreement/documents", response={201: DocumentOut})
+def attach_agreement_document(
+    request: HttpRequest,
+    engagement_id: int,
+    file: File[UploadedFile],
+    kind: Form[str] = "service_agreement",
+) -> Any:
+    agreement = _agreement(request, engagement_id)
+    return Status(
+        201, do_attach_signed_agreement(agreement, upload=file, kind=kind, acting_user=request.user)
+    )
+
+
+class VersionIn(Schema):
+    effective_from: datetime.date
+    effective_to: datetime.date | None = None
+    changes: str = Field(min_length=1, max_length=5000)
+    signed_on: datetime.date
+    signed_by: str = Field(min_length=1, max_length=200)
+
+
+class VersionOut(Schema):
+    id: int
+    number: int
+    effective_from: datetime.date
+    effective_to: datetime.date | None
+    changes: str
+    signed_on: datetime.date
+    signed_by: str
+
+
+@router.get("/engagements/{engagement_id}/agreement/versions", response=list[VersionOut])
+def list_versions(request: HttpRequest, engagement_id: int) -> Any:
+    return AgreementVersion.objects.filter(agreement=_agreement(request, engagement_id)).order_by("number")
+
+
+@router.post("/engagements/{engagement_id}/agreement/versions", response={201: VersionOut})
+def add_version(request: HttpRequest, engagement_id: int, payload: VersionIn) -> Any:
+    agreement = _agreement(request, engagement_id)
+    return Status(201, do_add_version(agreement, acting_user=request.user, **payload.dict()))
+
+
+# Deliverables ----------------------------------------------------------------------------------------
+
+
+class DeliverableIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=5000)
+    due_date: datetime.date
+    delivered_on: datetime.date | None = None
+
+
+class DeliverablePatch(Schema):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=5000)
+    due_date: datetime.date | None = None
+    delivered_on: datetime.date | None = None
+
+
+class DeliverableOut(Schema):
+    id: int
+    engagement_id: int
+    title: str
+    description: str
+    due_date: datetime.date
+    delivered_on: datetime.date | None
+    acceptance: str
+    acceptance_reason: str
+    decided_on: datetime.date | None
+    late: bool
+
+
+class DecisionIn(Schema):
+    decision: Acceptance
+    reason: str = Field("", max_length=5000)
+    delivered_on: datetime.date | None = None
+
+
+@router.get("/engagements/{engagement_id}/deliverables", response=list[DeliverableOut])
+@paginate(LimitOffsetPagination)
+def list_deliverables(request: HttpRequest, engagement_id: int) -> Any:
+    engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
+    return Deliverable.objects.filter(engagement=engagement).order_by("due_date", "pk")
+
+
+@router.post("/engagements/{engagement_id}/deliverables", response={201: DeliverableOut})
+def create_deliverable(request: HttpRequest, engagement_id: int, payload: DeliverableIn) -> Any:
+    engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
+    deliverable = do_save_deliverable(
+        None, engagement=engagement, acting_user=request.user, changes=payload.dict()
+    )
+    return Status(201, deliverable)
+
+
+@router.get("/deliverables/{deliverable_id}", response=DeliverableOut)
+def get_deliverable(request: HttpRequest, deliverable_id: int) -> Any:
+    return get_visible(Deliverable.objects, request.user, pk=deliverable_id)
+
+
+@router.patch("/deliverables/{deliverable_id}", response=DeliverableOut)
+def update_deliverable(request: HttpRequest, deliverable_id: int, payload: DeliverablePatch) -> Any:
+    deliverable = get_visible(
+        Deliverable.objects.select_related("engagement"), request.user, pk=deliverable_id
+    )
+    return do_save_deliverable(
+        deliverable,
+        engagement=deliverable.engagement,
+        acting_user=request.user,
+        changes=payload.dict(exclude_unset=True),
+    )
+
+
+@router.post("/deliverables/{deliverable_id}/acceptance", response=DeliverableOut)
+def decide_deliverable(request: HttpRequest, deliverable_id: int, payload: DecisionIn) -> Any:
+    deliverable = get_visible(
+        Deliverable.objects.select_related("engagement"), request.user, pk=deliverable_id
+    )
+    return do_decide_deliverable(
+        deliverable,
+        decision=payload.decision,
+        reason=payload.reason,
+        delivered_on=payload.delivered_on,
+        acting_user=request.user,
+    )

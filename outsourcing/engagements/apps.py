@@ -11,6 +11,30 @@ class EngagementsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from outsourcing.core.registry import (
+            VendorCriterion,
+            register_dashboard_cards,
+            register_vendor_criterion,
+        )
 
-        auditlog.register(models.Engagement)
+        from . import models, reports
+
+        for model in (
+            models.Engagement,
+            models.ServiceAgreement,
+            models.AgreementVersion,
+            models.Deliverable,
+            models.SlaMetric,
+            models.CreditBand,
+            models.Measurement,
+            models.BenefitTerms,
+            models.BenefitTier,
+            models.BenefitPeriod,
+        ):
+            auditlog.register(model)
+        register_vendor_criterion(
+            VendorCriterion(
+                "past_performance", _("Past performance (SLA attainment)"), reports.past_performance
+            )
+        )
+        register_dashboard_cards(reports.dashboard_cards)

@@ -29,3 +29,66 @@ STATUS_TONE = {
     EngagementStatus.CLOSED: "grey",
     EngagementStatus.TERMINATED: "red",
 }
+
+
+# Which moves of the lifecycle are allowed; anything else is refused with a clear message.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    EngagementStatus.DRAFT: (EngagementStatus.SELECTION, EngagementStatus.TERMINATED),
+    EngagementStatus.SELECTION: (
+        EngagementStatus.DRAFT,
+        EngagementStatus.ACTIVE,
+        EngagementStatus.TERMINATED,
+    ),
+    EngagementStatus.ACTIVE: (EngagementStatus.CLOSING, EngagementStatus.TERMINATED),
+    EngagementStatus.CLOSING: (EngagementStatus.CLOSED, EngagementStatus.TERMINATED),
+    EngagementStatus.CLOSED: (),
+    EngagementStatus.TERMINATED: (),
+}
+
+
+class AgreementState(models.TextChoices):
+    """Derived from the agreement's dates and the day it is read, never stored."""
+
+    UPCOMING = "upcoming", _("Upcoming")
+    ACTIVE = "active", _("Active")
+    NOTICE_WINDOW = "notice_window", _("In notice window")
+    EXPIRED = "expired", _("Expired")
+    TERMINATED = "terminated", _("Terminated")
+
+
+AGREEMENT_TONE = {
+    AgreementState.UPCOMING: "grey",
+    AgreementState.ACTIVE: "green",
+    AgreementState.NOTICE_WINDOW: "amber",
+    AgreementState.EXPIRED: "red",
+    AgreementState.TERMINATED: "red",
+}
+
+
+class Acceptance(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+ACCEPTANCE_TONE = {Acceptance.PENDING: "grey", Acceptance.ACCEPTED: "green", Acceptance.REJECTED: "red"}
+
+
+class MeasurementPeriod(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+
+
+class BenefitDirection(models.TextChoices):
+    """Whether the benefit is a rise (extra revenue) or a fall (saved cost) against the baseline."""
+
+    INCREASE = "increase", _("Increase over baseline")
+    DECREASE = "decrease", _("Decrease below baseline")
+
+
+# Which per-form records an engagement of each form keeps (the rest of the UI and API refuse them).
+SLA_FORMS = frozenset({EngagementForm.SERVICE, EngagementForm.INSOURCING, EngagementForm.CO_SOURCING})
+DELIVERABLE_FORMS = frozenset(
+    {EngagementForm.CONTRACTING_OUT, EngagementForm.INSOURCING, EngagementForm.CO_SOURCING}
+)
+BENEFIT_FORMS = frozenset({EngagementForm.BENEFIT_BASED})

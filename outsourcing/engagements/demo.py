@@ -10,6 +10,7 @@ from outsourcing.core.audit import acting_as
 
 from .choices import EngagementForm, EngagementStatus
 from .models import Engagement
+from .terms_demo import build_terms
 
 ENGAGEMENTS = [
     (
@@ -69,6 +70,14 @@ ENGAGEMENTS = [
     ),
 ]
 
+DEPARTMENTS = {
+    "ops": "信息中心 IT Centre",
+    "dev": "审批处 Permits Office",
+    "cosource": "信息中心 IT Centre",
+    "benefit": "后勤保障部 Facilities",
+    "insourcing": "办公室 General Office",
+}
+
 
 def build(ctx: dict[str, Any]) -> None:
     today = datetime.date.today()
@@ -87,6 +96,11 @@ def build(ctx: dict[str, Any]) -> None:
                 min_tenure_months=tenure,
                 min_experience_months=experience,
             )
+            if form == EngagementForm.INSOURCING:
+                engagement.internal_unit = "共享服务中心 Shared Service Centre"
+            engagement.department = DEPARTMENTS[key]
+            engagement.manager = ctx["users"].get("manager")
             engagement.full_clean()
             engagement.save()
             ctx["engagements"][key] = engagement
+    build_terms(ctx, today)

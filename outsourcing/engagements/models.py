@@ -1,14 +1,30 @@
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
 
-from .choices import STATUS_TONE, EngagementForm, EngagementStatus
+from .choices import (
+    ACCEPTANCE_TONE,
+    AGREEMENT_TONE,
+    STATUS_TONE,
+    Acceptance,
+    AgreementState,
+    EngagementForm,
+    EngagementStatus,
+)
+from .querysets import ThroughAgreement, ThroughEngagement
+
+CURRENCY = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code such as CNY."))
+NOT_NEGATIVE = MinValueValidator(Decimal(0), _("Must not be negative."))
 
 
 class Engagement(VendorOwned, models.Model):
@@ -51,6 +67,31 @@ class Engagement(VendorOwned, models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(1200)],
         help_text=_("…or with at least this many months of relevant experience, tenure included."),
     )
+    department = models.CharField(_("owning department"), max_length=200, blank=True)
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible manager"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_engagements",
+    )
+    internal_unit = models.CharField(
+        _("internal unit"),
+        max_length=200,
+        blank=True,
+        help_text=_("For insourcing: the owner's own unit that acts as the provider."),
+    )
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("activation overridden by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    override_reason = models.TextField(_("override reason"), max_length=2000, blank=True)
+    override_at = models.DateTimeField(_("overridden at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -69,9 +110,228 @@ class Engagement(VendorOwned, models.Model):
     def status_tone(self) -> str:
         return STATUS_TONE[EngagementStatus(self.status)]
 
+    @property
+    def provider_name(self) -> str:
+        if self.vendor_id:
+            return str(self.vendor)
+        return self.internal_unit or str(_("Internal unit"))
+
     def clean(self) -> None:
         super().clean()
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end date is before the start date.")})
         if self.form != EngagementForm.INSOURCING and self.vendor_id is None:
             raise ValidationError({"vendor_id": _("Choose the vendor (only insourcing has none).")})
+
+
+class ServiceAgreement(VendorOwned, models.Model):
+    """The contract that governs an engagement: term, value, notice period and renewal, signed copy."""
+
+    engagement = models.OneToOneField(
+        Engagement, on_delete=models.CASCADE, related_name="agreement", verbose_name=_("engagement")
+    )
+    number = models.CharField(_("agreement number"), max_length=64, unique=True)
+    owner_party = models.CharField(_("owner party"), max_length=200)
+    provider_party = models.CharField(_("provider party"), max_length=200)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    value = models.DecimalField(
+        _("contract value"), max_digits=16, decimal_places=2, validators=[NOT_NEGATIVE]
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="CNY", validators=[CURRENCY])
+    monthly_fee = models.DecimalField(
+        _("monthly fee"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[NOT_NEGATIVE],
+        help_text=_("The fee of one month of service; service credits are a percentage of it."),
+    )
+    notice_period_days = models.PositiveIntegerField(
+        _("notice period (days)"),
+        default=90,
+        validators=[MaxValueValidator(3650)],
+        help_text=_("Notice of termination or non-renewal must be given this many days before the end."),
+    )
+    auto_renewal = models.BooleanField(_("renews automatically"), default=False)
+    notice_date = models.DateField(_("last day to give notice"), editable=False)
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ThroughEngagement.as_manager()
+
+    class Meta:
+        verbose_name = _("service agreement")
+        verbose_name_plural = _("service agreements")
+        indexes = [models.Index(fields=["notice_date", "end_date"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def owning_vendor_id(self) -> int | None:
+        return self.engagement.vendor_id
+
+    def clean(self) -> None:
+        super().clean()
+        if self.start_date and self.end_date:
+            if self.end_date < self.start_date:
+                raise ValidationError({"end_date": _("The end date is before the start date.")})
+            self.notice_date = self.end_date - datetime.timedelta(days=self.notice_period_days or 0)
+        if self.terminated_on and self.start_date and self.terminated_on < self.start_date:
+            raise ValidationError({"terminated_on": _("The termination date is before the start date.")})
+
+    def state(self, today: datetime.date | None = None) -> AgreementState:
+        today = today or timezone.localdate()
+        if self.terminated_on and self.terminated_on <= today:
+            return AgreementState.TERMINATED
+        if today < self.start_date:
+            return AgreementState.UPCOMING
+        if today > self.end_date:
+            return AgreementState.EXPIRED
+        if today >= self.notice_date:
+            return AgreementState.NOTICE_WINDOW
+        return AgreementState.ACTIVE
+
+    @property
+    def state_tone(self) -> str:
+        return AGREEMENT_TONE[self.state()]
+
+    def covers_period(self, start: datetime.date, end: datetime.date) -> bool:
+        """Does the period [start, end] overlap the agreement's term?"""
+        return start <= self.end_date and end >= self.start_date
+
+
+class AgreementVersion(VendorOwned, models.Model):
+    """An amendment of a service agreement: what changed, from when, and who signed it. Never overlapping."""
+
+    agreement = models.ForeignKey(ServiceAgreement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(
+        _("effective to"), null=True, blank=True, help_text=_("Empty: until the agreement ends.")
+    )
+    changes = models.TextField(_("what changed"), max_length=5000)
+    signed_on = models.DateField(_("signed on"))
+    signed_by = models.CharField(_("signed by"), max_length=200)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ThroughAgreement.as_manager()
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        verbose_name = _("agreement version")
+        verbose_name_plural = _("agreement versions")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="engagements_unique_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} v{self.number}"
+
+    @property
+    def owning_vendor_id(self) -> int | None:
+        return self.agreement.engagement.vendor_id
+
+    @property
+    def effective_until(self) -> datetime.date:
+        return self.effective_to or self.agreement.end_date
+
+    def clean(self) -> None:
+        super().clean()
+        if not (self.effective_from and self.agreement_id):
+            return
+        if self.effective_to and self.effective_to < self.effective_from:
+            raise ValidationError({"effective_to": _("The end date is before the start date.")})
+        agreement = self.agreement
+        if self.effective_from < agreement.start_date or self.effective_from > agreement.end_date:
+            raise ValidationError(
+                {"effective_from": _("A version must take effect within the agreement's term.")}
+            )
+        mine_end = self.effective_until
+        for other in agreement.versions.exclude(pk=self.pk):
+            if self.effective_from <= other.effective_until and mine_end >= other.effective_from:
+                raise ValidationError(
+                    {
+                        "effective_from": _("This version overlaps version %(n)s (%(start)s to %(end)s).")
+                        % {"n": other.number, "start": other.effective_from, "end": other.effective_until}
+                    }
+                )
+
+
+class Deliverable(VendorOwned, models.Model):
+    """A result the vendor owes under a contracted-out activity, with its due date and acceptance."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="deliverables")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    due_date = models.DateField(_("due date"))
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    acceptance = models.CharField(
+        _("acceptance"), max_length=16, choices=Acceptance.choices, default=Acceptance.PENDING
+    )
+    acceptance_reason = models.TextField(_("reasons"), max_length=5000, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ThroughEngagement.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("deliverable")
+        verbose_name_plural = _("deliverables")
+        indexes = [models.Index(fields=["acceptance", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def owning_vendor_id(self) -> int | None:
+        return self.engagement.vendor_id
+
+    @property
+    def acceptance_tone(self) -> str:
+        return ACCEPTANCE_TONE[Acceptance(self.acceptance)]
+
+    def is_late(self, today: datetime.date | None = None) -> bool:
+        """Delivered after the due date, or not yet delivered and the due date has passed."""
+        today = today or timezone.localdate()
+        return (self.delivered_on or today) > self.due_date
+
+    @property
+    def late(self) -> bool:
+        return self.is_late()
+
+    def clean(self) -> None:
+        super().clean()
+        if self.acceptance == Acceptance.REJECTED and not self.acceptance_reason.strip():
+            raise ValidationError({"acceptance_reason": _("Give the reasons for rejecting the deliverable.")})
+
+
+def late_deliverables(
+    queryset: models.QuerySet[Deliverable], today: datetime.date
+) -> models.QuerySet[Deliverable]:
+    """Deliverables still open past their due date (set-based, for lists and the dashboard)."""
+    return queryset.filter(delivered_on__isnull=True, due_date__lt=today).exclude(
+        acceptance=Acceptance.ACCEPTED
+    )
+
+
+from .models_benefit import BenefitPeriod, BenefitTerms, BenefitTier  # noqa: E402
+from .models_sla import CreditBand, Measurement, SlaMetric  # noqa: E402
+
+__all__ = [
+    "AgreementVersion",
+    "BenefitPeriod",
+    "BenefitTerms",
+    "BenefitTier",
+    "CreditBand",
+    "Deliverable",
+    "Engagement",
+    "Measurement",
+    "ServiceAgreement",
+    "SlaMetric",
+]

@@ -1,0 +1,236 @@
+"""Web forms; each hands its cleaned data to the matching action, which holds the rules."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from outsourcing.accounts.models import User
+
+from .choices import Acceptance
+from .models import BenefitTerms, Deliverable, Engagement, ServiceAgreement, SlaMetric
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class EngagementForm(forms.ModelForm):
+    class Meta:
+        model = Engagement
+        fields = [
+            "code",
+            "title",
+            "form",
+            "vendor",
+            "internal_unit",
+            "department",
+            "manager",
+            "is_operations_maintenance",
+            "start_date",
+            "end_date",
+            "min_tenure_months",
+            "min_experience_months",
+            "description",
+        ]
+        widgets = {"start_date": DATE, "end_date": DATE, "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        manager = self.fields["manager"]
+        manager.queryset = User.objects.filter(role__in=["admin", "manager"], is_active=True).order_by(  # type: ignore[attr-defined]
+            "username"
+        )
+
+    def _post_clean(self) -> None:
+        # The action validates the whole engagement; the form only parses its fields.
+        pass
+
+    def changes(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        vendor = data.pop("vendor", None)
+        manager = data.pop("manager", None)
+        data["vendor_id"] = vendor.pk if vendor else None
+        data["manager_id"] = manager.pk if manager else None
+        return data
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = ServiceAgreement
+        fields = [
+            "number",
+            "owner_party",
+            "provider_party",
+            "start_date",
+            "end_date",
+            "value",
+            "currency",
+            "monthly_fee",
+            "notice_period_days",
+            "auto_renewal",
+            "terminated_on",
+        ]
+        widgets = {"start_date": DATE, "end_date": DATE, "terminated_on": DATE}
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Signed copy (PDF, DOCX or image)"))
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            ("service_agreement", _("Signed service agreement")),
+            ("agreement_amendment", _("Agreement amendment")),
+        ],
+    )
+
+
+class VersionForm(forms.Form):
+    effective_from = forms.DateField(label=_("Effective from"), widget=DATE)
+    effective_to = forms.DateField(
+        label=_("Effective to"), widget=DATE, required=False, help_text=_("Empty: until the agreement ends.")
+    )
+    changes = forms.CharField(
+        label=_("What changed"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
+    signed_by = forms.CharField(label=_("Signed by"), max_length=200)
+
+
+class DeliverableForm(forms.ModelForm):
+    class Meta:
+        model = Deliverable
+        fields = ["title", "description", "due_date", "delivered_on"]
+        widgets = {"due_date": DATE, "delivered_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[(Acceptance.ACCEPTED, _("Accept")), (Acceptance.REJECTED, _("Reject"))]
+    )
+    delivered_on = forms.DateField(label=_("Delivered on"), widget=DATE, required=False)
+    reason = forms.CharField(
+        label=_("Reasons"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when rejecting."),
+    )
+
+
+def parse_table(text: str, field: str) -> list[tuple[Decimal, Decimal]]:
+    """Lines of "threshold percent" (e.g. "0.5 10") into pairs; a bad line is named in the error."""
+    pairs = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        parts = line.replace(",", " ").replace(";", " ").replace("%", " ").split()
+        if not parts:
+            continue
+        try:
+            if len(parts) != 2:
+                raise InvalidOperation
+            pairs.append((Decimal(parts[0]), Decimal(parts[1])))
+        except InvalidOperation as exc:
+            raise ValidationError(
+                _("Line %(n)s: write two numbers, the threshold and the percentage.") % {"n": number},
+                code=field,
+            ) from exc
+    return pairs
+
+
+class MetricForm(forms.ModelForm):
+    bands = forms.CharField(
+        label=_("Service-credit bands"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One band a line: shortfall from which it applies, then the credit in percent of the "
+            "period's fee. Example: “0.1 5” then “0.5 10”. "
+            "A shortfall exactly on a threshold falls in that band."
+        ),
+    )
+
+    class Meta:
+        model = SlaMetric
+        fields = ["name", "unit", "target", "higher_is_better", "period", "weight"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["bands"] = "\n".join(f"{s} {p}" for s, p in self.instance.band_pairs())
+
+    def _post_clean(self) -> None:
+        pass
+
+    def clean_bands(self) -> list[tuple[Decimal, Decimal]]:
+        return parse_table(self.cleaned_data.get("bands", ""), "bands")
+
+
+class MeasurementForm(forms.Form):
+    metric: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Metric"), queryset=SlaMetric.objects.none()
+    )
+    period_start = forms.DateField(
+        label=_("Period start"), widget=DATE, help_text=_("First day of the month (or of the quarter).")
+    )
+    value = forms.DecimalField(label=_("Measured value"), max_digits=16, decimal_places=4)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["metric"].queryset = SlaMetric.objects.filter(engagement=engagement)  # type: ignore[attr-defined]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_("Columns: metric, period (YYYY-MM), value, note. Either every row is imported or none."),
+    )
+
+
+class TermsForm(forms.ModelForm):
+    tiers = forms.CharField(
+        label=_("Tiers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional, one a line: benefit from which a higher share applies, then that share in %."),
+    )
+
+    class Meta:
+        model = BenefitTerms
+        fields = ["measure", "unit", "baseline", "direction", "share_percent", "cap"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["tiers"] = "\n".join(f"{s} {p}" for s, p in self.instance.tier_pairs())
+
+    def _post_clean(self) -> None:
+        pass
+
+    def clean_tiers(self) -> list[tuple[Decimal, Decimal]]:
+        return parse_table(self.cleaned_data.get("tiers", ""), "tiers")
+
+
+class BenefitPeriodForm(forms.Form):
+    period_start = forms.DateField(label=_("Month"), widget=DATE, help_text=_("First day of the month."))
+    measured = forms.DecimalField(label=_("Measured result"), max_digits=16, decimal_places=2)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class TransitionForm(forms.Form):
+    to = forms.CharField(widget=forms.HiddenInput, max_length=16)
+    override_reason = forms.CharField(
+        label=_("Override reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only to activate despite blockers: who decided and why is recorded."),
+    )

@@ -1,0 +1,82 @@
+"""Filtering and sorting of engagement lists, shared by the list page, its exports and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from .models import Deliverable, Measurement, ServiceAgreement, late_deliverables
+
+SORTS = {
+    key: value
+    for name, field in (
+        ("code", "code"),
+        ("title", "title"),
+        ("form", "form"),
+        ("vendor", "vendor__name"),
+        ("status", "status"),
+        ("start", "start_date"),
+        ("end", "end_date"),
+    )
+    for key, value in ((name, field), (f"-{name}", f"-{field}"))
+}
+
+ISSUES = ("notice", "late", "breach")
+
+
+def filter_engagements(
+    queryset: QuerySet[Any],
+    *,
+    q: str | None = None,
+    form: str | None = None,
+    status: str | None = None,
+    vendor_id: int | str | None = None,
+    issue: str | None = None,
+    sort: str | None = None,
+    **_ignored: Any,
+) -> QuerySet[Any]:
+    if q:
+        queryset = queryset.filter(
+            Q(title__icontains=q)
+            | Q(code__icontains=q)
+            | Q(department__icontains=q)
+            | Q(vendor__name__icontains=q)
+        )
+    if form:
+        queryset = queryset.filter(form=form)
+    if status:
+        queryset = queryset.filter(status=status)
+    if vendor_id not in (None, ""):
+        try:
+            queryset = queryset.filter(vendor_id=int(vendor_id))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            queryset = queryset.none()
+    today = timezone.localdate()
+    if issue == "notice":
+        queryset = queryset.filter(
+            Exists(
+                ServiceAgreement.objects.filter(
+                    engagement=OuterRef("pk"),
+                    notice_date__lte=today,
+                    end_date__gte=today,
+                    terminated_on__isnull=True,
+                )
+            )
+        )
+    elif issue == "late":
+        queryset = queryset.filter(
+            Exists(late_deliverables(Deliverable.objects.filter(engagement=OuterRef("pk")), today))
+        )
+    elif issue == "breach":
+        from .reports import last_full_month
+
+        queryset = queryset.filter(
+            Exists(
+                Measurement.objects.filter(
+                    metric__engagement=OuterRef("pk"), period_start=last_full_month(today), breached=True
+                )
+            )
+        )
+    return queryset.select_related("vendor", "manager").order_by(SORTS.get(sort or "", "-start_date"), "pk")

@@ -1,0 +1,288 @@
+"""Engagement pages: the list with filters and exports, the detail page, create/edit and transitions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from outsourcing.accounts.views import apply_form_errors
+from outsourcing.core.access import can_change, is_owner_writer
+from outsourcing.core.api import get_visible
+from outsourcing.core.audit import entries_for
+from outsourcing.core.exports import export_response
+from outsourcing.core.listing import Column, ListPage
+from outsourcing.documents.models import Document
+from outsourcing.vendors.models import Vendor
+
+from .actions import activation_blockers, do_create_engagement, do_transition, do_update_engagement
+from .choices import (
+    BENEFIT_FORMS,
+    DELIVERABLE_FORMS,
+    SLA_FORMS,
+    TRANSITIONS,
+    EngagementForm,
+    EngagementStatus,
+)
+from .forms import EngagementForm as EngagementModelForm
+from .forms import TransitionForm
+from .models import Deliverable, Engagement, ServiceAgreement, SlaMetric
+from .queries import ISSUES, SORTS, filter_engagements
+from .reports import attainment_charts, benefit_report, sla_report
+
+COLUMNS = [
+    Column("code", gettext_lazy("Code")),
+    Column("title", gettext_lazy("Title")),
+    Column("form", gettext_lazy("Form")),
+    Column("vendor", gettext_lazy("Provider")),
+    Column("status", gettext_lazy("Status")),
+    Column("start", gettext_lazy("Start")),
+    Column("end", gettext_lazy("End")),
+]
+
+
+def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
+    params = {k: request.GET.get(k, "").strip()[:200] for k in ("q", "form", "status", "vendor", "issue")}
+    if params["form"] not in EngagementForm.values:
+        params["form"] = ""
+    if params["status"] not in EngagementStatus.values:
+        params["status"] = ""
+    if params["issue"] not in ISSUES:
+        params["issue"] = ""
+    if not params["vendor"].isdigit():
+        params["vendor"] = ""
+    queryset = filter_engagements(
+        Engagement.objects.visible_to(request.user),
+        q=params["q"],
+        form=params["form"],
+        status=params["status"],
+        vendor_id=params["vendor"] or None,
+        issue=params["issue"],
+    )
+    return queryset, params
+
+
+@login_required
+def engagement_list(request: HttpRequest) -> HttpResponse:
+    queryset, params = _filtered(request)
+    listing = ListPage(request, queryset, columns=COLUMNS, sorts=SORTS, default_sort="-start")
+    context = {
+        "title": _("Engagements"),
+        "listing": listing,
+        "params": params,
+        "forms": EngagementForm.choices,
+        "statuses": EngagementStatus.choices,
+        "vendors": Vendor.objects.visible_to(request.user).order_by("name").only("pk", "name")[:500],
+        "issues": [
+            ("notice", _("Agreement in notice window")),
+            ("late", _("Late deliverables")),
+            ("breach", _("SLA breach last month")),
+        ],
+        "can_create": is_owner_writer(request.user),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "engagements/_results.html", context)
+    return render(request, "engagements/list.html", context)
+
+
+@login_required
+def engagement_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    queryset, _params = _filtered(request)
+    queryset = queryset.order_by(SORTS.get(request.GET.get("sort", ""), "-start_date"), "pk")
+    headers = [
+        _("Code"),
+        _("Title"),
+        _("Form"),
+        _("Provider"),
+        _("Owning department"),
+        _("Responsible manager"),
+        _("Status"),
+        _("Operation and maintenance"),
+        _("Start"),
+        _("End"),
+        _("Minimum tenure (months)"),
+        _("Minimum experience (months)"),
+    ]
+    return export_response(
+        fmt,
+        filename="engagements",
+        headers=[str(h) for h in headers],
+        rows=queryset.iterator(chunk_size=2000),
+        row=lambda e: [
+            e.code or "",
+            e.title,
+            e.get_form_display(),
+            e.provider_name,
+            e.department,
+            e.manager.username if e.manager_id else "",
+            e.get_status_display(),
+            _("yes") if e.is_operations_maintenance else _("no"),
+            e.start_date.isoformat(),
+            e.end_date.isoformat() if e.end_date else "",
+            e.min_tenure_months,
+            e.min_experience_months,
+        ],
+    )
+
+
+def _team_url(engagement: Engagement) -> str | None:
+    try:
+        return reverse("teams:engagement-team", kwargs={"pk": engagement.pk})
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_visible(
+        Engagement.objects.select_related("vendor", "manager", "override_by"), request.user, pk=pk
+    )
+    today = timezone.localdate()
+    agreement = ServiceAgreement.objects.filter(engagement=engagement).first()
+    versions = list(agreement.versions.all()) if agreement else []
+    deliverables = list(Deliverable.objects.filter(engagement=engagement).select_related("decided_by"))
+    metrics = list(SlaMetric.objects.filter(engagement=engagement).prefetch_related("bands"))
+    periods = sla_report(engagement) if engagement.form in SLA_FORMS else []
+    terms, payouts = benefit_report(engagement) if engagement.form in BENEFIT_FORMS else (None, [])
+    blockers = (
+        activation_blockers(engagement)
+        if engagement.status in (EngagementStatus.DRAFT, EngagementStatus.SELECTION)
+        else []
+    )
+    late = [d for d in deliverables if d.acceptance != "accepted" and not d.delivered_on and d.is_late(today)]
+    last_period = periods[-1] if periods else None
+    issues: list[str] = []
+    if agreement and agreement.state(today) == "notice_window":
+        issues.append(
+            _(
+                "The agreement is in its notice window (notice by %(notice)s, ends %(end)s): "
+                "decide on renewal."
+            )
+            % {"notice": agreement.notice_date, "end": agreement.end_date}
+        )
+    if agreement and agreement.state(today) == "expired" and engagement.status == EngagementStatus.ACTIVE:
+        issues.append(_("The engagement is active but its agreement has expired."))
+    issues.extend(
+        _("Deliverable “%(title)s” was due on %(date)s.") % {"title": d.title, "date": d.due_date}
+        for d in late
+    )
+    if last_period and last_period.breaches:
+        issues.append(
+            _("%(n)s SLA breach(es) in the period from %(date)s.")
+            % {"n": last_period.breaches, "date": last_period.period_start}
+        )
+    issues.extend(b.message for b in blockers)
+    documents = (
+        list(
+            Document.objects.visible_to(request.user).filter(
+                pk__in=Document.for_object(agreement).values("pk")
+            )
+        )
+        if agreement
+        else []
+    )
+    editable = can_change(request.user, engagement)
+    current = EngagementStatus(engagement.status)
+    history_objects = [engagement, *([agreement] if agreement else []), *versions, *deliverables, *metrics]
+    if terms:
+        history_objects.append(terms)
+    context = {
+        "title": str(engagement),
+        "engagement": engagement,
+        "agreement": agreement,
+        "agreement_state": agreement.state(today) if agreement else None,
+        "versions": versions,
+        "documents": documents,
+        "deliverables": deliverables,
+        "late_ids": {d.pk for d in deliverables if d.is_late(today)},
+        "metrics": metrics,
+        "periods": periods,
+        "last_period": last_period,
+        "charts": attainment_charts(engagement) if metrics else [],
+        "terms": terms,
+        "payouts": payouts,
+        "blockers": blockers,
+        "issues": issues,
+        "team_url": _team_url(engagement),
+        "shows_sla": engagement.form in SLA_FORMS,
+        "shows_deliverables": engagement.form in DELIVERABLE_FORMS,
+        "shows_benefit": engagement.form in BENEFIT_FORMS,
+        "can_edit": editable,
+        "transitions": [(s, EngagementStatus(s).label) for s in TRANSITIONS[current]] if editable else [],
+        "transition_form": TransitionForm(),
+        "history": entries_for(*history_objects)[:200],
+    }
+    return render(request, "engagements/detail.html", context)
+
+
+@login_required
+def engagement_create(request: HttpRequest) -> HttpResponse:
+    if not is_owner_writer(request.user):
+        raise PermissionDenied
+    form = EngagementModelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            engagement = do_create_engagement(acting_user=request.user, **form.changes())
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Engagement %(title)s created.") % {"title": engagement.title})
+            return redirect("engagements:detail", pk=engagement.pk)
+    return render(request, "engagements/form.html", {"title": _("New engagement"), "form": form})
+
+
+@login_required
+def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_visible(Engagement.objects, request.user, pk=pk)
+    if not can_change(request.user, engagement):
+        raise PermissionDenied
+    form = EngagementModelForm(request.POST or None, instance=Engagement.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_engagement(engagement, acting_user=request.user, changes=form.changes())
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Engagement saved."))
+            return redirect("engagements:detail", pk=pk)
+    return render(
+        request,
+        "engagements/form.html",
+        {"title": _("Edit %(title)s") % {"title": engagement.title}, "form": form, "engagement": engagement},
+    )
+
+
+@login_required
+@require_POST
+def engagement_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_visible(Engagement.objects, request.user, pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the new status."))
+        return redirect("engagements:detail", pk=pk)
+    try:
+        engagement = do_transition(
+            engagement,
+            to=form.cleaned_data["to"],
+            override_reason=form.cleaned_data["override_reason"],
+            acting_user=request.user,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The engagement is now %(status)s.") % {"status": engagement.get_status_display()}
+        )
+    return redirect("engagements:detail", pk=pk)

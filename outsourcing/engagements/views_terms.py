@@ -1,0 +1,274 @@
+"""Forms of an engagement's agreement and per-form terms; each hands its data to one action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from outsourcing.accounts.views import apply_form_errors
+from outsourcing.core.access import can_change
+from outsourcing.core.api import get_visible
+
+from . import forms
+from .actions import (
+    do_add_version,
+    do_attach_signed_agreement,
+    do_decide_deliverable,
+    do_import_measurements,
+    do_record_benefit_period,
+    do_record_measurement,
+    do_save_agreement,
+    do_save_benefit_terms,
+    do_save_deliverable,
+    do_save_metric,
+)
+from .imports import read_rows
+from .models import BenefitTerms, Deliverable, Engagement, ServiceAgreement, SlaMetric
+
+
+def _writable(request: HttpRequest, pk: int) -> Engagement:
+    engagement = get_visible(Engagement.objects.select_related("vendor"), request.user, pk=pk)
+    if not can_change(request.user, engagement):
+        raise PermissionDenied
+    return engagement
+
+
+def _form_page(
+    request: HttpRequest,
+    engagement: Engagement,
+    form: Any,
+    title: str,
+    save: Callable[[], Any],
+    done: str,
+    tab: str,
+    multipart: bool = False,
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            save()
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(reverse("engagements:detail", args=[engagement.pk]) + f"#{tab}")
+    return render(
+        request,
+        "engagements/form.html",
+        {"title": title, "form": form, "engagement": engagement, "multipart": multipart, "tab": tab},
+    )
+
+
+@login_required
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _writable(request, pk)
+    agreement = ServiceAgreement.objects.filter(engagement=engagement).first()
+    initial = (
+        {}
+        if agreement
+        else {
+            "provider_party": engagement.provider_name,
+            "start_date": engagement.start_date,
+            "end_date": engagement.end_date,
+        }
+    )
+    form = forms.AgreementForm(request.POST or None, instance=agreement, initial=initial)
+    return _form_page(
+        request,
+        engagement,
+        form,
+        _("Service agreement"),
+        lambda: do_save_agreement(engagement, acting_user=request.user, changes=form.cleaned_data),
+        _("Agreement saved."),
+        "agreement",
+    )
+
+
+def _agreement(request: HttpRequest, engagement: Engagement) -> ServiceAgreement:
+    return get_visible(ServiceAgreement.objects, request.user, engagement=engagement)
+
+
+@login_required
+def agreement_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _writable(request, pk)
+    agreement = _agreement(request, engagement)
+    form = forms.UploadForm(request.POST or None, request.FILES or None)
+    return _form_page(
+        request,
+        engagement,
+        form,
+        _("Attach the signed agreement"),
+        lambda: do_attach_signed_agreement(
+            agreement,
+            upload=form.cleaned_data["file"],
+            kind=form.cleaned_data["kind"],
+            acting_user=request.user,
+        ),
+        _("Document attached."),
+        "agreement",
+        multipart=True,
+    )
+
+
+@login_required
+def version_create(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _writable(request, pk)
+    agreement = _agreement(request, engagement)
+    form = forms.VersionForm(request.POST or None)
+    return _form_page(
+        request,
+        engagement,
+        form,
+        _("New agreement version"),
+        lambda: do_add_version(agreement, acting_user=request.user, **form.cleaned_data),
+        _("Version recorded."),
+        "agreement",
+    )
+
+
+@login_required
+def deliverable_edit(request: HttpRequest, pk: int, deliverable_pk: int | None = None) -> HttpResponse:
+    engagement = _writable(request, pk)
+    deliverable = (
+        get_visible(Deliverable.objects, request.user, pk=deliverable_pk, engagement=engagement)
+        if deliverable_pk
+        else None
+    )
+    form = forms.DeliverableForm(request.POST or None, instance=deliverable)
+    return _form_page(
+        request,
+        engagement,
+        form,
+        _("Edit deliverable") if deliverable else _("New deliverable"),
+        lambda: do_save_deliverable(
+            deliverable, engagement=engagement, acting_user=request.user, changes=form.cleaned_data
+        ),
+        _("Deliverable saved."),
+        "deliverables",
+    )
+
+
+@login_required
+def deliverable_decide(request: HttpRequest, pk: int, deliverable_pk: int) -> HttpResponse:
+    engagement = _writable(request, pk)
+    deliverable: Deliverable = get_visible(
+        Deliverable.objects, request.user, pk=deliverable_pk, engagement=engagement
+    )
+    form = forms.DecisionForm(request.POST or None)
+    return _form_page(
+        request,
+        engagement,
+        form,
+        _("Acceptance of %(title)s") % {"title": deliverable.title},
+        lambda: do_decide_deliverable(
+            deliverable,
+            decision=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
+            delivered_on=form.cleaned_data["delivered_on"],
+            acting_user=request.user,
+        ),
+        _("Decision recorded."),
+        "deliverables",
+    )
+
+
+@login_required
+def metric_edit(request: HttpRequest, pk: int, metric_pk: int | None = None) -> HttpResponse:
+    engagement = _writable(request, pk)
+    metric = (
+        get_visible(SlaMetric.objects, request.user, pk=metric_pk, engagement=engagement)
+        if metric_pk
+        else None
+    )
+    form = forms.MetricForm(request.POST or None, instance=metric)
+
+    def save() -> Any:
+        data = dict(form.cleaned_data)
+        bands = data.pop("bands")
+        return do_save_metric(
+            metric, engagement=engagement, acting_user=request.user, changes=data, bands=bands
+        )
+
+    return _form_page(
+        request,
+        engagement,
+        form,
+        _("Edit SLA metric") if metric else _("New SLA metric"),
+        save,
+        _("Metric saved."),
+        "sla",
+    )
+
+
+@login_required
+def measurement_create(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _writable(request, pk)
+    form = forms.MeasurementForm(request.POST or None, engagement=engagement, initial=request.GET.dict())
+
+    def save() -> Any:
+        data = dict(form.cleaned_data)
+        return do_record_measurement(
+            engagement, metric_id=data.pop("metric").pk, acting_user=request.user, **data
+        )
+
+    return _form_page(
+        request, engagement, form, _("Record a measurement"), save, _("Measurement recorded."), "sla"
+    )
+
+
+@login_required
+def measurement_import(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _writable(request, pk)
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+
+    def save() -> Any:
+        return do_import_measurements(
+            engagement, rows=read_rows(form.cleaned_data["file"]), acting_user=request.user
+        )
+
+    return _form_page(
+        request,
+        engagement,
+        form,
+        _("Import measurements"),
+        save,
+        _("Measurements imported."),
+        "sla",
+        multipart=True,
+    )
+
+
+@login_required
+def terms_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _writable(request, pk)
+    terms = BenefitTerms.objects.filter(engagement=engagement).first()
+    form = forms.TermsForm(request.POST or None, instance=terms)
+
+    def save() -> Any:
+        data = dict(form.cleaned_data)
+        tiers = data.pop("tiers")
+        return do_save_benefit_terms(engagement, acting_user=request.user, changes=data, tiers=tiers)
+
+    return _form_page(request, engagement, form, _("Gain-sharing terms"), save, _("Terms saved."), "benefit")
+
+
+@login_required
+def benefit_period_create(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _writable(request, pk)
+    form = forms.BenefitPeriodForm(request.POST or None)
+    return _form_page(
+        request,
+        engagement,
+        form,
+        _("Record a measured result"),
+        lambda: do_record_benefit_period(engagement, acting_user=request.user, **form.cleaned_data),
+        _("Result recorded."),
+        "benefit",
+    )

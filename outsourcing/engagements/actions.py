@@ -112,9 +112,7 @@ def _check_provider(engagement: Engagement) -> None:
     """
     if engagement.form == EngagementForm.INSOURCING:
         if engagement.vendor_id:
-            raise ValidationError(
-                {"vendor_id": _("Insourcing has no vendor: name the internal unit instead.")}
-            )
+            raise ValidationError({"vendor_id": _("Insourcing has no vendor: name the internal unit instead.")})
         if not engagement.internal_unit.strip():
             raise ValidationError({"internal_unit": _("Name the internal unit that acts as the provider.")})
 
@@ -124,12 +122,8 @@ def _check_manager(engagement: Engagement) -> None:
         return
     from outsourcing.accounts.models import User
 
-    if not User.objects.filter(
-        pk=engagement.manager_id, role__in=["admin", "manager"], is_active=True
-    ).exists():
-        raise ValidationError(
-            {"manager_id": _("The responsible manager must be an active owner admin or manager.")}
-        )
+    if not User.objects.filter(pk=engagement.manager_id, role__in=["admin", "manager"], is_active=True).exists():
+        raise ValidationError({"manager_id": _("The responsible manager must be an active owner admin or manager.")})
 
 
 def _check_vendor_exists(engagement: Engagement) -> None:
@@ -162,27 +156,21 @@ def do_update_engagement(engagement: Engagement, *, acting_user: Any, changes: d
 
 def has_signed_agreement(engagement: Engagement) -> bool:
     agreement = ServiceAgreement.objects.filter(engagement=engagement).first()
-    return bool(
-        agreement and Document.for_object(agreement).filter(kind=DocumentKind.SERVICE_AGREEMENT).exists()
-    )
+    return bool(agreement and Document.for_object(agreement).filter(kind=DocumentKind.SERVICE_AGREEMENT).exists())
 
 
 def activation_blockers(engagement: Engagement) -> list[Blocker]:
     """Everything that keeps the engagement from becoming active: our own check and other apps'."""
     blockers = []
     if not has_signed_agreement(engagement):
-        blockers.append(
-            Blocker("no_signed_agreement", str(_("No service agreement with a signed copy is on file.")))
-        )
+        blockers.append(Blocker("no_signed_agreement", str(_("No service agreement with a signed copy is on file."))))
     for check in activation_checks:
         blockers.extend(check(engagement))
     return blockers
 
 
 @transaction.atomic
-def do_transition(
-    engagement: Engagement, *, to: str, acting_user: Any, override_reason: str = ""
-) -> Engagement:
+def do_transition(engagement: Engagement, *, to: str, acting_user: Any, override_reason: str = "") -> Engagement:
     """Move the engagement through its lifecycle; becoming active needs no blockers, or an override."""
     ensure_can_change(acting_user, engagement)
     engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
@@ -202,16 +190,13 @@ def do_transition(
             raise ValidationError(
                 {
                     "status": [
-                        _("The engagement cannot become active: %(reason)s") % {"reason": b.message}
-                        for b in blockers
+                        _("The engagement cannot become active: %(reason)s") % {"reason": b.message} for b in blockers
                     ]
                 }
             )
         if blockers:
             if len(override_reason) < 10:
-                raise ValidationError(
-                    {"override_reason": _("Explain the override in at least 10 characters.")}
-                )
+                raise ValidationError({"override_reason": _("Explain the override in at least 10 characters.")})
             engagement.override_by = acting_user if getattr(acting_user, "pk", None) else None
             engagement.override_reason = override_reason
             engagement.override_at = timezone.now()
@@ -223,9 +208,7 @@ def do_transition(
 
 
 @transaction.atomic
-def do_save_agreement(
-    engagement: Engagement, *, acting_user: Any, changes: dict[str, Any]
-) -> ServiceAgreement:
+def do_save_agreement(engagement: Engagement, *, acting_user: Any, changes: dict[str, Any]) -> ServiceAgreement:
     """Create the engagement's agreement, or change it."""
     ensure_can_change(acting_user, engagement)
     agreement = ServiceAgreement.objects.filter(engagement=engagement).first() or ServiceAgreement(
@@ -369,9 +352,7 @@ def parse_period(raw: Any) -> datetime.date:
             return datetime.date.fromisoformat(text + "-01")
         return datetime.date.fromisoformat(text[:10])
     except ValueError as exc:
-        raise ValidationError(
-            _("“%(value)s” is not a period: write YYYY-MM or YYYY-MM-DD.") % {"value": text}
-        ) from exc
+        raise ValidationError(_("“%(value)s” is not a period: write YYYY-MM or YYYY-MM-DD.") % {"value": text}) from exc
 
 
 def parse_decimal(raw: Any) -> Decimal:
@@ -388,13 +369,9 @@ def parse_decimal(raw: Any) -> Decimal:
 
 def _metric_of(engagement: Engagement, metric_id: Any) -> SlaMetric:
     try:
-        return SlaMetric.objects.select_related("engagement__agreement").get(
-            pk=int(metric_id), engagement=engagement
-        )
+        return SlaMetric.objects.select_related("engagement__agreement").get(pk=int(metric_id), engagement=engagement)
     except (SlaMetric.DoesNotExist, ValueError, TypeError) as exc:
-        raise ValidationError(
-            {"metric_id": _("This engagement has no metric %(id)s.") % {"id": metric_id}}
-        ) from exc
+        raise ValidationError({"metric_id": _("This engagement has no metric %(id)s.") % {"id": metric_id}}) from exc
 
 
 def _prepare_measurement(
@@ -464,8 +441,7 @@ def do_import_measurements(
             for field, messages in exc.message_dict.items():
                 for message in messages:
                     errors.append(
-                        _("Row %(line)s, %(field)s: %(message)s")
-                        % {"line": line, "field": field, "message": message}
+                        _("Row %(line)s, %(field)s: %(message)s") % {"line": line, "field": field, "message": message}
                     )
     if errors:
         raise ValidationError({"file": errors})

@@ -121,9 +121,7 @@ def get_engagement(request: HttpRequest, engagement_id: int) -> Any:
 @router.patch("/engagements/{engagement_id}", response=EngagementOut)
 def update_engagement(request: HttpRequest, engagement_id: int, payload: EngagementPatch) -> Any:
     engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
-    return do_update_engagement(
-        engagement, acting_user=request.user, changes=payload.dict(exclude_unset=True)
-    )
+    return do_update_engagement(engagement, acting_user=request.user, changes=payload.dict(exclude_unset=True))
 
 
 class TransitionIn(Schema):
@@ -139,9 +137,7 @@ class BlockerOut(Schema):
 @router.post("/engagements/{engagement_id}/transitions", response=EngagementOut)
 def transition_engagement(request: HttpRequest, engagement_id: int, payload: TransitionIn) -> Any:
     engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
-    return do_transition(
-        engagement, to=payload.to, override_reason=payload.override_reason, acting_user=request.user
-    )
+    return do_transition(engagement, to=payload.to, override_reason=payload.override_reason, acting_user=request.user)
 
 
 @router.get("/engagements/{engagement_id}/activation-blockers", response=list[BlockerOut])
@@ -235,9 +231,7 @@ def create_agreement(request: HttpRequest, engagement_id: int, payload: Agreemen
 @router.patch("/engagements/{engagement_id}/agreement", response=AgreementOut)
 def update_agreement(request: HttpRequest, engagement_id: int, payload: AgreementPatch) -> Any:
     agreement = _agreement(request, engagement_id)
-    return do_save_agreement(
-        agreement.engagement, acting_user=request.user, changes=payload.dict(exclude_unset=True)
-    )
+    return do_save_agreement(agreement.engagement, acting_user=request.user, changes=payload.dict(exclude_unset=True))
 
 
 @router.post("/engagements/{engagement_id}/agreement/documents", response={201: DocumentOut})
@@ -248,9 +242,7 @@ def attach_agreement_document(
     kind: Form[str] = "service_agreement",
 ) -> Any:
     agreement = _agreement(request, engagement_id)
-    return Status(
-        201, do_attach_signed_agreement(agreement, upload=file, kind=kind, acting_user=request.user)
-    )
+    return Status(201, do_attach_signed_agreement(agreement, upload=file, kind=kind, acting_user=request.user))
 
 
 class VersionIn(Schema):
@@ -328,9 +320,7 @@ def list_deliverables(request: HttpRequest, engagement_id: int) -> Any:
 @router.post("/engagements/{engagement_id}/deliverables", response={201: DeliverableOut})
 def create_deliverable(request: HttpRequest, engagement_id: int, payload: DeliverableIn) -> Any:
     engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
-    deliverable = do_save_deliverable(
-        None, engagement=engagement, acting_user=request.user, changes=payload.dict()
-    )
+    deliverable = do_save_deliverable(None, engagement=engagement, acting_user=request.user, changes=payload.dict())
     return Status(201, deliverable)
 
 
@@ -341,9 +331,7 @@ def get_deliverable(request: HttpRequest, deliverable_id: int) -> Any:
 
 @router.patch("/deliverables/{deliverable_id}", response=DeliverableOut)
 def update_deliverable(request: HttpRequest, deliverable_id: int, payload: DeliverablePatch) -> Any:
-    deliverable = get_visible(
-        Deliverable.objects.select_related("engagement"), request.user, pk=deliverable_id
-    )
+    deliverable = get_visible(Deliverable.objects.select_related("engagement"), request.user, pk=deliverable_id)
     return do_save_deliverable(
         deliverable,
         engagement=deliverable.engagement,
@@ -354,9 +342,7 @@ def update_deliverable(request: HttpRequest, deliverable_id: int, payload: Deliv
 
 @router.post("/deliverables/{deliverable_id}/acceptance", response=DeliverableOut)
 def decide_deliverable(request: HttpRequest, deliverable_id: int, payload: DecisionIn) -> Any:
-    deliverable = get_visible(
-        Deliverable.objects.select_related("engagement"), request.user, pk=deliverable_id
-    )
+    deliverable = get_visible(Deliverable.objects.select_related("engagement"), request.user, pk=deliverable_id)
     return do_decide_deliverable(
         deliverable,
         decision=payload.decision,

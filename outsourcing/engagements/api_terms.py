@@ -98,9 +98,7 @@ def update_metric(request: HttpRequest, metric_id: int, payload: MetricPatch) ->
     data = payload.dict(exclude_unset=True)
     raw_bands = data.pop("bands", None)
     bands = None if raw_bands is None else [(b["shortfall_from"], b["credit_percent"]) for b in raw_bands]
-    return do_save_metric(
-        metric, engagement=metric.engagement, acting_user=request.user, changes=data, bands=bands
-    )
+    return do_save_metric(metric, engagement=metric.engagement, acting_user=request.user, changes=data, bands=bands)
 
 
 class MeasurementIn(Schema):
@@ -286,9 +284,7 @@ class PayoutOut(Schema):
 
 @router.get("/engagements/{engagement_id}/benefit-periods", response=list[BenefitPeriodOut])
 def list_benefit_periods(request: HttpRequest, engagement_id: int) -> Any:
-    return BenefitPeriod.objects.filter(engagement=_engagement(request, engagement_id)).order_by(
-        "period_start"
-    )
+    return BenefitPeriod.objects.filter(engagement=_engagement(request, engagement_id)).order_by("period_start")
 
 
 @router.post("/engagements/{engagement_id}/benefit-periods", response={201: BenefitPeriodOut})

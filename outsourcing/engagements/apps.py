@@ -33,8 +33,6 @@ class EngagementsConfig(AppConfig):
         ):
             auditlog.register(model)
         register_vendor_criterion(
-            VendorCriterion(
-                "past_performance", _("Past performance (SLA attainment)"), reports.past_performance
-            )
+            VendorCriterion("past_performance", _("Past performance (SLA attainment)"), reports.past_performance)
         )
         register_dashboard_cards(reports.dashboard_cards)

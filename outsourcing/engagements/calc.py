@@ -128,9 +128,7 @@ def payout(
             }
         )
     if cap is not None and total > cap:
-        result.lines.append(
-            _("Sum %(total)s exceeds the cap %(cap)s: paid %(cap)s") % {"total": total, "cap": cap}
-        )
+        result.lines.append(_("Sum %(total)s exceeds the cap %(cap)s: paid %(cap)s") % {"total": total, "cap": cap})
         total = cap
         result.capped = True
     result.lines.append(_("Payout = %(total)s") % {"total": total})

@@ -88,7 +88,5 @@ class BenefitDirection(models.TextChoices):
 
 # Which per-form records an engagement of each form keeps (the rest of the UI and API refuse them).
 SLA_FORMS = frozenset({EngagementForm.SERVICE, EngagementForm.INSOURCING, EngagementForm.CO_SOURCING})
-DELIVERABLE_FORMS = frozenset(
-    {EngagementForm.CONTRACTING_OUT, EngagementForm.INSOURCING, EngagementForm.CO_SOURCING}
-)
+DELIVERABLE_FORMS = frozenset({EngagementForm.CONTRACTING_OUT, EngagementForm.INSOURCING, EngagementForm.CO_SOURCING})
 BENEFIT_FORMS = frozenset({EngagementForm.BENEFIT_BASED})

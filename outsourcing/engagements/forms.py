@@ -95,9 +95,7 @@ class VersionForm(forms.Form):
     effective_to = forms.DateField(
         label=_("Effective to"), widget=DATE, required=False, help_text=_("Empty: until the agreement ends.")
     )
-    changes = forms.CharField(
-        label=_("What changed"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    changes = forms.CharField(label=_("What changed"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
     signed_by = forms.CharField(label=_("Signed by"), max_length=200)
 
@@ -174,9 +172,7 @@ class MetricForm(forms.ModelForm):
 
 
 class MeasurementForm(forms.Form):
-    metric: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=_("Metric"), queryset=SlaMetric.objects.none()
-    )
+    metric: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Metric"), queryset=SlaMetric.objects.none())
     period_start = forms.DateField(
         label=_("Period start"), widget=DATE, help_text=_("First day of the month (or of the quarter).")
     )

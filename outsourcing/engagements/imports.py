@@ -45,9 +45,7 @@ def read_rows(upload: UploadedFile | None) -> list[tuple[int, str, Any, Any, str
         def cell(col: str, cells: list[Any] = cells) -> Any:
             return cells[index[col]] if col in index else None
 
-        rows.append(
-            (line, str(cell("metric") or ""), cell("period"), cell("value"), str(cell("note") or "")[:500])
-        )
+        rows.append((line, str(cell("metric") or ""), cell("period"), cell("value"), str(cell("note") or "")[:500]))
         if len(rows) > MAX_ROWS:
             raise ValidationError({"file": _("At most %(n)s rows per file.") % {"n": MAX_ROWS}})
     return rows

@@ -135,9 +135,7 @@ class ServiceAgreement(VendorOwned, models.Model):
     provider_party = models.CharField(_("provider party"), max_length=200)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
-    value = models.DecimalField(
-        _("contract value"), max_digits=16, decimal_places=2, validators=[NOT_NEGATIVE]
-    )
+    value = models.DecimalField(_("contract value"), max_digits=16, decimal_places=2, validators=[NOT_NEGATIVE])
     currency = models.CharField(_("currency"), max_length=3, default="CNY", validators=[CURRENCY])
     monthly_fee = models.DecimalField(
         _("monthly fee"),
@@ -246,9 +244,7 @@ class AgreementVersion(VendorOwned, models.Model):
             raise ValidationError({"effective_to": _("The end date is before the start date.")})
         agreement = self.agreement
         if self.effective_from < agreement.start_date or self.effective_from > agreement.end_date:
-            raise ValidationError(
-                {"effective_from": _("A version must take effect within the agreement's term.")}
-            )
+            raise ValidationError({"effective_from": _("A version must take effect within the agreement's term.")})
         mine_end = self.effective_until
         for other in agreement.versions.exclude(pk=self.pk):
             if self.effective_from <= other.effective_until and mine_end >= other.effective_from:
@@ -311,13 +307,9 @@ class Deliverable(VendorOwned, models.Model):
             raise ValidationError({"acceptance_reason": _("Give the reasons for rejecting the deliverable.")})
 
 
-def late_deliverables(
-    queryset: models.QuerySet[Deliverable], today: datetime.date
-) -> models.QuerySet[Deliverable]:
+def late_deliverables(queryset: models.QuerySet[Deliverable], today: datetime.date) -> models.QuerySet[Deliverable]:
     """Deliverables still open past their due date (set-based, for lists and the dashboard)."""
-    return queryset.filter(delivered_on__isnull=True, due_date__lt=today).exclude(
-        acceptance=Acceptance.ACCEPTED
-    )
+    return queryset.filter(delivered_on__isnull=True, due_date__lt=today).exclude(acceptance=Acceptance.ACCEPTED)
 
 
 from .models_benefit import BenefitPeriod, BenefitTerms, BenefitTier  # noqa: E402

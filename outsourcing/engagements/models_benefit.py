@@ -23,22 +23,14 @@ PERCENT = [NOT_NEGATIVE, MaxValueValidator(Decimal(100))]
 class BenefitTerms(VendorOwned, models.Model):
     """How the vendor shares a measured benefit: baseline per period, share percentage, tiers and a cap."""
 
-    engagement = models.OneToOneField(
-        "engagements.Engagement", on_delete=models.CASCADE, related_name="benefit_terms"
-    )
-    measure = models.CharField(
-        _("what is measured"), max_length=200, help_text=_("For example electricity cost.")
-    )
+    engagement = models.OneToOneField("engagements.Engagement", on_delete=models.CASCADE, related_name="benefit_terms")
+    measure = models.CharField(_("what is measured"), max_length=200, help_text=_("For example electricity cost."))
     unit = models.CharField(_("unit"), max_length=30, default="CNY")
-    baseline = models.DecimalField(
-        _("baseline per period"), max_digits=16, decimal_places=2, validators=[NOT_NEGATIVE]
-    )
+    baseline = models.DecimalField(_("baseline per period"), max_digits=16, decimal_places=2, validators=[NOT_NEGATIVE])
     direction = models.CharField(
         _("benefit is"), max_length=10, choices=BenefitDirection.choices, default=BenefitDirection.DECREASE
     )
-    share_percent = models.DecimalField(
-        _("vendor's share (%)"), max_digits=5, decimal_places=2, validators=PERCENT
-    )
+    share_percent = models.DecimalField(_("vendor's share (%)"), max_digits=5, decimal_places=2, validators=PERCENT)
     cap = models.DecimalField(
         _("cap per period"),
         max_digits=16,
@@ -92,9 +84,7 @@ class BenefitTier(VendorOwned, models.Model):
 
     class Meta:
         ordering = ["terms", "benefit_from"]
-        constraints = [
-            models.UniqueConstraint(fields=["terms", "benefit_from"], name="engagements_unique_tier_start")
-        ]
+        constraints = [models.UniqueConstraint(fields=["terms", "benefit_from"], name="engagements_unique_tier_start")]
 
     def __str__(self) -> str:
         return f"≥ {self.benefit_from}: {self.share_percent} %"
@@ -107,13 +97,9 @@ class BenefitTier(VendorOwned, models.Model):
 class BenefitPeriod(VendorOwned, models.Model):
     """The measured result of one month of a benefit-based relationship; the payout is derived from it."""
 
-    engagement = models.ForeignKey(
-        "engagements.Engagement", on_delete=models.CASCADE, related_name="benefit_periods"
-    )
+    engagement = models.ForeignKey("engagements.Engagement", on_delete=models.CASCADE, related_name="benefit_periods")
     period_start = models.DateField(_("month"), help_text=_("First day of the month."))
-    measured = models.DecimalField(
-        _("measured result"), max_digits=16, decimal_places=2, validators=[NOT_NEGATIVE]
-    )
+    measured = models.DecimalField(_("measured result"), max_digits=16, decimal_places=2, validators=[NOT_NEGATIVE])
     note = models.CharField(_("note"), max_length=500, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -124,9 +110,7 @@ class BenefitPeriod(VendorOwned, models.Model):
         verbose_name = _("benefit period")
         verbose_name_plural = _("benefit periods")
         constraints = [
-            models.UniqueConstraint(
-                fields=["engagement", "period_start"], name="engagements_unique_benefit_period"
-            )
+            models.UniqueConstraint(fields=["engagement", "period_start"], name="engagements_unique_benefit_period")
         ]
 
     def __str__(self) -> str:
@@ -145,15 +129,11 @@ class BenefitPeriod(VendorOwned, models.Model):
         agreement = getattr(self.engagement, "agreement", None)
         end = calc.period_end(self.period_start, quarterly=False)
         if agreement is None:
-            raise ValidationError(
-                {"period_start": _("Record the service agreement before measured results.")}
-            )
+            raise ValidationError({"period_start": _("Record the service agreement before measured results.")})
         if not agreement.covers_period(self.period_start, end):
             raise ValidationError(
                 {
-                    "period_start": _(
-                        "The period %(start)s to %(end)s is outside the agreement (%(a)s to %(b)s)."
-                    )
+                    "period_start": _("The period %(start)s to %(end)s is outside the agreement (%(a)s to %(b)s).")
                     % {
                         "start": self.period_start,
                         "end": end,

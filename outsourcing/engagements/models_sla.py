@@ -22,9 +22,7 @@ NOT_NEGATIVE = MinValueValidator(Decimal(0), _("Must not be negative."))
 class SlaMetric(VendorOwned, models.Model):
     """One service level of an outsourced service (e.g. availability ≥ 99.9 % a month) and its credit rule."""
 
-    engagement = models.ForeignKey(
-        "engagements.Engagement", on_delete=models.CASCADE, related_name="sla_metrics"
-    )
+    engagement = models.ForeignKey("engagements.Engagement", on_delete=models.CASCADE, related_name="sla_metrics")
     name = models.CharField(_("name"), max_length=100)
     unit = models.CharField(_("unit"), max_length=30, help_text=_("For example %, hours, tickets."))
     target = models.DecimalField(_("target"), max_digits=16, decimal_places=4, validators=[NOT_NEGATIVE])
@@ -54,9 +52,7 @@ class SlaMetric(VendorOwned, models.Model):
         ordering = ["engagement", "name"]
         verbose_name = _("SLA metric")
         verbose_name_plural = _("SLA metrics")
-        constraints = [
-            models.UniqueConstraint(fields=["engagement", "name"], name="engagements_unique_metric_name")
-        ]
+        constraints = [models.UniqueConstraint(fields=["engagement", "name"], name="engagements_unique_metric_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -74,9 +70,7 @@ class SlaMetric(VendorOwned, models.Model):
 
     def validate_unique(self, exclude: object = None) -> None:
         super().validate_unique(exclude)  # type: ignore[arg-type]
-        others = SlaMetric.objects.filter(engagement_id=self.engagement_id, name=self.name).exclude(
-            pk=self.pk
-        )
+        others = SlaMetric.objects.filter(engagement_id=self.engagement_id, name=self.name).exclude(pk=self.pk)
         if self.engagement_id and others.exists():
             raise ValidationError({"name": _("This engagement already has a metric of this name.")})
 
@@ -102,9 +96,7 @@ class CreditBand(VendorOwned, models.Model):
         verbose_name = _("credit band")
         verbose_name_plural = _("credit bands")
         constraints = [
-            models.UniqueConstraint(
-                fields=["metric", "shortfall_from"], name="engagements_unique_band_start"
-            ),
+            models.UniqueConstraint(fields=["metric", "shortfall_from"], name="engagements_unique_band_start"),
         ]
 
     def __str__(self) -> str:
@@ -120,9 +112,7 @@ class Measurement(VendorOwned, models.Model):
 
     metric = models.ForeignKey(SlaMetric, on_delete=models.CASCADE, related_name="measurements")
     period_start = models.DateField(_("period start"), help_text=_("First day of the month or quarter."))
-    value = models.DecimalField(
-        _("measured value"), max_digits=16, decimal_places=4, validators=[NOT_NEGATIVE]
-    )
+    value = models.DecimalField(_("measured value"), max_digits=16, decimal_places=4, validators=[NOT_NEGATIVE])
     shortfall = models.DecimalField(max_digits=16, decimal_places=4, default=Decimal(0), editable=False)
     attainment = models.DecimalField(max_digits=12, decimal_places=4, default=Decimal(100), editable=False)
     breached = models.BooleanField(default=False, editable=False)
@@ -172,9 +162,7 @@ class Measurement(VendorOwned, models.Model):
         if not agreement.covers_period(self.period_start, end):
             raise ValidationError(
                 {
-                    "period_start": _(
-                        "The period %(start)s to %(end)s is outside the agreement (%(a)s to %(b)s)."
-                    )
+                    "period_start": _("The period %(start)s to %(end)s is outside the agreement (%(a)s to %(b)s).")
                     % {
                         "start": self.period_start,
                         "end": end,

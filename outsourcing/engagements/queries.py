@@ -39,10 +39,7 @@ def filter_engagements(
 ) -> QuerySet[Any]:
     if q:
         queryset = queryset.filter(
-            Q(title__icontains=q)
-            | Q(code__icontains=q)
-            | Q(department__icontains=q)
-            | Q(vendor__name__icontains=q)
+            Q(title__icontains=q) | Q(code__icontains=q) | Q(department__icontains=q) | Q(vendor__name__icontains=q)
         )
     if form:
         queryset = queryset.filter(form=form)

@@ -65,9 +65,7 @@ def sla_report(engagement: Engagement) -> list[PeriodCredits]:
     monthly_fee = agreement.monthly_fee if agreement else None
     metrics = {m.pk: m for m in SlaMetric.objects.filter(engagement=engagement).prefetch_related("bands")}
     periods: dict[tuple[datetime.date, bool], PeriodCredits] = {}
-    for measurement in Measurement.objects.filter(metric__engagement=engagement).order_by(
-        "period_start", "metric"
-    ):
+    for measurement in Measurement.objects.filter(metric__engagement=engagement).order_by("period_start", "metric"):
         metric = metrics[measurement.metric_id]
         key = (measurement.period_start, metric.quarterly)
         fee = None if monthly_fee is None else monthly_fee * (3 if metric.quarterly else 1)
@@ -162,9 +160,7 @@ def last_full_month(today: datetime.date) -> datetime.date:
 # Registry contributions ------------------------------------------------------------------------------
 
 
-def past_performance(
-    vendor_ids: Sequence[int], engagement: Any, as_of: datetime.date
-) -> dict[int, CriterionScore]:
+def past_performance(vendor_ids: Sequence[int], engagement: Any, as_of: datetime.date) -> dict[int, CriterionScore]:
     """Weighted SLA attainment over the 12 months before `as_of`, across all the vendor's engagements.
 
     One grouped query for all vendors: sum(attainment × weight) ÷ sum(weight), attainment capped at 100.
@@ -187,9 +183,7 @@ def past_performance(
             breaches=Count("pk", filter=Q(breached=True)),
         )
     )
-    result = {
-        vid: CriterionScore(None, _("No SLA measurements in the last 12 months.")) for vid in vendor_ids
-    }
+    result = {vid: CriterionScore(None, _("No SLA measurements in the last 12 months.")) for vid in vendor_ids}
     for row in rows:
         if not row["weights"]:
             continue
@@ -233,8 +227,7 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
             breaches.count(),
             url + "?issue=breach",
             "red",
-            _("Measurements below target in %(month)s.")
-            % {"month": last_full_month(today).strftime("%Y-%m")},
+            _("Measurements below target in %(month)s.") % {"month": last_full_month(today).strftime("%Y-%m")},
         ),
     ]
     if sees_all_vendors(user):

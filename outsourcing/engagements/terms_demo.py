@@ -90,9 +90,7 @@ def build_terms(ctx: dict[str, Any], today: datetime.date) -> None:
                 agreement,
                 acting_user=SYSTEM,
                 effective_from=_months_back(today, 6),
-                changes=(
-                    "增加夜间值守；P1 响应目标由 6 小时改为 4 小时. Night shift added; P1 response 6 h → 4 h."
-                ),
+                changes=("增加夜间值守；P1 响应目标由 6 小时改为 4 小时. Night shift added; P1 response 6 h → 4 h."),
                 signed_on=_months_back(today, 6) - datetime.timedelta(days=5),
                 signed_by="王磊 / 陈静",
             )

@@ -145,9 +145,7 @@ def _team_url(engagement: Engagement) -> str | None:
 
 @login_required
 def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = get_visible(
-        Engagement.objects.select_related("vendor", "manager", "override_by"), request.user, pk=pk
-    )
+    engagement = get_visible(Engagement.objects.select_related("vendor", "manager", "override_by"), request.user, pk=pk)
     today = timezone.localdate()
     agreement = ServiceAgreement.objects.filter(engagement=engagement).first()
     versions = list(agreement.versions.all()) if agreement else []
@@ -165,17 +163,13 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issues: list[str] = []
     if agreement and agreement.state(today) == "notice_window":
         issues.append(
-            _(
-                "The agreement is in its notice window (notice by %(notice)s, ends %(end)s): "
-                "decide on renewal."
-            )
+            _("The agreement is in its notice window (notice by %(notice)s, ends %(end)s): decide on renewal.")
             % {"notice": agreement.notice_date, "end": agreement.end_date}
         )
     if agreement and agreement.state(today) == "expired" and engagement.status == EngagementStatus.ACTIVE:
         issues.append(_("The engagement is active but its agreement has expired."))
     issues.extend(
-        _("Deliverable “%(title)s” was due on %(date)s.") % {"title": d.title, "date": d.due_date}
-        for d in late
+        _("Deliverable “%(title)s” was due on %(date)s.") % {"title": d.title, "date": d.due_date} for d in late
     )
     if last_period and last_period.breaches:
         issues.append(
@@ -184,11 +178,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     issues.extend(b.message for b in blockers)
     documents = (
-        list(
-            Document.objects.visible_to(request.user).filter(
-                pk__in=Document.for_object(agreement).values("pk")
-            )
-        )
+        list(Document.objects.visible_to(request.user).filter(pk__in=Document.for_object(agreement).values("pk")))
         if agreement
         else []
     )
@@ -282,7 +272,5 @@ def engagement_transition(request: HttpRequest, pk: int) -> HttpResponse:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(
-            request, _("The engagement is now %(status)s.") % {"status": engagement.get_status_display()}
-        )
+        messages.success(request, _("The engagement is now %(status)s.") % {"status": engagement.get_status_display()})
     return redirect("engagements:detail", pk=pk)

@@ -158,9 +158,7 @@ def deliverable_edit(request: HttpRequest, pk: int, deliverable_pk: int | None =
 @login_required
 def deliverable_decide(request: HttpRequest, pk: int, deliverable_pk: int) -> HttpResponse:
     engagement = _writable(request, pk)
-    deliverable: Deliverable = get_visible(
-        Deliverable.objects, request.user, pk=deliverable_pk, engagement=engagement
-    )
+    deliverable: Deliverable = get_visible(Deliverable.objects, request.user, pk=deliverable_pk, engagement=engagement)
     form = forms.DecisionForm(request.POST or None)
     return _form_page(
         request,
@@ -182,19 +180,13 @@ def deliverable_decide(request: HttpRequest, pk: int, deliverable_pk: int) -> Ht
 @login_required
 def metric_edit(request: HttpRequest, pk: int, metric_pk: int | None = None) -> HttpResponse:
     engagement = _writable(request, pk)
-    metric = (
-        get_visible(SlaMetric.objects, request.user, pk=metric_pk, engagement=engagement)
-        if metric_pk
-        else None
-    )
+    metric = get_visible(SlaMetric.objects, request.user, pk=metric_pk, engagement=engagement) if metric_pk else None
     form = forms.MetricForm(request.POST or None, instance=metric)
 
     def save() -> Any:
         data = dict(form.cleaned_data)
         bands = data.pop("bands")
-        return do_save_metric(
-            metric, engagement=engagement, acting_user=request.user, changes=data, bands=bands
-        )
+        return do_save_metric(metric, engagement=engagement, acting_user=request.user, changes=data, bands=bands)
 
     return _form_page(
         request,
@@ -214,13 +206,9 @@ def measurement_create(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save() -> Any:
         data = dict(form.cleaned_data)
-        return do_record_measurement(
-            engagement, metric_id=data.pop("metric").pk, acting_user=request.user, **data
-        )
+        return do_record_measurement(engagement, metric_id=data.pop("metric").pk, acting_user=request.user, **data)
 
-    return _form_page(
-        request, engagement, form, _("Record a measurement"), save, _("Measurement recorded."), "sla"
-    )
+    return _form_page(request, engagement, form, _("Record a measurement"), save, _("Measurement recorded."), "sla")
 
 
 @login_required
@@ -229,9 +217,7 @@ def measurement_import(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ImportForm(request.POST or None, request.FILES or None)
 
     def save() -> Any:
-        return do_import_measurements(
-            engagement, rows=read_rows(form.cleaned_data["file"]), acting_user=request.user
-        )
+        return do_import_measurements(engagement, rows=read_rows(form.cleaned_data["file"]), acting_user=request.user)
 
     return _form_page(
         request,

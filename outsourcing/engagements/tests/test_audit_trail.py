@@ -74,9 +74,7 @@ def test_each_change_through_the_api_records_its_author(api, manager, vendor_a):
         "/engagements",
         {"title": "Build", "form": "contracting_out", "vendor_id": vendor_a.pk, "start_date": "2026-01-01"},
     ).json()["id"]
-    deliverable = client.post(
-        f"/engagements/{dev}/deliverables", {"title": "Design", "due_date": "2026-03-01"}
-    )
+    deliverable = client.post(f"/engagements/{dev}/deliverables", {"title": "Design", "due_date": "2026-03-01"})
     client.post(
         f"/deliverables/{deliverable.json()['id']}/acceptance",
         {"decision": "accepted", "delivered_on": "2026-03-01"},
@@ -93,9 +91,7 @@ def test_each_change_through_the_api_records_its_author(api, manager, vendor_a):
             "tiers": [{"benefit_from": "50", "share_percent": "30"}],
         },
     )
-    client.post(
-        f"/engagements/{benefit.pk}/benefit-periods", {"period_start": "2026-02-01", "measured": "80"}
-    )
+    client.post(f"/engagements/{benefit.pk}/benefit-periods", {"period_start": "2026-02-01", "measured": "80"})
 
     engagement = models.Engagement.objects.get(pk=service)
     terms = models.BenefitTerms.objects.get()
@@ -112,9 +108,7 @@ def test_each_change_through_the_api_records_its_author(api, manager, vendor_a):
         models.BenefitPeriod.objects.get(),
     ):
         assert authored_by(manager, obj), obj
-    update = (
-        LogEntry.objects.get_for_model(models.Engagement).filter(object_pk=str(service)).latest("timestamp")
-    )
+    update = LogEntry.objects.get_for_model(models.Engagement).filter(object_pk=str(service)).latest("timestamp")
     assert update.changes_dict["department"] == ["", "IT Centre"]
 
 

@@ -16,9 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_manager_reads_sla_attainment_and_cannot_activate_without_a_signed_agreement(
     browser_page, manager, service, availability, response_time
 ):
-    for month, (a, r) in enumerate(
-        (("99.95", "3"), ("99.7", "4.5"), ("99.92", "3.9"), ("99.3", "6")), start=1
-    ):
+    for month, (a, r) in enumerate((("99.95", "3"), ("99.7", "4.5"), ("99.92", "3.9"), ("99.3", "6")), start=1):
         period = datetime.date(2026, month, 1)
         do_record_measurement(
             service, metric_id=availability.pk, period_start=period, value=Decimal(a), acting_user=SYSTEM

@@ -21,16 +21,12 @@ def test_lateness_at_the_edges_of_the_due_date():
     assert not Deliverable(due_date=due).is_late(datetime.date(2026, 5, 10))
     assert Deliverable(due_date=due).is_late(datetime.date(2026, 5, 11))
     assert not Deliverable(due_date=due, delivered_on=due).is_late(datetime.date(2026, 6, 1))
-    assert Deliverable(due_date=due, delivered_on=datetime.date(2026, 5, 11)).is_late(
-        datetime.date(2026, 6, 1)
-    )
+    assert Deliverable(due_date=due, delivered_on=datetime.date(2026, 5, 11)).is_late(datetime.date(2026, 6, 1))
 
 
 def test_open_late_deliverables_are_found_in_one_query(contracted, django_assert_num_queries):
     today = datetime.date.today()
-    Deliverable.objects.create(
-        engagement=contracted, title="late", due_date=today - datetime.timedelta(days=1)
-    )
+    Deliverable.objects.create(engagement=contracted, title="late", due_date=today - datetime.timedelta(days=1))
     Deliverable.objects.create(engagement=contracted, title="due today", due_date=today)
     Deliverable.objects.create(
         engagement=contracted,
@@ -63,22 +59,16 @@ def test_manager_adds_accepts_and_rejects_with_reasons(api, manager, contracted)
 
 
 def test_deliverables_are_refused_on_a_service_engagement(api, manager, service):
-    response = api(manager).post(
-        f"/engagements/{service.pk}/deliverables", {"title": "x", "due_date": "2026-03-31"}
-    )
+    response = api(manager).post(f"/engagements/{service.pk}/deliverables", {"title": "x", "due_date": "2026-03-31"})
     assert response.status_code == 422
     assert not Deliverable.objects.exists()
 
 
 def test_vendor_user_reads_its_deliverables_but_cannot_accept(api, vendor_a_user, vendor_b_user, contracted):
-    deliverable = Deliverable.objects.create(
-        engagement=contracted, title="Code", due_date=datetime.date(2026, 3, 1)
-    )
+    deliverable = Deliverable.objects.create(engagement=contracted, title="Code", due_date=datetime.date(2026, 3, 1))
     assert api(vendor_a_user).get(f"/deliverables/{deliverable.pk}").status_code == 200
     assert (
-        api(vendor_a_user)
-        .post(f"/deliverables/{deliverable.pk}/acceptance", {"decision": "accepted"})
-        .status_code
+        api(vendor_a_user).post(f"/deliverables/{deliverable.pk}/acceptance", {"decision": "accepted"}).status_code
         == 403
     )
     assert api(vendor_b_user).get(f"/deliverables/{deliverable.pk}").status_code == 404

@@ -144,9 +144,7 @@ def test_auditor_reads_everything_and_changes_nothing(api, auditor, service, agr
     assert client.patch(f"/engagements/{service.pk}", {"title": "x"}).status_code == 403
     assert client.patch(f"/engagements/{service.pk}/agreement", {"value": "1"}).status_code == 403
     assert (
-        client.post(
-            f"/engagements/{service.pk}/deliverables", {"title": "x", "due_date": "2026-01-01"}
-        ).status_code
+        client.post(f"/engagements/{service.pk}/deliverables", {"title": "x", "due_date": "2026-01-01"}).status_code
         == 403
     )
     assert Engagement.objects.get(pk=service.pk).title == service.title
@@ -161,9 +159,7 @@ def test_the_list_filters_by_form_status_and_vendor(api, manager, vendor_a, vend
     assert client.get("/engagements", status="active").json()["count"] == 0
 
 
-def test_the_list_endpoint_query_count_does_not_grow_with_rows(
-    api, manager, vendor_a, django_assert_max_num_queries
-):
+def test_the_list_endpoint_query_count_does_not_grow_with_rows(api, manager, vendor_a, django_assert_max_num_queries):
     for n in range(30):
         make_agreement(make_engagement(vendor_a, title=f"E{n}"))
     client = api(manager)

@@ -34,9 +34,7 @@ def test_the_list_filters_by_vendor_and_form(web, manager, vendor_a, vendor_b):
     assert "Alpha ops" in page and "Beta build" not in page
 
 
-def test_vendor_user_lists_only_its_own_engagements_and_gets_404_for_others(
-    web, vendor_a, vendor_b, vendor_b_user
-):
+def test_vendor_user_lists_only_its_own_engagements_and_gets_404_for_others(web, vendor_a, vendor_b, vendor_b_user):
     mine = make_engagement(vendor_b, title="Mine")
     theirs = make_engagement(vendor_a, title="Theirs")
     client = web(vendor_b_user)

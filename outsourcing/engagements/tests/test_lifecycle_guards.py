@@ -67,9 +67,7 @@ def test_activation_needs_a_signed_agreement_not_just_an_agreement(api, manager,
     response = move(client, service, "active")
     assert response.status_code == 422
     assert "signed copy" in response.json()["detail"][0]["msg"]
-    client.post(
-        f"/engagements/{service.pk}/agreement/documents", {"kind": "service_agreement"}, files={"file": pdf()}
-    )
+    client.post(f"/engagements/{service.pk}/agreement/documents", {"kind": "service_agreement"}, files={"file": pdf()})
     assert agreement.pk and move(client, service, "active").status_code == 200
 
 
@@ -89,9 +87,7 @@ def test_registered_checks_block_activation_and_are_listed(api, manager, service
     assert Engagement.objects.get(pk=service.pk).status == "selection"
 
 
-def test_an_owner_override_activates_and_records_who_and_why_in_the_audit_trail(
-    api, manager, service, fake_checks
-):
+def test_an_owner_override_activates_and_records_who_and_why_in_the_audit_trail(api, manager, service, fake_checks):
     fake_checks(Blocker("qualification_gap", "Missing qualification: CMMI 3."))
     client = api(manager)
     move(client, service, "selection")

@@ -17,9 +17,7 @@ def record(client, service, **fields):
 
 
 def test_it_records_a_measurement_with_derived_breach_and_attainment(api, manager, service, availability):
-    response = record(
-        api(manager), service, metric_id=availability.pk, period_start="2026-03-01", value="99.4"
-    )
+    response = record(api(manager), service, metric_id=availability.pk, period_start="2026-03-01", value="99.4")
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["breached"] is True
@@ -49,9 +47,7 @@ def test_recording_the_same_period_again_corrects_it(api, manager, service, avai
         ({"metric_id": 999999}, "metric_id", "no metric"),
     ],
 )
-def test_bad_measurements_are_refused_and_nothing_is_written(
-    api, manager, service, availability, fields, field, words
-):
+def test_bad_measurements_are_refused_and_nothing_is_written(api, manager, service, availability, fields, field, words):
     body = {"metric_id": availability.pk, "period_start": "2026-03-01", "value": "99.9", **fields}
     response = api(manager).post(f"/engagements/{service.pk}/measurements", body)
     assert response.status_code == 422
@@ -74,9 +70,7 @@ def test_a_csv_import_writes_every_row(api, manager, service, availability, resp
         "response time,2026-01,3.5,ok\n"
         "Availability,2026-02-01,99.2,\n"
     )
-    response = api(manager).post(
-        f"/engagements/{service.pk}/measurements/import", files={"file": csv_file(text)}
-    )
+    response = api(manager).post(f"/engagements/{service.pk}/measurements/import", files={"file": csv_file(text)})
     assert response.status_code == 201, response.content
     assert response.json() == {"imported": 3}
     assert Measurement.objects.filter(breached=True).count() == 1
@@ -93,9 +87,7 @@ def test_a_bad_import_lists_every_bad_row_and_writes_nothing(api, manager, servi
         "Availability,2026-05,abc\n"  # not a number
         "Availability,2026-01,99.1\n"  # the same period twice
     )
-    response = api(manager).post(
-        f"/engagements/{service.pk}/measurements/import", files={"file": csv_file(text)}
-    )
+    response = api(manager).post(f"/engagements/{service.pk}/measurements/import", files={"file": csv_file(text)})
     assert response.status_code == 422
     messages = [d["msg"] for d in response.json()["detail"]]
     assert [d["field"] for d in response.json()["detail"]] == ["file"] * 6
@@ -108,9 +100,7 @@ def test_an_xlsx_import_reads_dates_and_numbers_from_cells(api, manager, service
     import datetime
 
     rows = [["metric", "period", "value"], ["Availability", datetime.datetime(2026, 3, 1), 99.91]]
-    response = api(manager).post(
-        f"/engagements/{service.pk}/measurements/import", files={"file": xlsx_file(rows)}
-    )
+    response = api(manager).post(f"/engagements/{service.pk}/measurements/import", files={"file": xlsx_file(rows)})
     assert response.status_code == 201, response.content
     assert Measurement.objects.get().value == Decimal("99.91")
 

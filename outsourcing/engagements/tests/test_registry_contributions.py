@@ -36,9 +36,7 @@ def test_past_performance_weights_attainment_across_a_vendors_engagements(
         acting_user=SYSTEM,
         changes={"name": "Tickets", "unit": "%", "target": D(100), "weight": D(3)},
     )
-    do_record_measurement(
-        other, metric_id=metric.pk, period_start="2026-03-01", value=D(95), acting_user=SYSTEM
-    )
+    do_record_measurement(other, metric_id=metric.pk, period_start="2026-03-01", value=D(95), acting_user=SYSTEM)
     with django_assert_max_num_queries(1):
         scores = past_performance([vendor_a.pk, vendor_b.pk], None, datetime.date(2026, 6, 30))
     assert scores[vendor_a.pk].score == pytest.approx((100 * 1 + 95 * 3) / 4)

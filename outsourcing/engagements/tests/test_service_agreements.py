@@ -81,9 +81,7 @@ def test_manager_records_the_agreement_and_reads_its_state(api, manager, service
         ({"notice_period_days": -1}, "notice_period_days"),
     ],
 )
-def test_bad_agreements_are_refused_naming_the_field_and_nothing_is_written(
-    api, manager, service, changes, field
-):
+def test_bad_agreements_are_refused_naming_the_field_and_nothing_is_written(api, manager, service, changes, field):
     response = api(manager).post(f"/engagements/{service.pk}/agreement", {**VALID, **changes})
     assert response.status_code == 422
     assert field in [d["field"] for d in response.json()["detail"]]
@@ -133,9 +131,7 @@ def test_an_open_ended_version_blocks_any_later_one(api, manager, service, agree
     assert "overlaps version 1" in response.json()["detail"][0]["msg"]
 
 
-def test_only_agreement_documents_may_be_attached_and_a_bad_file_leaves_nothing(
-    api, manager, service, agreement
-):
+def test_only_agreement_documents_may_be_attached_and_a_bad_file_leaves_nothing(api, manager, service, agreement):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from outsourcing.documents.models import Document

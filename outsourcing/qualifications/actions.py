@@ -62,8 +62,6 @@ def do_save_qualification_type(
     ensure_admin(acting_user)
     qtype = qtype or QualificationType()
     _apply(qtype, changes, TYPE_FIELDS)
-    if not qtype.has_levels:
-        qtype.min_level = qtype.max_level = None
     qtype.full_clean()
     if qtype.pk:
         held = Qualification.objects.filter(type=qtype)

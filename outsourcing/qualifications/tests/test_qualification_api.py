@@ -231,11 +231,16 @@ def test_only_admins_add_types(api, admin, manager):
 
 
 def test_list_endpoint_query_count_does_not_grow_with_rows(
-    api, manager, vendor_a, vendor_b, make_qualification, django_assert_max_num_queries
+    api, manager, vendor_a, vendor_b, make_qualification, pdf, django_assert_max_num_queries
 ):
+    from outsourcing.core.access import SYSTEM
+    from outsourcing.qualifications.actions import do_attach_evidence
+
     for index in range(12):
-        make_qualification(vendor_a if index % 2 else vendor_b, "iso9001", number=f"N-{index}")
+        q = make_qualification(vendor_a if index % 2 else vendor_b, "iso9001", number=f"N-{index}")
+        do_attach_evidence(q, acting_user=SYSTEM, upload=pdf())
     client = api(manager)
     with django_assert_max_num_queries(6):
         body = client.get("/qualifications", limit=50).json()
     assert body["count"] == 12
+    assert all(len(item["documents"]) == 1 for item in body["items"])

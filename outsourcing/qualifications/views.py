@@ -41,7 +41,7 @@ COLUMNS = [
     Column("type", gettext_lazy("Type")),
     Column("level", gettext_lazy("Level"), numeric=True),
     Column("number", gettext_lazy("Certificate number")),
-    Column("valid_until", gettext_lazy("Valid until")),
+    Column("valid_until", gettext_lazy("Validity")),
     Column("status", gettext_lazy("Status")),
 ]
 FILTERS = ("q", "type", "status", "vendor", "current")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 from typing import Any
 
 import pytest
@@ -17,6 +18,15 @@ D = datetime.date
 FROM = datetime.date(2025, 1, 1)
 UNTIL = datetime.date(2027, 12, 31)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def catalogue(db: Any) -> None:
+    """The seeded types again: a transactional (browser) test runs after others have flushed the database."""
+    from django.apps import apps
+
+    seed = importlib.import_module("outsourcing.qualifications.migrations.0002_seed_types").seed
+    seed(apps, None)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from .actions import (
     do_attach_evidence,
     do_create_qualification,
     do_delete_qualification,
+    do_delete_qualification_type,
     do_reject_qualification,
     do_remove_requirement,
     do_renew_qualification,
@@ -91,6 +92,16 @@ def update_qualification_type(request: HttpRequest, code: str, payload: Qualific
     return do_save_qualification_type(
         qtype, acting_user=request.user, changes=payload.dict(exclude_unset=True)
     )
+
+
+@router.delete("/qualification-types/{code}", response={204: None})
+def delete_qualification_type(request: HttpRequest, code: str) -> Any:
+    """Remove an unused type (admins only); a type in use is refused (422)."""
+    qtype = QualificationType.objects.filter(code=code).first()
+    if qtype is None:
+        raise Http404
+    do_delete_qualification_type(qtype, acting_user=request.user)
+    return Status(204, None)
 
 
 # Qualifications --------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.registry import DashboardCard
 
 from .choices import DerivedStatus
@@ -39,6 +40,16 @@ def qualification_cards(user: Any) -> list[DashboardCard]:
                 url=f"{url}?status={DerivedStatus.UNVERIFIED}",
                 tone="amber",
                 description=_("Check them against the issuer's register, then verify or reject."),
+            )
+        )
+    if counts["rejected"] and not sees_all_vendors(user):
+        cards.append(
+            DashboardCard(
+                title=_("Certificates rejected by the owner"),
+                count=counts["rejected"],
+                url=f"{url}?status={DerivedStatus.REJECTED}",
+                tone="red",
+                description=_("Read the reason, correct the certificate and it goes back for verification."),
             )
         )
     return cards

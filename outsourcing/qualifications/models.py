@@ -133,7 +133,27 @@ class QualificationQuerySet(VendorScopedQuerySet):
         )
 
     def in_status(self, status: str, day: datetime.date | None = None) -> QualificationQuerySet:
-        return self.with_status(day).filter(derived_status=status)
+        return self.filter(status_q(status, day or timezone.localdate()))
+
+
+def status_q(status: str, day: datetime.date) -> Q:
+    """The qualifications whose derived status on `day` is `status`, as a plain filter (index friendly).
+
+    The same rule as the Case in QualificationQuerySet.with_status and Qualification.status_on; a test
+    holds the three together.
+    """
+    verified = Q(verification_status=VerificationStatus.VERIFIED)
+    soon = day + datetime.timedelta(days=EXPIRING_WITHIN_DAYS)
+    rules: dict[str, Q] = {
+        DerivedStatus.REJECTED: Q(verification_status=VerificationStatus.REJECTED),
+        DerivedStatus.UNVERIFIED: Q(verification_status=VerificationStatus.PENDING),
+        DerivedStatus.EXPIRED: verified & Q(valid_until__lt=day),
+        DerivedStatus.NOT_YET_VALID: verified & Q(valid_from__gt=day, valid_until__gte=day),
+        DerivedStatus.EXPIRING: verified
+        & Q(valid_from__lte=day, valid_until__gte=day, valid_until__lte=soon),
+        DerivedStatus.VALID: verified & Q(valid_from__lte=day, valid_until__gt=soon),
+    }
+    return rules.get(status, Q(pk__in=[]))
 
 
 class Qualification(VendorOwned, models.Model):

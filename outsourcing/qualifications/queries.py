@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .choices import DerivedStatus
-from .models import Qualification
+from .models import Qualification, status_q
 
 SORTS = {
     "vendor": "vendor__name",
@@ -46,6 +46,7 @@ def filter_qualifications(
     verification: str | None = None,
     current: bool | None = None,
     sort: str | None = None,
+    day: datetime.date | None = None,
     **_ignored: Any,
 ) -> QuerySet[Qualification]:
     if q:
@@ -58,7 +59,7 @@ def filter_qualifications(
     if type_code:
         queryset = queryset.filter(type__code=type_code)
     if status and status in DerivedStatus.values:
-        queryset = queryset.filter(derived_status=status)  # type: ignore[misc]  # annotated by with_status
+        queryset = queryset.filter(status_q(status, day or timezone.localdate()))
     if vendor_id:
         try:
             queryset = queryset.filter(vendor_id=int(vendor_id))

@@ -10,13 +10,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outsourcing.core.registry import Blocker, CriterionScore
 
-from .models import Qualification, QualificationRequirement, counts_q
+from .choices import DerivedStatus
+from .models import Qualification, QualificationRequirement, counts_q, status_q
 
 MISSING_CODE = "qualification_missing"
 
@@ -29,7 +30,7 @@ def _requirements(engagement: Any) -> list[QualificationRequirement]:
     )
 
 
-def _best_levels(
+def best_levels(
     vendor_ids: Sequence[int], type_ids: Sequence[int], as_of: datetime.date
 ) -> dict[tuple[int, int], int | None]:
     """{(vendor_id, type_id): highest level} over the qualifications that count on `as_of` (one query)."""
@@ -42,7 +43,7 @@ def _best_levels(
     return {(row["vendor_id"], row["type_id"]): row["best"] for row in rows}
 
 
-def _split(
+def split_requirements(
     requirements: list[QualificationRequirement],
     best: dict[tuple[int, int], int | None],
     vendor_id: int | None,
@@ -63,8 +64,8 @@ def vendor_gaps(
     requirements = _requirements(engagement)
     if not requirements or vendor_id is None:
         return [], [r.type.code for r in requirements], requirements
-    best = _best_levels([vendor_id], [r.type_id for r in requirements], as_of)
-    met, missing = _split(requirements, best, vendor_id)
+    best = best_levels([vendor_id], [r.type_id for r in requirements], as_of)
+    met, missing = split_requirements(requirements, best, vendor_id)
     return met, missing, requirements
 
 
@@ -128,10 +129,10 @@ def qualification_fit(
     vendor_ids = list(vendor_ids)
     requirements = _requirements(engagement) if engagement is not None else []
     if requirements:
-        best = _best_levels(vendor_ids, [r.type_id for r in requirements], as_of)
+        best = best_levels(vendor_ids, [r.type_id for r in requirements], as_of)
         scores = {}
         for vendor_id in vendor_ids:
-            met, missing = _split(requirements, best, vendor_id)
+            met, missing = split_requirements(requirements, best, vendor_id)
             detail = _("%(met)s of %(total)s required qualifications met") % {
                 "met": len(met),
                 "total": len(requirements),
@@ -164,10 +165,9 @@ def qualification_fit(
 
 
 def attention_counts(queryset: Any, today: datetime.date) -> dict[str, int]:
-    """How many of these qualifications expire within 30 days and how many wait for verification."""
-    from .choices import DerivedStatus
-
-    return queryset.with_status(today).aggregate(
-        expiring=Count("pk", filter=Q(derived_status=DerivedStatus.EXPIRING)),
-        pending=Count("pk", filter=Q(derived_status=DerivedStatus.UNVERIFIED)),
+    """How many of these qualifications expire within 30 days, wait for verification, were rejected."""
+    return queryset.aggregate(
+        expiring=Count("pk", filter=status_q(DerivedStatus.EXPIRING, today)),
+        pending=Count("pk", filter=status_q(DerivedStatus.UNVERIFIED, today)),
+        rejected=Count("pk", filter=status_q(DerivedStatus.REJECTED, today)),
     )

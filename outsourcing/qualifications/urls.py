@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/reject", views.qualification_reject, name="reject"),
     path("<int:pk>/documents", views.qualification_upload, name="upload"),
     path("<int:pk>/delete", views.qualification_delete, name="delete"),
+    path("engagements/", views_setup.engagement_index, name="engagements"),
     path(
         "engagements/<int:pk>/requirements",
         views_setup.engagement_requirements,

@@ -7,6 +7,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +22,7 @@ from outsourcing.engagements.models import Engagement
 from .actions import do_add_requirement, do_remove_requirement, do_save_qualification_type
 from .forms import QualificationTypeForm, RequirementForm
 from .models import Qualification, QualificationRequirement, QualificationType, counts_q
+from .services import best_levels, split_requirements
 
 
 def _as_of(request: HttpRequest) -> datetime.date:
@@ -28,6 +30,33 @@ def _as_of(request: HttpRequest) -> datetime.date:
         return datetime.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
         return timezone.localdate()
+
+
+@login_required
+def engagement_index(request: HttpRequest) -> HttpResponse:
+    """Engagements with their qualification requirements and how many their vendor meets today."""
+    today = timezone.localdate()
+    engagements = Engagement.objects.visible_to(request.user).select_related("vendor").order_by("code", "pk")
+    page = Paginator(engagements, 50).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    requirements = list(
+        QualificationRequirement.objects.filter(engagement__in=rows)
+        .select_related("type")
+        .order_by("type__code")
+    )
+    best = best_levels(
+        sorted({e.vendor_id for e in rows if e.vendor_id}), sorted({r.type_id for r in requirements}), today
+    )
+    by_engagement: dict[int, list[QualificationRequirement]] = {}
+    for requirement in requirements:
+        by_engagement.setdefault(requirement.engagement_id, []).append(requirement)
+    for engagement in rows:
+        own = by_engagement.get(engagement.pk, [])
+        _met, missing = split_requirements(own, best, engagement.vendor_id)
+        engagement.requirement_count = len(own)  # type: ignore[attr-defined]
+        engagement.missing_codes = missing  # type: ignore[attr-defined]
+    context = {"title": _("Qualification requirements"), "page": page, "rows": rows, "today": today}
+    return render(request, "qualifications/engagements.html", context)
 
 
 @login_required

@@ -265,3 +265,28 @@ def test_a_types_range_cannot_shrink_below_levels_in_use(web, admin, vendor_a, m
 
 def test_nav_offers_qualifications(web, manager):
     assert 'href="/qualifications/"' in web(manager).get("/").content.decode()
+
+
+def test_engagement_index_shows_gaps_and_hides_other_vendors_engagements(
+    web, manager, vendor_b_user, engagement_a, engagement_b, make_qualification
+):
+    from outsourcing.core.access import SYSTEM
+    from outsourcing.qualifications.actions import do_add_requirement
+
+    do_add_requirement(engagement_a, acting_user=SYSTEM, type_code="iso27001")
+    do_add_requirement(engagement_b, acting_user=SYSTEM, type_code="iso9001")
+    make_qualification(engagement_b.vendor, "iso9001")
+    text = web(manager).get("/qualifications/engagements/").content.decode()
+    assert "OM-A" in text and "DEV-B" in text and "iso27001" in text and "All met" in text
+    text_b = web(vendor_b_user).get("/qualifications/engagements/").content.decode()
+    assert "DEV-B" in text_b and "OM-A" not in text_b
+
+
+def test_dashboard_shows_the_vendor_user_its_rejected_certificates(web, vendor_a_user, make_qualification):
+    from outsourcing.core.access import SYSTEM
+    from outsourcing.qualifications.actions import do_reject_qualification
+
+    q = make_qualification(vendor_a_user.vendor, "iso9001", verified=False)
+    do_reject_qualification(q, acting_user=SYSTEM, reason="Scan unreadable")
+    text = web(vendor_a_user).get("/").content.decode()
+    assert "Certificates rejected by the owner" in text and "status=rejected" in text

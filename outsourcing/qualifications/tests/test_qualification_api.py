@@ -244,3 +244,28 @@ def test_list_endpoint_query_count_does_not_grow_with_rows(
         body = client.get("/qualifications", limit=50).json()
     assert body["count"] == 12
     assert all(len(item["documents"]) == 1 for item in body["items"])
+
+
+def test_a_type_in_use_cannot_be_deleted_but_an_unused_one_can(
+    api, admin, manager, vendor_a, make_qualification
+):
+    make_qualification(vendor_a, "iso14001")
+    response = api(admin).delete("/qualification-types/iso14001")
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json()["detail"]] == ["code"]
+    assert api(manager).delete("/qualification-types/iso20000").status_code == 403
+    assert api(admin).delete("/qualification-types/iso20000").status_code == 204
+    assert api(admin).delete("/qualification-types/iso20000").status_code == 404
+
+
+def test_the_openapi_document_describes_the_qualification_calls(api, manager):
+    paths = api(manager).client.get("/api/v1/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/vendors/{vendor_id}/qualifications",
+        "/api/v1/qualifications/{qualification_id}/verify",
+        "/api/v1/qualifications/{qualification_id}/documents",
+        "/api/v1/engagements/{engagement_id}/requirements",
+        "/api/v1/engagements/{engagement_id}/qualification-gaps",
+        "/api/v1/qualification-types",
+    ):
+        assert path in paths, path

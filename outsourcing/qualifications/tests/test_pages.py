@@ -290,3 +290,11 @@ def test_dashboard_shows_the_vendor_user_its_rejected_certificates(web, vendor_a
     do_reject_qualification(q, acting_user=SYSTEM, reason="Scan unreadable")
     text = web(vendor_a_user).get("/").content.decode()
     assert "Certificates rejected by the owner" in text and "status=rejected" in text
+
+
+def test_pages_speak_simplified_chinese(web, manager, vendor_a, make_qualification):
+    make_qualification(vendor_a, "iso9001", verified=False)
+    client = web(manager)
+    client.cookies["django_language"] = "zh-hans"
+    text = client.get("/qualifications/", headers={"accept-language": "zh-hans"}).content.decode()
+    assert "资质" in text and "未核验" in text

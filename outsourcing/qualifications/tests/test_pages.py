@@ -298,3 +298,28 @@ def test_pages_speak_simplified_chinese(web, manager, vendor_a, make_qualificati
     client.cookies["django_language"] = "zh-hans"
     text = client.get("/qualifications/", headers={"accept-language": "zh-hans"}).content.decode()
     assert "资质" in text and "未核验" in text
+
+
+def test_requirements_page_query_count_does_not_grow_with_requirements(
+    web, manager, engagement_a, make_qualification, django_assert_max_num_queries
+):
+    from outsourcing.core.access import SYSTEM
+    from outsourcing.qualifications.actions import do_add_requirement
+
+    for code in (
+        "cmmi",
+        "iso9001",
+        "iso27001",
+        "iso20000",
+        "iso14001",
+        "system_integration",
+        "security_service",
+    ):
+        do_add_requirement(engagement_a, acting_user=SYSTEM, type_code=code)
+        make_qualification(
+            engagement_a.vendor, code, {"cmmi": 3, "system_integration": 2, "security_service": 1}.get(code)
+        )
+    client = web(manager)
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/qualifications/engagements/{engagement_a.pk}/requirements")
+    assert "7 of 7 requirements met" in response.content.decode()

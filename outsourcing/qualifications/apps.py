@@ -6,3 +6,29 @@ class QualificationsConfig(AppConfig):
     name = "outsourcing.qualifications"
     label = "qualifications"
     verbose_name = _("Qualifications")
+    nav = [("qualifications", _("Qualifications"), "qualifications:list", 25)]
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from outsourcing.core.registry import (
+            VendorCriterion,
+            register_activation_check,
+            register_dashboard_cards,
+            register_vendor_blocker,
+            register_vendor_criterion,
+        )
+
+        from . import models, services
+        from .dashboard import qualification_cards
+
+        auditlog.register(models.QualificationType)
+        auditlog.register(models.Qualification)
+        auditlog.register(models.QualificationRequirement)
+
+        register_activation_check(services.activation_blockers)
+        register_vendor_blocker(services.vendor_blockers)
+        register_vendor_criterion(
+            VendorCriterion("qualification_fit", _("Qualification fit"), services.qualification_fit)
+        )
+        register_dashboard_cards(qualification_cards)

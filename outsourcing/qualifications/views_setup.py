@@ -1,0 +1,176 @@
+"""Pages of the owner's set-up: an engagement's qualification requirements and the catalogue of types."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from outsourcing.accounts.views import apply_form_errors
+from outsourcing.core.access import is_admin, is_owner_writer
+from outsourcing.core.api import get_visible
+from outsourcing.core.audit import entries_for_queryset
+from outsourcing.engagements.models import Engagement
+
+from .actions import do_add_requirement, do_remove_requirement, do_save_qualification_type
+from .forms import QualificationTypeForm, RequirementForm
+from .models import Qualification, QualificationRequirement, QualificationType, counts_q
+from .services import best_levels, split_requirements
+
+
+def _as_of(request: HttpRequest) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+def engagement_index(request: HttpRequest) -> HttpResponse:
+    """Engagements with their qualification requirements and how many their vendor meets today."""
+    today = timezone.localdate()
+    engagements = Engagement.objects.visible_to(request.user).select_related("vendor").order_by("code", "pk")
+    page = Paginator(engagements, 50).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    requirements = list(
+        QualificationRequirement.objects.filter(engagement__in=rows)
+        .select_related("type")
+        .order_by("type__code")
+    )
+    best = best_levels(
+        sorted({e.vendor_id for e in rows if e.vendor_id}), sorted({r.type_id for r in requirements}), today
+    )
+    by_engagement: dict[int, list[QualificationRequirement]] = {}
+    for requirement in requirements:
+        by_engagement.setdefault(requirement.engagement_id, []).append(requirement)
+    for engagement in rows:
+        own = by_engagement.get(engagement.pk, [])
+        _met, missing = split_requirements(own, best, engagement.vendor_id)
+        engagement.requirement_count = len(own)  # type: ignore[attr-defined]
+        engagement.missing_codes = missing  # type: ignore[attr-defined]
+    context = {"title": _("Qualification requirements"), "page": page, "rows": rows, "today": today}
+    return render(request, "qualifications/engagements.html", context)
+
+
+@login_required
+def engagement_requirements(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the engagement requires of its vendor, and on a date which requirements its vendor meets."""
+    engagement = get_visible(Engagement.objects.select_related("vendor"), request.user, pk=pk)
+    as_of = _as_of(request)
+    form = RequirementForm(request.POST or None)
+    if request.method == "POST":
+        if not is_owner_writer(request.user):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                do_add_requirement(
+                    engagement,
+                    acting_user=request.user,
+                    type_code=form.cleaned_data["type"].code,
+                    min_level=form.cleaned_data["min_level"],
+                )
+            except ValidationError as exc:
+                apply_form_errors(form, _type_named(exc))
+            else:
+                messages.success(request, _("Requirement added."))
+                return redirect("qualifications:engagement-requirements", pk=pk)
+    requirements = list(
+        QualificationRequirement.objects.filter(engagement=engagement)
+        .select_related("type")
+        .order_by("type__code")
+    )
+    held = (
+        {
+            q.type_id: q
+            for q in Qualification.objects.filter(
+                counts_q(as_of), vendor_id=engagement.vendor_id, type__in=[r.type_id for r in requirements]
+            )
+            .select_related("type")
+            .order_by("type_id", "level")
+        }
+        if engagement.vendor_id
+        else {}
+    )
+    rows = []
+    for requirement in requirements:
+        best = held.get(requirement.type_id)  # ordered by level: the last one kept is the highest
+        rows.append(
+            {
+                "requirement": requirement,
+                "best": best,
+                "met": best is not None and requirement.is_met_by(best.level),
+            }
+        )
+    context = {
+        "title": _("Qualification requirements of %(engagement)s") % {"engagement": engagement},
+        "engagement": engagement,
+        "rows": rows,
+        "met_count": sum(1 for row in rows if row["met"]),
+        "as_of": as_of,
+        "form": form,
+        "can_edit": is_owner_writer(request.user),
+    }
+    return render(request, "qualifications/requirements.html", context)
+
+
+def _type_named(exc: ValidationError) -> ValidationError:
+    if hasattr(exc, "error_dict") and "type_code" in exc.error_dict:
+        errors = dict(exc.error_dict)
+        errors["type"] = errors.pop("type_code")
+        return ValidationError(errors)
+    return exc
+
+
+@login_required
+def requirement_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    requirement = get_visible(QualificationRequirement.objects.all(), request.user, pk=pk)
+    if request.method == "POST":
+        do_remove_requirement(requirement, acting_user=request.user)
+        messages.success(request, _("Requirement removed."))
+    return redirect("qualifications:engagement-requirements", pk=requirement.engagement_id)
+
+
+@login_required
+def type_list(request: HttpRequest) -> HttpResponse:
+    """The catalogue of qualification types; admins add and edit types."""
+    types = QualificationType.objects.order_by("category", "code")
+    context = {
+        "title": _("Qualification types"),
+        "types": types,
+        "can_edit": is_admin(request.user),
+        "history": entries_for_queryset(types).select_related("actor").order_by("-timestamp")[:50]
+        if is_admin(request.user)
+        else [],
+    }
+    return render(request, "qualifications/types.html", context)
+
+
+@login_required
+def type_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if not is_admin(request.user):
+        raise PermissionDenied
+    qtype = QualificationType.objects.filter(pk=pk).first() if pk else None
+    if pk and qtype is None:
+        raise Http404
+    form = QualificationTypeForm(request.POST or None, instance=qtype)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_save_qualification_type(
+                QualificationType.objects.get(pk=qtype.pk) if qtype else None,
+                acting_user=request.user,
+                changes=form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Qualification type saved."))
+            return redirect("qualifications:types")
+    title = _("Edit %(type)s") % {"type": qtype} if qtype else _("New qualification type")
+    return render(request, "qualifications/form.html", {"title": title, "form": form})

@@ -36,9 +36,7 @@ def type_by_code(code: Any, field: str = "type_code") -> QualificationType:
     try:
         return QualificationType.objects.get(code=str(code or ""))
     except QualificationType.DoesNotExist as exc:
-        raise ValidationError(
-            {field: _("Unknown qualification type %(code)s.") % {"code": code or "—"}}
-        ) from exc
+        raise ValidationError({field: _("Unknown qualification type %(code)s.") % {"code": code or "—"}}) from exc
 
 
 def _resolve(changes: dict[str, Any]) -> dict[str, Any]:
@@ -76,16 +74,10 @@ def do_save_qualification_type(
                 .exists()
             )
         else:
-            outside = (
-                held.filter(level__isnull=False).exists() or required.filter(min_level__isnull=False).exists()
-            )
+            outside = held.filter(level__isnull=False).exists() or required.filter(min_level__isnull=False).exists()
         if outside:
             raise ValidationError(
-                {
-                    "has_levels": _(
-                        "Qualifications or requirements of this type have levels outside this range."
-                    )
-                }
+                {"has_levels": _("Qualifications or requirements of this type have levels outside this range.")}
             )
     with acting_as(acting_user):
         qtype.save()
@@ -96,9 +88,7 @@ def do_save_qualification_type(
 def do_delete_qualification_type(qtype: QualificationType, *, acting_user: Any) -> None:
     ensure_admin(acting_user)
     if qtype.qualifications.exists() or qtype.requirements.exists():
-        raise ValidationError(
-            {"code": _("Qualifications or requirements use this type; it cannot be deleted.")}
-        )
+        raise ValidationError({"code": _("Qualifications or requirements use this type; it cannot be deleted.")})
     with acting_as(acting_user):
         qtype.delete()
 
@@ -185,9 +175,7 @@ def do_update_qualification(
 
 
 @transaction.atomic
-def do_attach_evidence(
-    qualification: Qualification, *, acting_user: Any, upload: UploadedFile | None
-) -> Document:
+def do_attach_evidence(qualification: Qualification, *, acting_user: Any, upload: UploadedFile | None) -> Document:
     """Add an evidence file. New evidence from a vendor user is a new fact: the owner verifies again."""
     ensure_can_change(acting_user, qualification)
     document = _attach_evidence(qualification, upload, acting_user)
@@ -199,9 +187,7 @@ def do_attach_evidence(
 
 
 @transaction.atomic
-def do_verify_qualification(
-    qualification: Qualification, *, acting_user: Any, note: str = ""
-) -> Qualification:
+def do_verify_qualification(qualification: Qualification, *, acting_user: Any, note: str = "") -> Qualification:
     """The owner confirms the certificate is genuine (checked against the issuer's register, say)."""
     ensure_owner_writer(acting_user)
     if len(note) > 1000:
@@ -240,9 +226,7 @@ def do_delete_qualification(qualification: Qualification, *, acting_user: Any) -
     """Remove a certificate recorded in error, with its evidence. A verified one only the owner removes."""
     ensure_can_change(acting_user, qualification)
     if qualification.verification_status == VerificationStatus.VERIFIED and not is_owner_writer(acting_user):
-        raise PermissionDenied(
-            _("A verified certificate can only be removed by the owner; renew it instead.")
-        )
+        raise PermissionDenied(_("A verified certificate can only be removed by the owner; renew it instead."))
     for document in Document.for_object(qualification):
         do_delete_document(document, acting_user=acting_user)
     with acting_as(acting_user):
@@ -257,9 +241,7 @@ def do_add_requirement(
     engagement: Any, *, acting_user: Any, type_code: str, min_level: int | None = None
 ) -> QualificationRequirement:
     ensure_owner_writer(acting_user)
-    requirement = QualificationRequirement(
-        engagement=engagement, type=type_by_code(type_code), min_level=min_level
-    )
+    requirement = QualificationRequirement(engagement=engagement, type=type_by_code(type_code), min_level=min_level)
     requirement.full_clean()
     with acting_as(acting_user):
         requirement.save()

@@ -89,9 +89,7 @@ def update_qualification_type(request: HttpRequest, code: str, payload: Qualific
     qtype = QualificationType.objects.filter(code=code).first()
     if qtype is None:
         raise Http404
-    return do_save_qualification_type(
-        qtype, acting_user=request.user, changes=payload.dict(exclude_unset=True)
-    )
+    return do_save_qualification_type(qtype, acting_user=request.user, changes=payload.dict(exclude_unset=True))
 
 
 @router.delete("/qualification-types/{code}", response={204: None})
@@ -124,9 +122,7 @@ class QualificationOut(Schema):
     verification_note: str
     supersedes_id: int | None
     superseded_by_id: int | None
-    status: str = Field(
-        description="Derived today: valid, expiring, expired, not_yet_valid, unverified, rejected"
-    )
+    status: str = Field(description="Derived today: valid, expiring, expired, not_yet_valid, unverified, rejected")
     counts_today: bool
     documents: list[DocumentOut]
 
@@ -226,9 +222,7 @@ def list_qualifications(request: HttpRequest, filters: Query[QualificationFilter
 
 @router.get("/vendors/{vendor_id}/qualifications", response=list[QualificationOut])
 @paginate(LimitOffsetPagination)
-def list_vendor_qualifications(
-    request: HttpRequest, vendor_id: int, filters: Query[QualificationFilter]
-) -> Any:
+def list_vendor_qualifications(request: HttpRequest, vendor_id: int, filters: Query[QualificationFilter]) -> Any:
     vendor = get_visible(Vendor.objects.all(), request.user, pk=vendor_id)
     return _listed(request, filters, vendor_id=vendor.pk)
 
@@ -250,9 +244,7 @@ def get_qualification(request: HttpRequest, qualification_id: int) -> Any:
 def update_qualification(request: HttpRequest, qualification_id: int, payload: QualificationPatch) -> Any:
     """Change a certificate's facts; a vendor user's change to a verified one sends it back to pending."""
     qualification = _one(request, qualification_id)
-    return do_update_qualification(
-        qualification, acting_user=request.user, changes=payload.dict(exclude_unset=True)
-    )
+    return do_update_qualification(qualification, acting_user=request.user, changes=payload.dict(exclude_unset=True))
 
 
 @router.delete("/qualifications/{qualification_id}", response={204: None})
@@ -270,9 +262,7 @@ def verify_qualification(request: HttpRequest, qualification_id: int) -> Any:
 @router.post("/qualifications/{qualification_id}/reject", response=QualificationOut)
 def reject_qualification(request: HttpRequest, qualification_id: int, payload: RejectIn) -> Any:
     """The owner's staff refuse the certificate, saying why (admins and managers only)."""
-    return do_reject_qualification(
-        _one(request, qualification_id), acting_user=request.user, reason=payload.reason
-    )
+    return do_reject_qualification(_one(request, qualification_id), acting_user=request.user, reason=payload.reason)
 
 
 @router.post("/qualifications/{qualification_id}/renew", response={201: QualificationOut})
@@ -292,9 +282,7 @@ def upload_qualification_document(
     """Attach evidence (multipart `file`; PDF, PNG, JPEG, DOCX or XLSX). A refused file leaves nothing."""
     qualification = _one(request, qualification_id)
     if kind != DocumentKind.QUALIFICATION_CERTIFICATE:
-        raise ValidationError(
-            {"kind": _("Evidence of a qualification is of kind qualification_certificate.")}
-        )
+        raise ValidationError({"kind": _("Evidence of a qualification is of kind qualification_certificate.")})
     return Status(201, do_attach_evidence(qualification, acting_user=request.user, upload=file))
 
 
@@ -372,9 +360,7 @@ def remove_requirement(request: HttpRequest, requirement_id: int) -> Any:
 
 
 @router.get("/engagements/{engagement_id}/qualification-gaps", response=GapsOut)
-def engagement_qualification_gaps(
-    request: HttpRequest, engagement_id: int, as_of: datetime.date | None = None
-) -> Any:
+def engagement_qualification_gaps(request: HttpRequest, engagement_id: int, as_of: datetime.date | None = None) -> Any:
     """Type codes of the requirements the engagement's vendor meets and misses on `as_of` (default today)."""
     engagement = _engagement(request, engagement_id)
     met, missing = qualification_gaps(engagement, as_of or timezone.localdate())

@@ -233,7 +233,17 @@ def certificate_pdf(title: str, number: str, issuer: str, valid: str) -> bytes:
     return buffer.getvalue()
 
 
+def _ensure_catalogue() -> None:
+    """The catalogue comes from migration 0002; a database flushed since (a transactional test) lacks it."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("outsourcing.qualifications.migrations.0002_seed_types").seed(apps, None)
+
+
 def build(ctx: dict[str, Any]) -> None:
+    _ensure_catalogue()
     today = timezone.localdate()
     users = ctx.get("users", {})
     manager = users.get("manager", SYSTEM)

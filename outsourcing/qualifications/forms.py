@@ -74,9 +74,7 @@ class QualificationTypeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["code"].disabled = True  # integrators rely on the code
-        self.fields["min_level"].help_text = _(
-            "Only for types with levels. A higher number is the higher grade."
-        )
+        self.fields["min_level"].help_text = _("Only for types with levels. A higher number is the higher grade.")
 
     def _post_clean(self) -> None:
         return None

@@ -39,9 +39,7 @@ class QualificationType(models.Model):
         help_text=_("A stable identifier used by the API, e.g. iso27001."),
     )
     name = models.CharField(_("name"), max_length=200, validators=[MinLengthValidator(1)])
-    category = models.CharField(
-        _("category"), max_length=20, choices=TypeCategory.choices, default=TypeCategory.OTHER
-    )
+    category = models.CharField(_("category"), max_length=20, choices=TypeCategory.choices, default=TypeCategory.OTHER)
     has_levels = models.BooleanField(_("has levels"), default=False)
     min_level = models.PositiveSmallIntegerField(
         _("lowest level"), null=True, blank=True, validators=[MaxValueValidator(LEVEL_LIMIT)]
@@ -49,9 +47,7 @@ class QualificationType(models.Model):
     max_level = models.PositiveSmallIntegerField(
         _("highest level"), null=True, blank=True, validators=[MaxValueValidator(LEVEL_LIMIT)]
     )
-    description = models.TextField(
-        _("description"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
-    )
+    description = models.TextField(_("description"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)])
 
     class Meta:
         ordering = ["category", "code"]
@@ -149,8 +145,7 @@ def status_q(status: str, day: datetime.date) -> Q:
         DerivedStatus.UNVERIFIED: Q(verification_status=VerificationStatus.PENDING),
         DerivedStatus.EXPIRED: verified & Q(valid_until__lt=day),
         DerivedStatus.NOT_YET_VALID: verified & Q(valid_from__gt=day, valid_until__gte=day),
-        DerivedStatus.EXPIRING: verified
-        & Q(valid_from__lte=day, valid_until__gte=day, valid_until__lte=soon),
+        DerivedStatus.EXPIRING: verified & Q(valid_from__lte=day, valid_until__gte=day, valid_until__lte=soon),
         DerivedStatus.VALID: verified & Q(valid_from__lte=day, valid_until__gt=soon),
     }
     return rules.get(status, Q(pk__in=[]))
@@ -228,10 +223,7 @@ class Qualification(VendorOwned, models.Model):
         return f"{self.type}{level} · {self.number}"
 
     def counts_on(self, day: datetime.date) -> bool:
-        return (
-            self.verification_status == VerificationStatus.VERIFIED
-            and self.valid_from <= day <= self.valid_until
-        )
+        return self.verification_status == VerificationStatus.VERIFIED and self.valid_from <= day <= self.valid_until
 
     @property
     def counts_today(self) -> bool:
@@ -340,9 +332,7 @@ class QualificationRequirement(VendorOwned, models.Model):
             if problem:
                 raise ValidationError({"min_level": problem})
         if self.engagement_id and self.type_id:
-            clash = QualificationRequirement.objects.filter(
-                engagement_id=self.engagement_id, type=self.type_id
-            )
+            clash = QualificationRequirement.objects.filter(engagement_id=self.engagement_id, type=self.type_id)
             if clash.exclude(pk=self.pk).exists():
                 raise ValidationError(
                     {"type_code": _("The engagement already requires this type; change its minimum level.")}

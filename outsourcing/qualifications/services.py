@@ -24,9 +24,7 @@ MISSING_CODE = "qualification_missing"
 
 def _requirements(engagement: Any) -> list[QualificationRequirement]:
     return list(
-        QualificationRequirement.objects.filter(engagement=engagement)
-        .select_related("type")
-        .order_by("type__code")
+        QualificationRequirement.objects.filter(engagement=engagement).select_related("type").order_by("type__code")
     )
 
 
@@ -89,9 +87,7 @@ def _requirement_label(requirement: QualificationRequirement) -> str:
     return requirement.type.name
 
 
-def _blockers(
-    missing: list[str], requirements: list[QualificationRequirement], as_of: datetime.date
-) -> list[Blocker]:
+def _blockers(missing: list[str], requirements: list[QualificationRequirement], as_of: datetime.date) -> list[Blocker]:
     by_code = {r.type.code: r for r in requirements}
     return [
         Blocker(
@@ -118,9 +114,7 @@ def vendor_blockers(vendor: Any, engagement: Any, as_of: datetime.date) -> list[
     return _blockers(missing, requirements, as_of)
 
 
-def qualification_fit(
-    vendor_ids: Sequence[int], engagement: Any, as_of: datetime.date
-) -> dict[int, CriterionScore]:
+def qualification_fit(vendor_ids: Sequence[int], engagement: Any, as_of: datetime.date) -> dict[int, CriterionScore]:
     """Score 0–100 per vendor: the share of the engagement's requirements met on `as_of`.
 
     Without an engagement (or one with no requirements): the share of the vendor's current qualifications
@@ -158,8 +152,7 @@ def qualification_fit(
         else:
             result[vendor_id] = CriterionScore(
                 100.0 * counting / total,
-                _("%(counting)s of %(total)s current qualifications count")
-                % {"counting": counting, "total": total},
+                _("%(counting)s of %(total)s current qualifications count") % {"counting": counting, "total": total},
             )
     return result
 

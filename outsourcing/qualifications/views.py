@@ -86,10 +86,7 @@ def qualification_list_view(request: HttpRequest) -> HttpResponse:
     context["title"] = _("Qualifications")
     if sees_all_vendors(request.user):
         context["vendors"] = (
-            Vendor.objects.visible_to(request.user)
-            .filter(qualifications__isnull=False)
-            .distinct()
-            .order_by("name")
+            Vendor.objects.visible_to(request.user).filter(qualifications__isnull=False).distinct().order_by("name")
         )
     elif request.user.vendor_id:  # type: ignore[union-attr]
         context["own_vendor_id"] = request.user.vendor_id  # type: ignore[union-attr]
@@ -183,9 +180,7 @@ def qualification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": entries_for(qualification, *documents)[:200],
         "can_edit": editable,
         "can_delete": editable
-        and (
-            is_owner_writer(request.user) or qualification.verification_status != VerificationStatus.VERIFIED
-        ),
+        and (is_owner_writer(request.user) or qualification.verification_status != VerificationStatus.VERIFIED),
         "can_verify": is_owner_writer(request.user),
         "evidence_form": EvidenceForm(),
         "reject_form": RejectForm(),
@@ -195,9 +190,7 @@ def qualification_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_page(request: HttpRequest, form: Any, title: str, **extra: Any) -> HttpResponse:
-    return render(
-        request, "qualifications/form.html", {"title": title, "form": form, "multipart": True, **extra}
-    )
+    return render(request, "qualifications/form.html", {"title": title, "form": form, "multipart": True, **extra})
 
 
 @login_required
@@ -219,9 +212,7 @@ def qualification_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Certificate recorded; it counts once the owner has verified it."))
             return redirect("qualifications:detail", pk=qualification.pk)
-    return _form_page(
-        request, form, _("New qualification of %(vendor)s") % {"vendor": vendor.name}, vendor=vendor
-    )
+    return _form_page(request, form, _("New qualification of %(vendor)s") % {"vendor": vendor.name}, vendor=vendor)
 
 
 def _evidence_named(exc: ValidationError) -> ValidationError:
@@ -253,8 +244,7 @@ def qualification_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("qualifications:detail", pk=pk)
     warning = (
         _("Changing the facts of a verified certificate sends it back to the owner for verification.")
-        if qualification.verification_status == VerificationStatus.VERIFIED
-        and not is_owner_writer(request.user)
+        if qualification.verification_status == VerificationStatus.VERIFIED and not is_owner_writer(request.user)
         else ""
     )
     return _form_page(request, form, _("Edit %(q)s") % {"q": qualification}, warning=warning)
@@ -300,9 +290,7 @@ def qualification_reject(request: HttpRequest, pk: int) -> HttpResponse:
     form = RejectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            do_reject_qualification(
-                qualification, acting_user=request.user, reason=form.cleaned_data["reason"]
-            )
+            do_reject_qualification(qualification, acting_user=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:

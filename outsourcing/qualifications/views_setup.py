@@ -40,9 +40,7 @@ def engagement_index(request: HttpRequest) -> HttpResponse:
     page = Paginator(engagements, 50).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     requirements = list(
-        QualificationRequirement.objects.filter(engagement__in=rows)
-        .select_related("type")
-        .order_by("type__code")
+        QualificationRequirement.objects.filter(engagement__in=rows).select_related("type").order_by("type__code")
     )
     best = best_levels(
         sorted({e.vendor_id for e in rows if e.vendor_id}), sorted({r.type_id for r in requirements}), today
@@ -82,9 +80,7 @@ def engagement_requirements(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Requirement added."))
                 return redirect("qualifications:engagement-requirements", pk=pk)
     requirements = list(
-        QualificationRequirement.objects.filter(engagement=engagement)
-        .select_related("type")
-        .order_by("type__code")
+        QualificationRequirement.objects.filter(engagement=engagement).select_related("type").order_by("type__code")
     )
     held = (
         {

@@ -33,9 +33,7 @@ def test_recording_verifying_and_editing_are_attributed(api, vendor_a_user, mana
 def test_requirements_and_types_are_audited(api, admin, manager, vendor_a):
     from outsourcing.engagements.models import Engagement
 
-    engagement = Engagement.objects.create(
-        title="O&M", form="service", vendor=vendor_a, start_date="2026-01-01"
-    )
+    engagement = Engagement.objects.create(title="O&M", form="service", vendor=vendor_a, start_date="2026-01-01")
     api(manager).post(f"/engagements/{engagement.pk}/requirements", {"type_code": "cmmi", "min_level": 3})
     api(admin).post(
         "/qualification-types",

@@ -24,9 +24,7 @@ D = datetime.date
         (D(2027, 1, 1), False),  # the day after valid_until
     ],
 )
-def test_a_verified_certificate_counts_from_its_first_to_its_last_day(
-    make_qualification, vendor_a, day, counts
-):
+def test_a_verified_certificate_counts_from_its_first_to_its_last_day(make_qualification, vendor_a, day, counts):
     q = make_qualification(vendor_a, "iso9001", valid_from=D(2026, 1, 1), valid_until=D(2026, 12, 31))
     assert q.counts_on(day) is counts
     assert Qualification.objects.counting_on(day).filter(pk=q.pk).exists() is counts
@@ -70,14 +68,10 @@ def test_the_derived_status_in_python_and_in_the_database_agree(
     make_qualification, vendor_a, verified, valid_from, valid_until, status
 ):
     today = D(2026, 5, 31)
-    q = make_qualification(
-        vendor_a, "iso9001", verified=verified, valid_from=valid_from, valid_until=valid_until
-    )
+    q = make_qualification(vendor_a, "iso9001", verified=verified, valid_from=valid_from, valid_until=valid_until)
     assert q.status_on(today) == status
     assert Qualification.objects.with_status(today).get(pk=q.pk).derived_status == status
-    matching = [
-        s for s in DerivedStatus.values if Qualification.objects.in_status(s, today).filter(pk=q.pk).exists()
-    ]
+    matching = [s for s in DerivedStatus.values if Qualification.objects.in_status(s, today).filter(pk=q.pk).exists()]
     assert matching == [status]  # the statuses partition the certificates
 
 

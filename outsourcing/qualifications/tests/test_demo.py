@@ -16,8 +16,7 @@ def test_the_demo_shows_every_status_and_a_gap(capsys):
     assert {"valid", "expiring", "expired", "unverified", "rejected"} <= statuses
     assert Qualification.objects.filter(supersedes__isnull=False).exists()
     assert all(
-        q.documents.exists()
-        for q in Qualification.objects.filter(supersedes__isnull=True, superseded_by__isnull=True)
+        q.documents.exists() for q in Qualification.objects.filter(supersedes__isnull=True, superseded_by__isnull=True)
     )
     development = Engagement.objects.get(qualification_requirements__type__code="cmmi")
     assert qualification_gaps(development) == (["cmmi", "iso9001"], ["iso27001"])  # ISO/IEC 27001 is pending

@@ -19,11 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def stored_files(settings):
     root = settings.MEDIA_ROOT
-    return (
-        [os.path.join(d, f) for d, _dirs, files in os.walk(root) for f in files]
-        if os.path.isdir(root)
-        else []
-    )
+    return [os.path.join(d, f) for d, _dirs, files in os.walk(root) for f in files] if os.path.isdir(root) else []
 
 
 def test_vendor_user_uploads_a_pdf_certificate(api, vendor_a_user, make_qualification, pdf, settings):
@@ -33,9 +29,9 @@ def test_vendor_user_uploads_a_pdf_certificate(api, vendor_a_user, make_qualific
     body = response.json()
     assert body["kind"] == "qualification_certificate"
     assert len(body["sha256"]) == 64
-    assert [
-        d["id"] for d in api(vendor_a_user).get(f"/qualifications/{qualification.pk}").json()["documents"]
-    ] == [body["id"]]
+    assert [d["id"] for d in api(vendor_a_user).get(f"/qualifications/{qualification.pk}").json()["documents"]] == [
+        body["id"]
+    ]
     assert api(vendor_a_user).get(f"/documents/{body['id']}").status_code == 200
     assert len(stored_files(settings)) == 1
 
@@ -61,23 +57,17 @@ def test_a_refused_file_is_422_on_file_and_leaves_nothing(
 ):
     qualification = make_qualification(vendor_a_user.vendor, "iso9001", verified=False)
     upload = SimpleUploadedFile(name, content, content_type="application/pdf")
-    response = api(vendor_a_user).post(
-        f"/qualifications/{qualification.pk}/documents", files={"file": upload}
-    )
+    response = api(vendor_a_user).post(f"/qualifications/{qualification.pk}/documents", files={"file": upload})
     assert response.status_code == 422, response.content
     assert [d["field"] for d in response.json()["detail"]] == ["file"]
     assert not Document.objects.exists()
     assert stored_files(settings) == []
 
 
-def test_a_file_over_the_limit_is_refused_and_leaves_nothing(
-    api, vendor_a_user, make_qualification, settings, pdf
-):
+def test_a_file_over_the_limit_is_refused_and_leaves_nothing(api, vendor_a_user, make_qualification, settings, pdf):
     qualification = make_qualification(vendor_a_user.vendor, "iso9001", verified=False)
     with override_settings(EVIDENCE_MAX_BYTES=len(PDF) - 1):
-        response = api(vendor_a_user).post(
-            f"/qualifications/{qualification.pk}/documents", files={"file": pdf()}
-        )
+        response = api(vendor_a_user).post(f"/qualifications/{qualification.pk}/documents", files={"file": pdf()})
     assert response.status_code == 422
     assert "limit" in response.json()["detail"][0]["msg"]
     assert not Document.objects.exists()
@@ -127,35 +117,24 @@ def test_new_evidence_from_the_vendor_sends_a_verified_certificate_back_to_pendi
     api, vendor_a_user, manager, make_qualification, pdf
 ):
     qualification = make_qualification(vendor_a_user.vendor, "iso9001")
-    assert (
-        api(manager).post(f"/qualifications/{qualification.pk}/documents", files={"file": pdf()}).status_code
-        == 201
-    )
+    assert api(manager).post(f"/qualifications/{qualification.pk}/documents", files={"file": pdf()}).status_code == 201
     qualification.refresh_from_db()
     assert qualification.verification_status == "verified"
     assert (
-        api(vendor_a_user)
-        .post(f"/qualifications/{qualification.pk}/documents", files={"file": pdf()})
-        .status_code
+        api(vendor_a_user).post(f"/qualifications/{qualification.pk}/documents", files={"file": pdf()}).status_code
         == 201
     )
     qualification.refresh_from_db()
     assert qualification.verification_status == "pending"
 
 
-def test_b_cannot_upload_to_or_download_as_evidence(
-    api, vendor_a_user, vendor_b_user, make_qualification, pdf
-):
+def test_b_cannot_upload_to_or_download_as_evidence(api, vendor_a_user, vendor_b_user, make_qualification, pdf):
     qualification = make_qualification(vendor_a_user.vendor, "iso9001", verified=False)
     document_id = (
-        api(vendor_a_user)
-        .post(f"/qualifications/{qualification.pk}/documents", files={"file": pdf()})
-        .json()["id"]
+        api(vendor_a_user).post(f"/qualifications/{qualification.pk}/documents", files={"file": pdf()}).json()["id"]
     )
     assert (
-        api(vendor_b_user)
-        .post(f"/qualifications/{qualification.pk}/documents", files={"file": pdf()})
-        .status_code
+        api(vendor_b_user).post(f"/qualifications/{qualification.pk}/documents", files={"file": pdf()}).status_code
         == 404
     )
     assert api(vendor_b_user).get(f"/documents/{document_id}").status_code == 404
@@ -164,10 +143,7 @@ def test_b_cannot_upload_to_or_download_as_evidence(
 
 def test_auditor_cannot_upload(api, auditor, vendor_a, make_qualification, pdf):
     qualification = make_qualification(vendor_a, "iso9001", verified=False)
-    assert (
-        api(auditor).post(f"/qualifications/{qualification.pk}/documents", files={"file": pdf()}).status_code
-        == 403
-    )
+    assert api(auditor).post(f"/qualifications/{qualification.pk}/documents", files={"file": pdf()}).status_code == 403
     assert not Document.objects.exists()
 
 

@@ -19,12 +19,8 @@ def require(engagement, type_code, min_level=None):
     return do_add_requirement(engagement, acting_user=SYSTEM, type_code=type_code, min_level=min_level)
 
 
-@pytest.mark.parametrize(
-    ("held", "minimum", "met"), [(3, 3, True), (4, 3, True), (5, 3, True), (2, 3, False)]
-)
-def test_a_level_meets_the_minimum_when_equal_or_higher(
-    make_qualification, vendor_a, engagement_a, held, minimum, met
-):
+@pytest.mark.parametrize(("held", "minimum", "met"), [(3, 3, True), (4, 3, True), (5, 3, True), (2, 3, False)])
+def test_a_level_meets_the_minimum_when_equal_or_higher(make_qualification, vendor_a, engagement_a, held, minimum, met):
     make_qualification(vendor_a, "cmmi", held)
     require(engagement_a, "cmmi", minimum)
     assert qualification_gaps(engagement_a, ON) == ((["cmmi"], []) if met else ([], ["cmmi"]))
@@ -56,9 +52,7 @@ def test_a_requirement_without_minimum_accepts_any_level(make_qualification, ven
     ("as_of", "met"),
     [(D(2025, 12, 31), False), (D(2026, 1, 1), True), (D(2026, 12, 31), True), (D(2027, 1, 1), False)],
 )
-def test_gaps_follow_the_validity_dates_at_their_edges(
-    make_qualification, vendor_a, engagement_a, as_of, met
-):
+def test_gaps_follow_the_validity_dates_at_their_edges(make_qualification, vendor_a, engagement_a, as_of, met):
     make_qualification(vendor_a, "iso9001", valid_from=D(2026, 1, 1), valid_until=D(2026, 12, 31))
     require(engagement_a, "iso9001")
     assert qualification_gaps(engagement_a, as_of) == ((["iso9001"], []) if met else ([], ["iso9001"]))

@@ -29,9 +29,7 @@ def _type_pk(code):
     return QualificationType.objects.get(code=code).pk
 
 
-def test_list_page_shows_certificates_with_status_and_filters(
-    web, manager, vendor_a, vendor_b, make_qualification
-):
+def test_list_page_shows_certificates_with_status_and_filters(web, manager, vendor_a, vendor_b, make_qualification):
     make_qualification(vendor_a, "iso9001", number="ISO9-A")
     make_qualification(vendor_b, "cmmi", 3, verified=False, number="CMMI-B")
     page = web(manager).get("/qualifications/")
@@ -58,9 +56,7 @@ def test_list_page_query_count_does_not_grow_with_rows(
     assert "1–25 of 30" in response.content.decode()
 
 
-def test_vendor_b_sees_nothing_of_as_certificate_pages(
-    web, vendor_a, vendor_b_user, make_qualification, engagement_a
-):
+def test_vendor_b_sees_nothing_of_as_certificate_pages(web, vendor_a, vendor_b_user, make_qualification, engagement_a):
     qualification = make_qualification(vendor_a, "iso9001", number="SECRET-A")
     client = web(vendor_b_user)
     assert "SECRET-A" not in client.get("/qualifications/").content.decode()
@@ -155,17 +151,13 @@ def test_renewal_form_supersedes_the_old_certificate(web, vendor_a_user, make_qu
     client = web(vendor_a_user)
     page = client.get(f"/qualifications/{old.pk}/renew")
     assert page.context["form"].initial["valid_from"] == D(2026, 12, 31)
-    response = client.post(
-        f"/qualifications/{old.pk}/renew", {**FORM, "level": "4", "valid_from": "2027-01-01"}
-    )
+    response = client.post(f"/qualifications/{old.pk}/renew", {**FORM, "level": "4", "valid_from": "2027-01-01"})
     new = Qualification.objects.get(supersedes=old)
     assert response.status_code == 302
     assert (new.type.code, new.level) == ("cmmi", 4)
 
 
-def test_edit_by_vendor_user_sends_a_verified_certificate_back_to_pending(
-    web, vendor_a_user, make_qualification
-):
+def test_edit_by_vendor_user_sends_a_verified_certificate_back_to_pending(web, vendor_a_user, make_qualification):
     qualification = make_qualification(vendor_a_user.vendor, "iso9001")
     client = web(vendor_a_user)
     assert "back to the owner" in client.get(f"/qualifications/{qualification.pk}/edit").content.decode()
@@ -193,9 +185,7 @@ def test_export_xlsx_and_csv_carry_the_status(web, manager, vendor_a, make_quali
     assert "CMMI-5" in csv_text and "Verified" in csv_text
 
 
-def test_requirements_page_shows_met_and_missing_and_manager_adds_one(
-    web, manager, engagement_a, make_qualification
-):
+def test_requirements_page_shows_met_and_missing_and_manager_adds_one(web, manager, engagement_a, make_qualification):
     make_qualification(engagement_a.vendor, "cmmi", 3, number="CMMI-3")
     client = web(manager)
     response = client.post(

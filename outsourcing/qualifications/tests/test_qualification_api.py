@@ -22,9 +22,7 @@ VALID = {
 }
 
 
-def test_vendor_user_records_a_certificate_that_counts_only_once_the_owner_verifies_it(
-    api, vendor_a_user, manager
-):
+def test_vendor_user_records_a_certificate_that_counts_only_once_the_owner_verifies_it(api, vendor_a_user, manager):
     vendor_id = vendor_a_user.vendor_id
     response = api(vendor_a_user).post(f"/vendors/{vendor_id}/qualifications", VALID)
     assert response.status_code == 201, response.content
@@ -55,9 +53,7 @@ def test_counts_today_is_false_for_a_verified_but_expired_certificate(api, manag
 def test_manager_rejects_with_a_reason_and_the_reason_is_kept(api, manager, vendor_a):
     created = api(manager).post(f"/vendors/{vendor_a.pk}/qualifications", VALID).json()
     assert api(manager).post(f"/qualifications/{created['id']}/reject", {"reason": ""}).status_code == 422
-    response = api(manager).post(
-        f"/qualifications/{created['id']}/reject", {"reason": "Not in the CMMI register"}
-    )
+    response = api(manager).post(f"/qualifications/{created['id']}/reject", {"reason": "Not in the CMMI register"})
     assert response.status_code == 200
     assert response.json()["verification_status"] == "rejected"
     assert response.json()["verification_note"] == "Not in the CMMI register"
@@ -132,13 +128,9 @@ def test_auditor_reads_but_changes_nothing(api, auditor, vendor_a, make_qualific
     assert Qualification.objects.get().verification_status == "pending"
 
 
-def test_a_vendor_user_changing_a_verified_certificate_sends_it_back_to_pending(
-    api, vendor_a_user, make_qualification
-):
+def test_a_vendor_user_changing_a_verified_certificate_sends_it_back_to_pending(api, vendor_a_user, make_qualification):
     qualification = make_qualification(vendor_a_user.vendor, "cmmi", 3)
-    body = (
-        api(vendor_a_user).patch(f"/qualifications/{qualification.pk}", {"valid_until": "2030-12-31"}).json()
-    )
+    body = api(vendor_a_user).patch(f"/qualifications/{qualification.pk}", {"valid_until": "2030-12-31"}).json()
     assert (body["verification_status"], body["verified_by"], body["counts_today"]) == (
         "pending",
         None,
@@ -146,9 +138,7 @@ def test_a_vendor_user_changing_a_verified_certificate_sends_it_back_to_pending(
     )
 
 
-def test_the_owner_correcting_a_verified_certificate_keeps_it_verified(
-    api, manager, vendor_a, make_qualification
-):
+def test_the_owner_correcting_a_verified_certificate_keeps_it_verified(api, manager, vendor_a, make_qualification):
     qualification = make_qualification(vendor_a, "cmmi", 3)
     body = api(manager).patch(f"/qualifications/{qualification.pk}", {"scope": "Software development"}).json()
     assert body["verification_status"] == "verified"
@@ -174,10 +164,7 @@ def test_renew_through_the_api(api, vendor_a_user, make_qualification):
     response = api(vendor_a_user).post(f"/qualifications/{old.pk}/renew", renewal)
     assert response.status_code == 201, response.content
     assert response.json()["supersedes_id"] == old.pk
-    assert (
-        api(vendor_a_user).get(f"/qualifications/{old.pk}").json()["superseded_by_id"]
-        == response.json()["id"]
-    )
+    assert api(vendor_a_user).get(f"/qualifications/{old.pk}").json()["superseded_by_id"] == response.json()["id"]
 
 
 def test_list_filters_by_type_status_and_vendor(api, manager, vendor_a, vendor_b, make_qualification):
@@ -225,9 +212,7 @@ def test_only_admins_add_types(api, admin, manager):
     response = api(admin).post("/qualification-types", new)
     assert response.status_code == 201, response.content
     bad = {**new, "code": "cs", "has_levels": False}
-    assert [d["field"] for d in api(admin).post("/qualification-types", bad).json()["detail"]] == [
-        "min_level"
-    ]
+    assert [d["field"] for d in api(admin).post("/qualification-types", bad).json()["detail"]] == ["min_level"]
 
 
 def test_list_endpoint_query_count_does_not_grow_with_rows(
@@ -246,9 +231,7 @@ def test_list_endpoint_query_count_does_not_grow_with_rows(
     assert all(len(item["documents"]) == 1 for item in body["items"])
 
 
-def test_a_type_in_use_cannot_be_deleted_but_an_unused_one_can(
-    api, admin, manager, vendor_a, make_qualification
-):
+def test_a_type_in_use_cannot_be_deleted_but_an_unused_one_can(api, admin, manager, vendor_a, make_qualification):
     make_qualification(vendor_a, "iso14001")
     response = api(admin).delete("/qualification-types/iso14001")
     assert response.status_code == 422

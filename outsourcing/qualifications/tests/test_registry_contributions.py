@@ -33,9 +33,7 @@ def test_no_requirement_no_activation_blocker(engagement_a):
     assert [b for check in registry.activation_checks for b in check(engagement_a)] == []
 
 
-def test_a_candidate_vendor_missing_a_requirement_cannot_be_approved(
-    engagement_a, vendor_b, make_qualification
-):
+def test_a_candidate_vendor_missing_a_requirement_cannot_be_approved(engagement_a, vendor_b, make_qualification):
     require(engagement_a, "cmmi", 3)
     make_qualification(vendor_b, "cmmi", 2)
     blockers = [b for fn in registry.vendor_blockers for b in fn(vendor_b, engagement_a, D(2026, 6, 1))]
@@ -67,9 +65,7 @@ def test_fit_is_the_share_of_requirements_met_for_every_candidate(
     assert scores[vendor_b.pk].score == 0.0
 
 
-def test_fit_without_engagement_is_the_share_of_current_certificates_that_count(
-    vendor_a, vendor_b, make_qualification
-):
+def test_fit_without_engagement_is_the_share_of_current_certificates_that_count(vendor_a, vendor_b, make_qualification):
     make_qualification(vendor_a, "iso9001")
     make_qualification(vendor_a, "iso14001", verified=False)
     old = make_qualification(vendor_a, "cmmi", 3, valid_from=D(2020, 1, 1), valid_until=D(2022, 12, 31))
@@ -87,24 +83,16 @@ def test_fit_without_engagement_is_the_share_of_current_certificates_that_count(
     from outsourcing.qualifications.actions import do_verify_qualification
 
     do_verify_qualification(renewed, acting_user=SYSTEM)
-    scores = registry.vendor_criteria["qualification_fit"].compute(
-        [vendor_a.pk, vendor_b.pk], None, D(2026, 6, 1)
-    )
-    assert scores[vendor_a.pk].score == pytest.approx(
-        200 / 3
-    )  # iso9001 and the renewed cmmi of three current
+    scores = registry.vendor_criteria["qualification_fit"].compute([vendor_a.pk, vendor_b.pk], None, D(2026, 6, 1))
+    assert scores[vendor_a.pk].score == pytest.approx(200 / 3)  # iso9001 and the renewed cmmi of three current
     assert scores[vendor_b.pk].score is None
 
 
 def test_dashboard_cards_count_expiring_and_pending_certificates_the_user_may_see(
     manager, vendor_b_user, vendor_a, make_qualification
 ):
-    make_qualification(
-        vendor_a, "iso9001", valid_from=D(2024, 1, 1), valid_until=TODAY + datetime.timedelta(days=30)
-    )
-    make_qualification(
-        vendor_a, "iso27001", valid_from=D(2024, 1, 1), valid_until=TODAY + datetime.timedelta(days=31)
-    )
+    make_qualification(vendor_a, "iso9001", valid_from=D(2024, 1, 1), valid_until=TODAY + datetime.timedelta(days=30))
+    make_qualification(vendor_a, "iso27001", valid_from=D(2024, 1, 1), valid_until=TODAY + datetime.timedelta(days=31))
     make_qualification(vendor_a, "cmmi", 3, verified=False)
     cards = {c.title: c.count for fn in registry.dashboard_cards for c in fn(manager)}
     assert cards["Certificates expiring within 30 days"] == 1

@@ -9,15 +9,10 @@ pytestmark = pytest.mark.django_db
 
 def test_manager_requires_qualifications_and_reads_the_gaps(api, manager, engagement_a, make_qualification):
     client = api(manager)
-    response = client.post(
-        f"/engagements/{engagement_a.pk}/requirements", {"type_code": "cmmi", "min_level": 3}
-    )
+    response = client.post(f"/engagements/{engagement_a.pk}/requirements", {"type_code": "cmmi", "min_level": 3})
     assert response.status_code == 201, response.content
     assert response.json()["type_code"] == "cmmi" and response.json()["min_level"] == 3
-    assert (
-        client.post(f"/engagements/{engagement_a.pk}/requirements", {"type_code": "iso27001"}).status_code
-        == 201
-    )
+    assert client.post(f"/engagements/{engagement_a.pk}/requirements", {"type_code": "iso27001"}).status_code == 201
     make_qualification(engagement_a.vendor, "cmmi", 3, valid_from="2026-01-01", valid_until="2026-12-31")
 
     gaps = client.get(f"/engagements/{engagement_a.pk}/qualification-gaps", as_of="2026-12-31")
@@ -72,28 +67,19 @@ def test_requirement_can_be_changed_and_removed(api, manager, engagement_a):
 def test_vendor_user_reads_its_own_gaps_but_sets_no_requirement(api, vendor_a_user, engagement_a):
     client = api(vendor_a_user)
     assert client.get(f"/engagements/{engagement_a.pk}/qualification-gaps").status_code == 200
-    assert (
-        client.post(f"/engagements/{engagement_a.pk}/requirements", {"type_code": "iso9001"}).status_code
-        == 403
-    )
+    assert client.post(f"/engagements/{engagement_a.pk}/requirements", {"type_code": "iso9001"}).status_code == 403
     assert not QualificationRequirement.objects.exists()
 
 
 def test_vendor_b_sees_nothing_of_as_engagement(api, manager, vendor_b_user, engagement_a):
     requirement_id = (
-        api(manager)
-        .post(f"/engagements/{engagement_a.pk}/requirements", {"type_code": "iso9001"})
-        .json()["id"]
+        api(manager).post(f"/engagements/{engagement_a.pk}/requirements", {"type_code": "iso9001"}).json()["id"]
     )
     client = api(vendor_b_user)
     assert client.get(f"/engagements/{engagement_a.pk}/qualification-gaps").status_code == 404
     assert client.get(f"/engagements/{engagement_a.pk}/requirements").status_code == 404
-    assert (
-        client.post(f"/engagements/{engagement_a.pk}/requirements", {"type_code": "cmmi"}).status_code == 404
-    )
-    assert (
-        client.patch(f"/qualification-requirements/{requirement_id}", {"min_level": None}).status_code == 404
-    )
+    assert client.post(f"/engagements/{engagement_a.pk}/requirements", {"type_code": "cmmi"}).status_code == 404
+    assert client.patch(f"/qualification-requirements/{requirement_id}", {"min_level": None}).status_code == 404
     assert client.delete(f"/qualification-requirements/{requirement_id}").status_code == 404
 
 
@@ -103,8 +89,5 @@ def test_auditor_reads_gaps_but_sets_no_requirement(api, auditor, engagement_a):
         "met": [],
         "missing": [],
     }
-    assert (
-        client.post(f"/engagements/{engagement_a.pk}/requirements", {"type_code": "iso9001"}).status_code
-        == 403
-    )
+    assert client.post(f"/engagements/{engagement_a.pk}/requirements", {"type_code": "iso9001"}).status_code == 403
     assert not QualificationRequirement.objects.exists()

@@ -18,3 +18,5 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),
 ]
+
+handler404 = "outsourcing.core.views.not_found"

@@ -53,3 +53,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "filters": {"model": model, "actor": actor, "q": q, "action": action},
     }
     return render(request, "core/audit.html", context)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 for every unknown address: JSON under /api/, the product's own page elsewhere."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return render(request, "404.html", status=404)

@@ -31,3 +31,15 @@ def test_the_api_docs_load_nothing_from_the_internet(client):
     assert "https://" not in body
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/vendors" in schema["paths"]
+
+
+def test_unknown_api_addresses_answer_json_404(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_unknown_pages_answer_the_products_404_page(web, manager):
+    response = web(manager).get("/no-such-page/")
+    assert response.status_code == 404
+    assert "There is nothing here." in response.content.decode()

@@ -101,7 +101,7 @@ def _key_team(engagement, manager, person):
 
 
 def test_a_key_person_replacement_waits_for_the_owner(api, manager, vendor_a_user, engagement_a, person):
-    lead, successor, place = _key_team(engagement_a, manager, person)
+    _lead, successor, place = _key_team(engagement_a, manager, person)
     proposed = api(vendor_a_user).post(
         f"/engagements/{engagement_a.pk}/replacements",
         {
@@ -142,7 +142,7 @@ def test_a_key_person_replacement_waits_for_the_owner(api, manager, vendor_a_use
 
 
 def test_a_rejected_replacement_changes_nothing(api, manager, vendor_a_user, engagement_a, person):
-    lead, successor, place = _key_team(engagement_a, manager, person)
+    _lead, successor, place = _key_team(engagement_a, manager, person)
     replacement = (
         api(vendor_a_user)
         .post(

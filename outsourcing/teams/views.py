@@ -36,7 +36,8 @@ from .imports import COLUMNS as IMPORT_COLUMNS
 from .imports import do_start_roster_import
 from .models import ImportJob, TeamMember
 from .queries import SORTS, filter_members
-from .stability import headcount_series, retention_curve, vendor_arrays, vendor_stability
+from .stability import compute as compute_stability
+from .stability import headcount_series, retention_curve, vendor_arrays
 
 ROSTER_COLUMNS = [
     Column("name", gettext_lazy("Full name")),
@@ -274,8 +275,8 @@ def stability(request: HttpRequest, pk: int) -> HttpResponse:
     start = _parse_date(request.GET.get("start"), end - relativedelta(years=1))
     if start > end:
         start, end = end, start
-    figures = vendor_stability(vendor.pk, start, end)
     hire, left = vendor_arrays(vendor.pk, end)
+    figures = compute_stability(hire, left, start, end)
     context = {
         "title": _("Stability of %(vendor)s") % {"vendor": vendor.name},
         "vendor": vendor,

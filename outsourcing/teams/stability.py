@@ -54,7 +54,7 @@ def _ordinal(day: datetime.date) -> int:
 
 
 def _arrays(rows: Sequence[tuple[Any, ...]]) -> tuple[np.ndarray, np.ndarray]:
-    """(hire, left) as day numbers from rows ending in (hire date, left date); NEVER for people still employed."""
+    """(hire, left) day numbers from rows ending in (hire date, left date); NEVER: still employed."""
     count = len(rows)
     hire = np.fromiter((r[-2].toordinal() for r in rows), dtype=np.int64, count=count)
     left = np.fromiter((r[-1].toordinal() if r[-1] else NEVER for r in rows), dtype=np.int64, count=count)

@@ -42,7 +42,7 @@ class Command(BaseCommand):
             self.stdout.write("Throwaway vendor and people rolled back.")
 
     def _run(self, people: int, seed: int, end: datetime.date) -> None:
-        rng = random.Random(seed)
+        rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
         vendor = Vendor.objects.create(
             name="Benchmark vendor (throwaway)", registration_number=f"BENCH-{seed}-{people}", country="CN"
         )
@@ -82,7 +82,8 @@ class Command(BaseCommand):
         score = team_stability_scores([vendor.pk], None, end)[vendor.pk]
         self.stdout.write(f"team_stability criterion: {(time.perf_counter() - t0) * 1000:.0f} ms")
         self.stdout.write(
-            f"headcount {figures.headcount_start} → {figures.headcount_end}, separations {figures.separations}, "
+            f"headcount {figures.headcount_start} → {figures.headcount_end}, "
+            f"separations {figures.separations}, "
             f"turnover {figures.turnover_rate}, average tenure {figures.average_tenure_days} days"
         )
         self.stdout.write(

@@ -225,7 +225,7 @@ def _member_of(engagement: Engagement, member_id: int | None, field: str, user: 
     if member_id is None:
         return None
     try:
-        return TeamMember.objects.visible_to(user).get(pk=member_id, vendor_id=engagement.vendor_id)
+        return TeamMember.objects.visible_to(user).get(pk=member_id, vendor=engagement.vendor)
     except TeamMember.DoesNotExist as exc:
         raise ValidationError({field: "No such person at the engagement's vendor."}) from exc
 

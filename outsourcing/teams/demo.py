@@ -18,7 +18,7 @@ from .models import TeamMember
 
 D = datetime.date
 
-# (name, title, employment type, hire date, probation end, left date, prior experience months, contract on file)
+# (name, title, employment type, hire, probation end, left, prior experience months, contract on file)
 PEOPLE: dict[str, list[tuple[str, str, str, D, D | None, D | None, int, bool]]] = {
     "a": [
         (
@@ -238,7 +238,8 @@ def build(ctx: dict[str, Any]) -> None:
         ops,
         outgoing=lead,
         successor=a[5],
-        reason="王磊调任集团总部；由周杰接任项目经理。Wang Lei moves to group headquarters; Zhou Jie takes over.",
+        reason="王磊调任集团总部；由周杰接任项目经理。"
+        "Wang Lei moves to group headquarters; Zhou Jie takes over.",
         effective_date=D.today() + datetime.timedelta(days=14),
         acting_user=vendor_a_user,
     )

@@ -89,12 +89,8 @@ class WaiverForm(forms.Form):
 
     def __init__(self, *args: Any, engagement: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = (
-            TeamMember.objects.filter(  # type: ignore[attr-defined]
-                assignments__engagement=engagement
-            )
-            .distinct()
-            .order_by("full_name")
+        self.fields["member"].queryset = (  # type: ignore[attr-defined]
+            TeamMember.objects.filter(assignments__engagement=engagement).distinct().order_by("full_name")
         )
 
 

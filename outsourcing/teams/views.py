@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -94,8 +94,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "teams/overview.html", context)
 
 
-def _roster_queryset(request: HttpRequest, vendor: Vendor) -> tuple[Any, dict[str, str]]:
-    params = {k: request.GET.get(k, "").strip()[:200] for k in ("q", "employment_type", "status")}
+def _roster_queryset(request: HttpRequest, vendor: Vendor) -> tuple[Any, dict[str, Any]]:
+    params: dict[str, Any] = {
+        k: request.GET.get(k, "").strip()[:200] for k in ("q", "employment_type", "status")
+    }
     if params["employment_type"] not in EmploymentType.values:
         params["employment_type"] = ""
     if params["status"] not in {"employed", "left"}:
@@ -124,7 +126,7 @@ def roster(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def roster_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def roster_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | StreamingHttpResponse:
     if fmt not in {"csv", "xlsx"}:
         raise Http404
     vendor = get_visible(Vendor.objects, request.user, pk=pk)

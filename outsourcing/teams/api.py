@@ -244,24 +244,24 @@ def _replacement_out(replacement: Replacement) -> dict[str, Any]:
 @router.get("/vendors/{vendor_id}/members", response=list[MemberOut])
 @paginate(LimitOffsetPagination)
 def list_members(request: HttpRequest, vendor_id: int, filters: Query[MemberFilter]) -> Any:
-    vendor = get_visible(Vendor.objects, request.user, pk=vendor_id)
+    vendor = get_visible(Vendor.objects.all(), request.user, pk=vendor_id)
     return filter_members(TeamMember.objects.visible_to(request.user).filter(vendor=vendor), **filters.dict())
 
 
 @router.post("/vendors/{vendor_id}/members", response={201: MemberOut})
 def create_member(request: HttpRequest, vendor_id: int, payload: MemberIn) -> Any:
-    vendor = get_visible(Vendor.objects, request.user, pk=vendor_id)
+    vendor = get_visible(Vendor.objects.all(), request.user, pk=vendor_id)
     return Status(201, do_create_member(vendor=vendor, acting_user=request.user, **payload.dict()))
 
 
 @router.get("/members/{member_id}", response=MemberOut)
 def get_member(request: HttpRequest, member_id: int) -> Any:
-    return get_visible(TeamMember.objects, request.user, pk=member_id)
+    return get_visible(TeamMember.objects.all(), request.user, pk=member_id)
 
 
 @router.patch("/members/{member_id}", response=MemberOut)
 def update_member(request: HttpRequest, member_id: int, payload: MemberPatch) -> Any:
-    member = get_visible(TeamMember.objects, request.user, pk=member_id)
+    member = get_visible(TeamMember.objects.all(), request.user, pk=member_id)
     return do_update_member(member, acting_user=request.user, changes=payload.dict(exclude_unset=True))
 
 
@@ -272,7 +272,7 @@ def upload_member_document(
     kind: Form[str],
     file: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> Any:
-    member = get_visible(TeamMember.objects, request.user, pk=member_id)
+    member = get_visible(TeamMember.objects.all(), request.user, pk=member_id)
     return Status(201, do_attach_document(member, upload=file, kind=kind, acting_user=request.user))
 
 
@@ -280,7 +280,7 @@ def upload_member_document(
 def get_stability(
     request: HttpRequest, vendor_id: int, start: datetime.date | None = None, end: datetime.date | None = None
 ) -> Any:
-    vendor = get_visible(Vendor.objects, request.user, pk=vendor_id)
+    vendor = get_visible(Vendor.objects.all(), request.user, pk=vendor_id)
     end = end or timezone.localdate()
     start = start or end - relativedelta(years=1)
     if start > end:
@@ -290,25 +290,25 @@ def get_stability(
 
 @router.post("/vendors/{vendor_id}/roster-imports", response={201: ImportJobOut})
 def start_roster_import(request: HttpRequest, vendor_id: int, file: File[UploadedFile] = None) -> Any:  # type: ignore[assignment]
-    vendor = get_visible(Vendor.objects, request.user, pk=vendor_id)
+    vendor = get_visible(Vendor.objects.all(), request.user, pk=vendor_id)
     return Status(201, do_start_roster_import(vendor, upload=file, acting_user=request.user))
 
 
 @router.get("/roster-imports/{job_id}", response=ImportJobOut)
 def get_roster_import(request: HttpRequest, job_id: int) -> Any:
-    return get_visible(ImportJob.objects, request.user, pk=job_id)
+    return get_visible(ImportJob.objects.all(), request.user, pk=job_id)
 
 
 @router.get("/engagements/{engagement_id}/team", response=list[AssignmentOut])
 @paginate(LimitOffsetPagination)
 def list_team(request: HttpRequest, engagement_id: int) -> Any:
-    engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
+    engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
     return TeamAssignment.objects.filter(engagement=engagement).select_related("member", "owner_user")
 
 
 @router.post("/engagements/{engagement_id}/team", response={201: AssignmentOut})
 def add_to_team(request: HttpRequest, engagement_id: int, payload: AssignmentIn) -> Any:
-    engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
+    engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
     owner_user = None
     if payload.owner_user_id is not None:
         if not sees_all_vendors(request.user):
@@ -332,7 +332,7 @@ def add_to_team(request: HttpRequest, engagement_id: int, payload: AssignmentIn)
 
 @router.post("/assignments/{assignment_id}/end", response=AssignmentOut)
 def end_assignment(request: HttpRequest, assignment_id: int, payload: AssignmentEnd) -> Any:
-    assignment = get_visible(TeamAssignment.objects, request.user, pk=assignment_id)
+    assignment = get_visible(TeamAssignment.objects.all(), request.user, pk=assignment_id)
     return do_end_assignment(
         assignment, acting_user=request.user, end_date=payload.end_date, leave_reason=payload.leave_reason
     )
@@ -340,13 +340,13 @@ def end_assignment(request: HttpRequest, assignment_id: int, payload: Assignment
 
 @router.post("/assignments/{assignment_id}/acknowledge", response=AssignmentOut)
 def acknowledge_assignment(request: HttpRequest, assignment_id: int) -> Any:
-    assignment = get_visible(TeamAssignment.objects, request.user, pk=assignment_id)
+    assignment = get_visible(TeamAssignment.objects.all(), request.user, pk=assignment_id)
     return do_acknowledge_change(assignment, acting_user=request.user)
 
 
 @router.get("/engagements/{engagement_id}/eligibility", response=EligibilityOut)
 def get_eligibility(request: HttpRequest, engagement_id: int, as_of: datetime.date | None = None) -> Any:
-    engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
+    engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
     as_of = as_of or timezone.localdate()
     return {"as_of": as_of, "members": [v.as_dict() for v in evaluate_team(engagement, as_of)]}
 
@@ -358,7 +358,7 @@ def get_team_metrics(
     start: datetime.date | None = None,
     end: datetime.date | None = None,
 ) -> Any:
-    engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
+    engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
     end = end or timezone.localdate()
     start = start or engagement.start_date
     if start > end:
@@ -369,13 +369,13 @@ def get_team_metrics(
 @router.get("/engagements/{engagement_id}/waivers", response=list[WaiverOut])
 @paginate(LimitOffsetPagination)
 def list_waivers(request: HttpRequest, engagement_id: int) -> Any:
-    engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
+    engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
     return Waiver.objects.filter(engagement=engagement)
 
 
 @router.post("/engagements/{engagement_id}/waivers", response={201: WaiverOut})
 def grant_waiver(request: HttpRequest, engagement_id: int, payload: WaiverIn) -> Any:
-    engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
+    engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
     member = _member_of(engagement, payload.member_id, "member_id", request.user)
     assert member is not None
     waiver = do_grant_waiver(
@@ -391,20 +391,20 @@ def grant_waiver(request: HttpRequest, engagement_id: int, payload: WaiverIn) ->
 
 @router.post("/waivers/{waiver_id}/revoke", response=WaiverOut)
 def revoke_waiver(request: HttpRequest, waiver_id: int) -> Any:
-    waiver = get_visible(Waiver.objects, request.user, pk=waiver_id)
+    waiver = get_visible(Waiver.objects.all(), request.user, pk=waiver_id)
     return do_revoke_waiver(waiver, acting_user=request.user)
 
 
 @router.get("/engagements/{engagement_id}/replacements", response=list[ReplacementOut])
 @paginate(LimitOffsetPagination)
 def list_replacements(request: HttpRequest, engagement_id: int) -> Any:
-    engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
+    engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
     return Replacement.objects.filter(engagement=engagement)
 
 
 @router.post("/engagements/{engagement_id}/replacements", response={201: ReplacementOut})
 def propose_replacement(request: HttpRequest, engagement_id: int, payload: ReplacementIn) -> Any:
-    engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
+    engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
     outgoing = TeamAssignment.objects.filter(engagement=engagement, pk=payload.outgoing_id).first()
     if outgoing is None:
         raise ValidationError({"outgoing_id": "No such place on this engagement's team."})
@@ -423,16 +423,16 @@ def propose_replacement(request: HttpRequest, engagement_id: int, payload: Repla
 
 @router.get("/replacements/{replacement_id}", response=ReplacementOut)
 def get_replacement(request: HttpRequest, replacement_id: int) -> Any:
-    return _replacement_out(get_visible(Replacement.objects, request.user, pk=replacement_id))
+    return _replacement_out(get_visible(Replacement.objects.all(), request.user, pk=replacement_id))
 
 
 @router.post("/replacements/{replacement_id}/approve", response=ReplacementOut)
 def approve_replacement(request: HttpRequest, replacement_id: int, payload: DecisionIn) -> Any:
-    replacement = get_visible(Replacement.objects, request.user, pk=replacement_id)
+    replacement = get_visible(Replacement.objects.all(), request.user, pk=replacement_id)
     return _replacement_out(do_approve_replacement(replacement, acting_user=request.user, note=payload.note))
 
 
 @router.post("/replacements/{replacement_id}/reject", response=ReplacementOut)
 def reject_replacement(request: HttpRequest, replacement_id: int, payload: DecisionIn) -> Any:
-    replacement = get_visible(Replacement.objects, request.user, pk=replacement_id)
+    replacement = get_visible(Replacement.objects.all(), request.user, pk=replacement_id)
     return _replacement_out(do_reject_replacement(replacement, acting_user=request.user, note=payload.note))

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outsourcing.core.access import VendorOwned, VendorScopedQuerySet, scoped_queryset
+from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
 
 from .choices import (
     REPLACEMENT_TONE,
@@ -22,6 +22,12 @@ from .choices import (
     ReplacementStatus,
     TeamSide,
 )
+
+
+class EngagementScopedQuerySet(VendorScopedQuerySet):
+    """Records that belong to an engagement are visible as their engagement's vendor is."""
+
+    vendor_lookup = "engagement__vendor"
 
 
 class TeamMember(VendorOwned, models.Model):
@@ -148,7 +154,7 @@ class TeamAssignment(VendorOwned, models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = scoped_queryset("engagement__vendor").as_manager()
+    objects = EngagementScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-key_person", "start_date", "pk"]
@@ -231,7 +237,7 @@ class Waiver(VendorOwned, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = scoped_queryset("engagement__vendor").as_manager()
+    objects = EngagementScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-granted_at", "-pk"]
@@ -297,7 +303,7 @@ class Replacement(VendorOwned, models.Model):
         TeamAssignment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = scoped_queryset("engagement__vendor").as_manager()
+    objects = EngagementScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-proposed_at", "-pk"]

@@ -108,7 +108,7 @@ def _roster_queryset(request: HttpRequest, vendor: Vendor) -> tuple[Any, dict[st
 
 @login_required
 def roster(request: HttpRequest, pk: int) -> HttpResponse:
-    vendor = get_visible(Vendor.objects, request.user, pk=pk)
+    vendor = get_visible(Vendor.objects.all(), request.user, pk=pk)
     queryset, params = _roster_queryset(request, vendor)
     listing = ListPage(request, queryset, columns=ROSTER_COLUMNS, sorts=SORTS, default_sort="name")
     context = {
@@ -129,7 +129,7 @@ def roster(request: HttpRequest, pk: int) -> HttpResponse:
 def roster_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | StreamingHttpResponse:
     if fmt not in {"csv", "xlsx"}:
         raise Http404
-    vendor = get_visible(Vendor.objects, request.user, pk=pk)
+    vendor = get_visible(Vendor.objects.all(), request.user, pk=pk)
     queryset, _params = _roster_queryset(request, vendor)
     queryset = queryset.order_by(SORTS.get(request.GET.get("sort", "name"), "full_name"), "pk")
 
@@ -157,7 +157,7 @@ def roster_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | Str
 
 @login_required
 def member_create(request: HttpRequest, pk: int) -> HttpResponse:
-    vendor = get_visible(Vendor.objects, request.user, pk=pk)
+    vendor = get_visible(Vendor.objects.all(), request.user, pk=pk)
     if not can_change(request.user, TeamMember(vendor=vendor)):
         raise PermissionDenied
     form = MemberForm(request.POST or None)
@@ -244,7 +244,7 @@ def member_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
-    vendor = get_visible(Vendor.objects, request.user, pk=pk)
+    vendor = get_visible(Vendor.objects.all(), request.user, pk=pk)
     if not can_change(request.user, ImportJob(vendor=vendor)):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -271,7 +271,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def stability(request: HttpRequest, pk: int) -> HttpResponse:
-    vendor = get_visible(Vendor.objects, request.user, pk=pk)
+    vendor = get_visible(Vendor.objects.all(), request.user, pk=pk)
     today = timezone.localdate()
     end = _parse_date(request.GET.get("end"), today)
     start = _parse_date(request.GET.get("start"), end - relativedelta(years=1))

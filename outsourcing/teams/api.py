@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -227,7 +228,7 @@ def _member_of(engagement: Engagement, member_id: int | None, field: str, user: 
     try:
         return TeamMember.objects.visible_to(user).get(pk=member_id, vendor=engagement.vendor)
     except TeamMember.DoesNotExist as exc:
-        raise ValidationError({field: "No such person at the engagement's vendor."}) from exc
+        raise ValidationError({field: _("No such person at the engagement's vendor.")}) from exc
 
 
 def _successor_verdict(replacement: Replacement) -> dict[str, Any] | None:
@@ -284,7 +285,7 @@ def get_stability(
     end = end or timezone.localdate()
     start = start or end - relativedelta(years=1)
     if start > end:
-        raise ValidationError({"start": "The start is after the end."})
+        raise ValidationError({"start": _("The start is after the end.")})
     return vendor_stability(vendor.pk, start, end).as_dict()
 
 
@@ -312,10 +313,10 @@ def add_to_team(request: HttpRequest, engagement_id: int, payload: AssignmentIn)
     owner_user = None
     if payload.owner_user_id is not None:
         if not sees_all_vendors(request.user):
-            raise ValidationError({"owner_user_id": "Only the owner names its own staff."})
+            raise ValidationError({"owner_user_id": _("Only the owner names its own staff.")})
         owner_user = User.objects.filter(pk=payload.owner_user_id, vendor__isnull=True).first()
         if owner_user is None:
-            raise ValidationError({"owner_user_id": "No such owner's staff user."})
+            raise ValidationError({"owner_user_id": _("No such owner's staff user.")})
     assignment = do_add_to_team(
         engagement,
         acting_user=request.user,
@@ -362,7 +363,7 @@ def get_team_metrics(
     end = end or timezone.localdate()
     start = start or engagement.start_date
     if start > end:
-        raise ValidationError({"start": "The start is after the end."})
+        raise ValidationError({"start": _("The start is after the end.")})
     return team_metrics(engagement, start, end).as_dict()
 
 
@@ -407,7 +408,7 @@ def propose_replacement(request: HttpRequest, engagement_id: int, payload: Repla
     engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
     outgoing = TeamAssignment.objects.filter(engagement=engagement, pk=payload.outgoing_id).first()
     if outgoing is None:
-        raise ValidationError({"outgoing_id": "No such place on this engagement's team."})
+        raise ValidationError({"outgoing_id": _("No such place on this engagement's team.")})
     successor = _member_of(engagement, payload.successor_id, "successor_id", request.user)
     assert successor is not None
     replacement = do_propose_replacement(

@@ -212,3 +212,12 @@ def test_dashboard_cards_count_pending_replacements(web, manager, engagement_a, 
     cards = dashboard_cards(manager)
     assert [c.count for c in cards] == [1]
     assert "Key-person replacements awaiting approval" in web(manager).get("/").content.decode()
+
+
+def test_pages_speak_chinese(web, manager, vendor_a, person):
+    person(vendor_a, contract=False)
+    client = web(manager)
+    page = client.get(
+        reverse("teams:roster", kwargs={"pk": vendor_a.pk}), headers={"accept-language": "zh-hans"}
+    ).content.decode()
+    assert "的花名册" in page and "导出 CSV" in page

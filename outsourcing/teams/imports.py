@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -110,6 +110,8 @@ def _member_from_row(vendor: Any, row: dict[str, Any]) -> TeamMember:
                     raise ValueError
             except ValueError:
                 errors[key] = _("“%(value)s” is not a whole number.") % {"value": raw}
+        elif isinstance(raw, float) and raw.is_integer():
+            values[key] = str(int(raw))  # a spreadsheet keeps employee number 1001 as 1001.0
         else:
             values[key] = str(raw).strip()
     if not values.get("employee_number") and "employee_number" not in errors:
@@ -200,6 +202,35 @@ def run_import(job: ImportJob) -> ImportJob:
         m.employee_number: m
         for m in TeamMember.objects.filter(vendor=vendor, employee_number__in=list(seen)).order_by()
     }
+    try:
+        created, updated, unchanged = _write(members, existing, actor)
+    except IntegrityError:
+        # Someone added one of these employee numbers while we were writing: nothing was written.
+        reason = _(
+            "Another change to this roster happened during the import; nothing was imported. Try again."
+        )
+        _progress(
+            job,
+            status=ImportStatus.FAILED,
+            errors=[{"line": 1, "reason": reason}],
+            finished_at=timezone.now(),
+        )
+        return job
+    _progress(
+        job,
+        status=ImportStatus.DONE,
+        created_count=created,
+        updated_count=updated,
+        unchanged_count=unchanged,
+        finished_at=timezone.now(),
+    )
+    return job
+
+
+def _write(
+    members: list[tuple[int, TeamMember]], existing: dict[str, TeamMember], actor: Any
+) -> tuple[int, int, int]:
+    """Insert new people and update changed ones in one transaction; unchanged rows are not touched."""
     created = updated = unchanged = 0
     with transaction.atomic(), acting_as(actor):
         for _line, member in members:
@@ -216,15 +247,7 @@ def run_import(job: ImportJob) -> ImportJob:
                 setattr(current, field, getattr(member, field))
             current.save()
             updated += 1
-    _progress(
-        job,
-        status=ImportStatus.DONE,
-        created_count=created,
-        updated_count=updated,
-        unchanged_count=unchanged,
-        finished_at=timezone.now(),
-    )
-    return job
+    return created, updated, unchanged
 
 
 @task()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from outsourcing.accounts.views import apply_form_errors
-from outsourcing.core.access import Role, can_change
+from outsourcing.core.access import can_change
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.exports import export_response
@@ -58,10 +58,8 @@ def _parse_date(value: str | None, default: datetime.date) -> datetime.date:
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    """Teams home: for a vendor user its own roster; for the owner every vendor's roster and every team."""
+    """Teams home: the rosters and engagement teams the user may see (a vendor user: only its own)."""
     user: Any = request.user
-    if user.role == Role.VENDOR:
-        return redirect("teams:roster", pk=user.vendor_id)
     today = timezone.localdate()
     employed = Q(members__hire_date__lte=today) & (
         Q(members__left_date__isnull=True) | Q(members__left_date__gt=today)

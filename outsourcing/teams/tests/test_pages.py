@@ -68,10 +68,24 @@ def test_vendor_b_gets_404_on_everything_of_a(web, vendor_b_user, vendor_a, enga
         assert client.get(url).status_code == 404, url
 
 
-def test_the_vendor_user_is_sent_to_its_own_roster(web, vendor_a_user):
-    response = web(vendor_a_user).get(reverse("teams:list"))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("teams:roster", kwargs={"pk": vendor_a_user.vendor_id})
+def test_the_vendor_user_sees_only_its_own_roster_and_teams(web, vendor_a_user, engagement_a, engagement_b):
+    page = web(vendor_a_user).get(reverse("teams:list")).content.decode()
+    assert reverse("teams:roster", kwargs={"pk": vendor_a_user.vendor_id}) in page
+    assert reverse("teams:roster", kwargs={"pk": engagement_b.vendor_id}) not in page
+    assert reverse("teams:engagement-team", kwargs={"pk": engagement_a.pk}) in page
+    assert reverse("teams:engagement-team", kwargs={"pk": engagement_b.pk}) not in page
+
+
+def test_overview_query_count_is_flat(web, manager, vendor_a, django_assert_max_num_queries):
+    from outsourcing.engagements.models import Engagement
+
+    for i in range(12):
+        Engagement.objects.create(
+            code=f"E{i}", title="x", form="service", vendor=vendor_a, start_date=D(2024, 1, 1)
+        )
+    client = web(manager)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("teams:list")).status_code == 200
 
 
 def test_auditor_reads_pages_but_may_not_edit(web, auditor, vendor_a, person):

@@ -224,3 +224,18 @@ def test_replacement_input_is_checked(api, vendor_a_user, manager, engagement_a,
     )
     assert too_early.status_code == 422 and too_early.json()["detail"][0]["field"] == "effective_date"
     assert not Replacement.objects.exists()
+
+
+def test_team_list_query_count_is_flat(api, manager, engagement_a, person, django_assert_max_num_queries):
+    for i in range(12):
+        do_add_to_team(
+            engagement_a,
+            acting_user=manager,
+            member=person(engagement_a.vendor, full_name=f"P{i}", contract=False),
+            role="Dev",
+            start_date=D(2024, 1, 1),
+        )
+    client = api(manager)
+    with django_assert_max_num_queries(6):
+        body = client.get(f"/engagements/{engagement_a.pk}/team", limit=50).json()
+    assert body["count"] == 12 and all(item["person_name"].startswith("P") for item in body["items"])

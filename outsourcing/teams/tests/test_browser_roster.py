@@ -3,8 +3,8 @@
 import datetime
 
 import pytest
-from conftest import browser_login, save_screenshot
 
+from conftest import browser_login, save_screenshot
 from outsourcing.teams.imports import COLUMNS
 from outsourcing.teams.models import TeamMember
 

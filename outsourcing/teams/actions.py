@@ -178,6 +178,10 @@ def do_revoke_waiver(waiver: Waiver, *, acting_user: Any) -> Waiver:
 def _apply_replacement(replacement: Replacement, acting_user: Any) -> None:
     """End the outgoing place the day before the successor starts, and seat the successor."""
     outgoing = replacement.outgoing
+    if TeamAssignment.objects.filter(
+        engagement=replacement.engagement, member=replacement.successor, end_date__isnull=True
+    ).exists():
+        raise ValidationError({"successor_id": _("The successor is already on the team.")})
     outgoing.end_date = replacement.effective_date - datetime.timedelta(days=1)
     outgoing.leave_reason = LeaveReason.REPLACED
     outgoing.acknowledged = True

@@ -341,6 +341,17 @@ class Replacement(VendorOwned, models.Model):
                 errors["successor_id"] = _("The successor does not work for the engagement's vendor.")
             elif self.outgoing_id and self.successor_id == self.outgoing.member_id:
                 errors["successor_id"] = _("A person cannot replace themselves.")
+            elif self.effective_date and not self.successor.employed_on(self.effective_date):
+                errors["successor_id"] = _(
+                    "The successor is not employed by the vendor on the effective date."
+                )
+            elif (
+                self._state.adding
+                and TeamAssignment.objects.filter(
+                    engagement_id=self.engagement_id, member_id=self.successor_id, end_date__isnull=True
+                ).exists()
+            ):
+                errors["successor_id"] = _("The successor is already on the team.")
         if errors:
             raise ValidationError(errors)
 

@@ -239,3 +239,26 @@ def test_team_list_query_count_is_flat(api, manager, engagement_a, person, djang
     with django_assert_max_num_queries(6):
         body = client.get(f"/engagements/{engagement_a.pk}/team", limit=50).json()
     assert body["count"] == 12 and all(item["person_name"].startswith("P") for item in body["items"])
+
+
+def test_a_successor_already_on_the_team_or_gone_is_refused(
+    api, vendor_a_user, manager, engagement_a, person
+):
+    _lead, _successor, place = _key_team(engagement_a, manager, person)
+    colleague = person(engagement_a.vendor, full_name="Colleague")
+    do_add_to_team(engagement_a, acting_user=manager, member=colleague, role="Dev", start_date=D(2024, 1, 1))
+    gone = person(engagement_a.vendor, full_name="Gone", left_date=D(2024, 8, 1))
+    url = f"/engagements/{engagement_a.pk}/replacements"
+    for member in (colleague, gone):
+        response = api(vendor_a_user).post(
+            url,
+            {
+                "outgoing_id": place.pk,
+                "successor_id": member.pk,
+                "reason": "Moving",
+                "effective_date": "2024-09-01",
+            },
+        )
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["field"] == "successor_id"
+    assert not Replacement.objects.exists()

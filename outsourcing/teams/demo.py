@@ -243,6 +243,10 @@ def build(ctx: dict[str, Any]) -> None:
         effective_date=D.today() + datetime.timedelta(days=14),
         acting_user=vendor_a_user,
     )
+    # The vendor put a contractor on the team itself: flagged until the owner reviews it, and not eligible.
+    do_add_to_team(
+        ops, acting_user=vendor_a_user, member=a[8], role="运维工程师 O&M engineer", start_date=D.today()
+    )
     seat(dev, b[0], "技术负责人 Tech lead", key_person=True)
     seat(dev, b[1], "后端开发 Backend developer")
     seat(dev, b[2], "Front-end developer")

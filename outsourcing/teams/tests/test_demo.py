@@ -15,3 +15,4 @@ def test_demo_builds_rosters_teams_and_a_pending_replacement():
     assert pending.key_person and pending.engagement.code == "OM-2026-001"
     assert TeamAssignment.objects.filter(engagement__code="CO-2026-003", side="owner").exists()
     assert TeamAssignment.objects.filter(engagement__code="DEV-2026-002").count() == 4
+    assert TeamAssignment.objects.filter(engagement__code="OM-2026-001", acknowledged=False).count() == 1

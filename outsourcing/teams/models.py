@@ -1,0 +1,404 @@
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
+
+from .choices import (
+    REPLACEMENT_TONE,
+    EmploymentType,
+    ImportStatus,
+    LeaveReason,
+    ReplacementStatus,
+    TeamSide,
+)
+
+
+class EngagementScopedQuerySet(VendorScopedQuerySet):
+    """Records that belong to an engagement are visible as their engagement's vendor is."""
+
+    vendor_lookup = "engagement__vendor"
+
+
+class TeamMember(VendorOwned, models.Model):
+    """A person employed (now or once) by a vendor: the facts that decide whether they may work for us.
+
+    Kept by the vendor's own users; personal data is seen only by that vendor and the owner's staff.
+    """
+
+    vendor_maintained = True
+
+    vendor = models.ForeignKey(
+        "vendors.Vendor", verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="members"
+    )
+    full_name = models.CharField(_("full name"), max_length=200, validators=[MinLengthValidator(1)])
+    employee_number = models.CharField(
+        _("employee number"),
+        max_length=64,
+        blank=True,
+        help_text=_("The vendor's own staff number; imports match people by it."),
+    )
+    employment_type = models.CharField(_("employment type"), max_length=16, choices=EmploymentType.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    hire_date = models.DateField(_("hire date"))
+    probation_end_date = models.DateField(
+        _("probation end date"), null=True, blank=True, help_text=_("Last day of probation; empty: unknown.")
+    )
+    left_date = models.DateField(
+        _("left date"),
+        null=True,
+        blank=True,
+        help_text=_("The first day the person is no longer employed by the vendor."),
+    )
+    prior_experience_months = models.PositiveSmallIntegerField(
+        _("prior relevant experience (months)"),
+        default=0,
+        validators=[MaxValueValidator(600)],
+        help_text=_("Relevant work experience before joining this vendor, 0–600 months."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = VendorScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["full_name", "pk"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        indexes = [
+            models.Index(fields=["vendor", "hire_date"]),
+            models.Index(fields=["vendor", "left_date"]),
+            models.Index(fields=["vendor", "full_name"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vendor", "employee_number"],
+                condition=~Q(employee_number=""),
+                name="member_employee_number_unique_per_vendor",
+                violation_error_message=_("This vendor already has a person with this employee number."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def clean(self) -> None:
+        super().clean()
+        self.full_name = (self.full_name or "").strip()
+        self.employee_number = (self.employee_number or "").strip()
+        errors: dict[str, Any] = {}
+        if not self.full_name:
+            errors["full_name"] = _("Enter the person's full name.")
+        if self.hire_date and self.probation_end_date and self.probation_end_date < self.hire_date:
+            errors["probation_end_date"] = _("Probation cannot end before the hire date.")
+        if self.hire_date and self.left_date and self.left_date <= self.hire_date:
+            errors["left_date"] = _("The left date must be after the hire date.")
+        if errors:
+            raise ValidationError(errors)
+
+    def employed_on(self, day: datetime.date) -> bool:
+        return self.hire_date <= day and (self.left_date is None or self.left_date > day)
+
+
+class TeamAssignment(VendorOwned, models.Model):
+    """One person's place on an engagement's team: role, key-person flag, when they joined and left.
+
+    Vendor-side places hold a vendor's member; in co-sourcing, owner-side places hold the owner's staff
+    (a user or just a name). A change the vendor makes directly stays flagged until the owner acknowledges it.
+    """
+
+    engagement = models.ForeignKey(
+        "engagements.Engagement", verbose_name=_("engagement"), on_delete=models.PROTECT, related_name="team"
+    )
+    side = models.CharField(_("side"), max_length=8, choices=TeamSide.choices, default=TeamSide.VENDOR)
+    member = models.ForeignKey(
+        TeamMember,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner's staff user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    owner_name = models.CharField(_("owner's staff name"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=100)
+    key_person = models.BooleanField(
+        _("key person"), default=False, help_text=_("Replacing a key person needs the owner's approval.")
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Last day on the team."))
+    leave_reason = models.CharField(
+        _("reason for leaving"), max_length=20, choices=LeaveReason.choices, blank=True
+    )
+    acknowledged = models.BooleanField(
+        _("acknowledged by the owner"),
+        default=True,
+        help_text=_("False while a change the vendor made directly awaits the owner's review."),
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = EngagementScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-key_person", "start_date", "pk"]
+        verbose_name = _("team assignment")
+        verbose_name_plural = _("team assignments")
+        indexes = [models.Index(fields=["engagement", "end_date"]), models.Index(fields=["acknowledged"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_name} · {self.role}"
+
+    @property
+    def vendor_maintained(self) -> bool:  # type: ignore[override]
+        return self.side == TeamSide.VENDOR
+
+    @property
+    def owning_vendor_id(self) -> int | None:
+        return self.engagement.vendor_id if self.engagement_id else None
+
+    @property
+    def person_name(self) -> str:
+        if self.member_id:
+            return self.member.full_name  # type: ignore[union-attr]
+        if self.owner_user_id:
+            return str(self.owner_user.get_full_name() or self.owner_user.get_username())  # type: ignore[union-attr]
+        return self.owner_name
+
+    def on_team(self, day: datetime.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+    def clean(self) -> None:
+        super().clean()
+        from outsourcing.engagements.choices import EngagementForm
+
+        errors: dict[str, Any] = {}
+        engagement = self.engagement if self.engagement_id else None
+        if self.side == TeamSide.VENDOR:
+            if not self.member_id:
+                errors["member_id"] = _("Choose the vendor's team member.")
+            elif engagement and self.member.vendor_id != engagement.vendor_id:  # type: ignore[union-attr]
+                errors["member_id"] = _("This person does not work for the engagement's vendor.")
+            if self.owner_user_id or self.owner_name:
+                errors["owner_name"] = _("Only owner-side places name the owner's staff.")
+        else:
+            if engagement and engagement.form != EngagementForm.CO_SOURCING:
+                errors["side"] = _("Only co-sourcing engagements have owner-side team members.")
+            if self.member_id:
+                errors["member_id"] = _("Owner-side places hold the owner's staff, not a vendor's member.")
+            if not self.owner_user_id and not self.owner_name.strip():
+                errors["owner_name"] = _("Name the owner's staff member (a user or a name).")
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end date is before the start date.")
+        if self.end_date and not self.leave_reason:
+            errors["leave_reason"] = _("Give the reason for leaving the team.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Waiver(VendorOwned, models.Model):
+    """The owner's recorded, justified and expiring exception that lets one person work on one engagement
+    although they fail an eligibility condition ("in principle" in the seed)."""
+
+    engagement = models.ForeignKey(
+        "engagements.Engagement",
+        verbose_name=_("engagement"),
+        on_delete=models.PROTECT,
+        related_name="waivers",
+    )
+    member = models.ForeignKey(
+        TeamMember, verbose_name=_("member"), on_delete=models.PROTECT, related_name="waivers"
+    )
+    justification = models.TextField(_("justification"), max_length=2000, validators=[MinLengthValidator(10)])
+    valid_from = models.DateField(_("valid from"), default=datetime.date.today)
+    valid_until = models.DateField(_("valid until"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = EngagementScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at", "-pk"]
+        verbose_name = _("waiver")
+        verbose_name_plural = _("waivers")
+        indexes = [models.Index(fields=["engagement", "member"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.valid_from}–{self.valid_until}"
+
+    @property
+    def owning_vendor_id(self) -> int | None:
+        return self.engagement.vendor_id if self.engagement_id else None
+
+    def valid_on(self, day: datetime.date) -> bool:
+        return self.revoked_at is None and self.valid_from <= day <= self.valid_until
+
+    def clean(self) -> None:
+        super().clean()
+        self.justification = (self.justification or "").strip()
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("A waiver cannot expire before it starts.")})
+        if self.engagement_id and self.member_id and self.member.vendor_id != self.engagement.vendor_id:
+            raise ValidationError({"member_id": _("This person does not work for the engagement's vendor.")})
+
+
+class Replacement(VendorOwned, models.Model):
+    """The vendor's proposal to replace one person on an engagement's team by another of its people.
+
+    Replacing a key person takes effect only when the owner approves; any other replacement at once.
+    """
+
+    vendor_maintained = True
+
+    engagement = models.ForeignKey(
+        "engagements.Engagement",
+        verbose_name=_("engagement"),
+        on_delete=models.PROTECT,
+        related_name="replacements",
+    )
+    outgoing = models.ForeignKey(
+        TeamAssignment, verbose_name=_("outgoing"), on_delete=models.PROTECT, related_name="replacements"
+    )
+    successor = models.ForeignKey(
+        TeamMember, verbose_name=_("successor"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"), max_length=1000, validators=[MinLengthValidator(3)])
+    effective_date = models.DateField(_("effective date"), help_text=_("The successor's first day."))
+    key_person = models.BooleanField(_("key person"), default=False, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReplacementStatus.choices, default=ReplacementStatus.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=1000, blank=True)
+    new_assignment = models.ForeignKey(
+        TeamAssignment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = EngagementScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        verbose_name = _("replacement")
+        verbose_name_plural = _("replacements")
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["engagement", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.outgoing.person_name} → {self.successor}"
+
+    @property
+    def owning_vendor_id(self) -> int | None:
+        return self.engagement.vendor_id if self.engagement_id else None
+
+    @property
+    def status_tone(self) -> str:
+        return REPLACEMENT_TONE[ReplacementStatus(self.status)]
+
+    def clean(self) -> None:
+        super().clean()
+        self.reason = (self.reason or "").strip()
+        errors: dict[str, Any] = {}
+        if self.outgoing_id and self.engagement_id:
+            outgoing = self.outgoing
+            if outgoing.engagement_id != self.engagement_id:
+                errors["outgoing_id"] = _("This place is on another engagement's team.")
+            elif outgoing.side != TeamSide.VENDOR:
+                errors["outgoing_id"] = _("Only the vendor's people are replaced this way.")
+            elif outgoing.end_date is not None and self._state.adding:
+                errors["outgoing_id"] = _("This person has already left the team.")
+            elif self.effective_date and self.effective_date <= outgoing.start_date:
+                errors["effective_date"] = _("The replacement must start after the outgoing person joined.")
+        if self.successor_id and self.engagement_id:
+            if self.successor.vendor_id != self.engagement.vendor_id:
+                errors["successor_id"] = _("The successor does not work for the engagement's vendor.")
+            elif self.outgoing_id and self.successor_id == self.outgoing.member_id:
+                errors["successor_id"] = _("A person cannot replace themselves.")
+            elif self.effective_date and not self.successor.employed_on(self.effective_date):
+                errors["successor_id"] = _(
+                    "The successor is not employed by the vendor on the effective date."
+                )
+            elif (
+                self._state.adding
+                and TeamAssignment.objects.filter(
+                    engagement_id=self.engagement_id, member_id=self.successor_id, end_date__isnull=True
+                ).exists()
+            ):
+                errors["successor_id"] = _("The successor is already on the team.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def _import_path(instance: ImportJob, filename: str) -> str:
+    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class ImportJob(VendorOwned, models.Model):
+    """One upload of a vendor's roster file (CSV or XLSX) and how its import went, row by row."""
+
+    vendor_maintained = True
+
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="roster_imports")
+    file = models.FileField(upload_to=_import_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = VendorScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {ImportStatus.DONE, ImportStatus.FAILED}
+
+    @property
+    def percent(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0

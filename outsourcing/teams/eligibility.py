@@ -1,0 +1,177 @@
+"""Who may work on an engagement on a given date, exactly as SPEC "Precise definitions" says.
+
+The verdicts of a whole team come from four queries (assignments with members, contracts on file,
+valid waivers), never one query per person.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from outsourcing.documents.choices import DocumentKind
+from outsourcing.documents.models import Document
+
+from .choices import EmploymentType, Reason, TeamSide
+from .models import TeamAssignment, TeamMember, Waiver
+
+
+def full_months(start: datetime.date, end: datetime.date) -> int:
+    """Complete calendar months from `start` to `end` (Jan 31 → Feb 28 is 1; Feb 29 → Feb 28 next year is 12).
+
+    relativedelta clips a month that lacks the start's day to its last day: the labour-law convention.
+    """
+    delta = relativedelta(end, start)
+    return delta.years * 12 + delta.months
+
+
+@dataclass
+class Verdict:
+    """One person's eligibility on one engagement on one date."""
+
+    member: TeamMember
+    as_of: datetime.date
+    tenure_months: int
+    reasons: list[str] = field(default_factory=list)
+    waiver: Waiver | None = None
+
+    @property
+    def member_id(self) -> int:
+        return self.member.pk
+
+    @property
+    def waived(self) -> bool:
+        return bool(self.reasons) and self.waiver is not None
+
+    @property
+    def eligible(self) -> bool:
+        return not self.reasons or self.waived
+
+    @property
+    def tone(self) -> str:
+        if not self.reasons:
+            return "green"
+        return "amber" if self.waived else "red"
+
+    @property
+    def reason_labels(self) -> list[str]:
+        return [str(Reason(code).label) for code in self.reasons]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "member_id": self.member_id,
+            "eligible": self.eligible,
+            "waived": self.waived,
+            "reasons": list(self.reasons),
+        }
+
+
+def evaluated_on(member: TeamMember, as_of: datetime.date) -> bool:
+    """Someone hired after D, or who left on or before D, is not evaluated at all."""
+    return member.hire_date <= as_of and (member.left_date is None or member.left_date > as_of)
+
+
+def reasons_for(
+    member: TeamMember,
+    *,
+    as_of: datetime.date,
+    min_tenure_months: int,
+    min_experience_months: int,
+    has_contract: bool,
+) -> list[str]:
+    """The failed conditions, as stable reason codes, in a fixed order."""
+    reasons = []
+    if member.employment_type != EmploymentType.REGULAR:
+        reasons.append(Reason.NOT_REGULAR_EMPLOYEE.value)
+    if member.probation_end_date is None or member.probation_end_date > as_of:
+        reasons.append(Reason.PROBATION_NOT_PASSED.value)
+    if not has_contract:
+        reasons.append(Reason.CONTRACT_MISSING.value)
+    tenure = full_months(member.hire_date, as_of)
+    if tenure < min_tenure_months and member.prior_experience_months + tenure < min_experience_months:
+        reasons.append(Reason.INSUFFICIENT_TENURE_AND_EXPERIENCE.value)
+    return reasons
+
+
+def members_with_contract(member_ids: Iterable[int]) -> set[int]:
+    """Which of these people have an employment contract on file (a fact as of now)."""
+    ids = list(member_ids)
+    if not ids:
+        return set()
+    return set(
+        Document.objects.filter(
+            content_type=ContentType.objects.get_for_model(TeamMember),
+            object_id__in=ids,
+            kind=DocumentKind.EMPLOYMENT_CONTRACT,
+        ).values_list("object_id", flat=True)
+    )
+
+
+def valid_waivers(engagement: Any, member_ids: Iterable[int], as_of: datetime.date) -> dict[int, Waiver]:
+    ids = list(member_ids)
+    waivers: dict[int, Waiver] = {}
+    if not ids:
+        return waivers
+    for waiver in Waiver.objects.filter(
+        engagement=engagement,
+        member_id__in=ids,
+        revoked_at__isnull=True,
+        valid_from__lte=as_of,
+        valid_until__gte=as_of,
+    ).order_by("valid_until"):
+        waivers[waiver.member_id] = waiver
+    return waivers
+
+
+def evaluate_members(engagement: Any, members: Iterable[TeamMember], as_of: datetime.date) -> list[Verdict]:
+    """Verdicts on `engagement` as of `as_of`; people not evaluated on that date are left out."""
+    evaluated = [m for m in members if evaluated_on(m, as_of)]
+    contracts = members_with_contract(m.pk for m in evaluated)
+    waivers = valid_waivers(engagement, (m.pk for m in evaluated), as_of)
+    verdicts = []
+    for member in evaluated:
+        reasons = reasons_for(
+            member,
+            as_of=as_of,
+            min_tenure_months=engagement.min_tenure_months,
+            min_experience_months=engagement.min_experience_months,
+            has_contract=member.pk in contracts,
+        )
+        verdicts.append(
+            Verdict(
+                member=member,
+                as_of=as_of,
+                tenure_months=full_months(member.hire_date, as_of),
+                reasons=reasons,
+                waiver=waivers.get(member.pk),
+            )
+        )
+    return verdicts
+
+
+def team_members(engagement: Any, as_of: datetime.date) -> list[TeamMember]:
+    """The vendor's people on the team as of D: current and planned places not ended before D.
+
+    Planned places count so that a team can be checked before it starts work.
+    """
+    rows = (
+        TeamAssignment.objects.filter(engagement=engagement, side=TeamSide.VENDOR, member__isnull=False)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=as_of))
+        .select_related("member")
+        .order_by("member__full_name", "member_id")
+    )
+    seen: dict[int, TeamMember] = {}
+    for assignment in rows:
+        assert assignment.member is not None
+        seen.setdefault(assignment.member.pk, assignment.member)
+    return list(seen.values())
+
+
+def evaluate_team(engagement: Any, as_of: datetime.date) -> list[Verdict]:
+    return evaluate_members(engagement, team_members(engagement, as_of), as_of)

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from outsourcing.documents.choices import DocumentKind
+
+from .choices import LeaveReason, TeamSide
+from .models import TeamAssignment, TeamMember
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = TeamMember
+        fields = [
+            "full_name",
+            "employee_number",
+            "employment_type",
+            "title",
+            "hire_date",
+            "probation_end_date",
+            "left_date",
+            "prior_experience_months",
+        ]
+        widgets = {"hire_date": DATE, "probation_end_date": DATE, "left_date": DATE}
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=DocumentKind.choices, initial=DocumentKind.EMPLOYMENT_CONTRACT
+    )
+    file = forms.FileField(label=_("File"), help_text=_("PDF, PNG, JPEG, DOCX or XLSX."))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Roster file"),
+        help_text=_(
+            "CSV (UTF-8) or XLSX with a header row: employee_number, full_name, employment_type, title, "
+            "hire_date, probation_end_date, left_date, prior_experience_months. Dates as YYYY-MM-DD."
+        ),
+    )
+
+
+class AssignmentForm(forms.Form):
+    side = forms.ChoiceField(label=_("Side"), choices=TeamSide.choices, initial=TeamSide.VENDOR)
+    member = forms.ModelChoiceField(
+        label=_("Vendor's member"), queryset=TeamMember.objects.none(), required=False
+    )
+    owner_name = forms.CharField(
+        label=_("Owner's staff name"),
+        max_length=200,
+        required=False,
+        help_text=_("Co-sourcing only: a person of the owner's own staff."),
+    )
+    role = forms.CharField(label=_("Role"), max_length=100)
+    key_person = forms.BooleanField(label=_("Key person"), required=False)
+    start_date = forms.DateField(label=_("Start date"), widget=DATE)
+
+    def __init__(self, *args: Any, engagement: Any, co_sourcing: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = TeamMember.objects.filter(  # type: ignore[attr-defined]
+            vendor_id=engagement.vendor_id, left_date__isnull=True
+        ).order_by("full_name")
+        if not co_sourcing:
+            del self.fields["side"]
+            del self.fields["owner_name"]
+
+
+class EndAssignmentForm(forms.Form):
+    end_date = forms.DateField(label=_("Last day on the team"), widget=DATE)
+    leave_reason = forms.ChoiceField(label=_("Reason for leaving"), choices=LeaveReason.choices)
+
+
+class WaiverForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Person"), queryset=TeamMember.objects.none())
+    justification = forms.CharField(
+        label=_("Justification"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why this person may work on the engagement although a condition is not met."),
+    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE, required=False)
+    valid_until = forms.DateField(label=_("Valid until"), widget=DATE)
+
+    def __init__(self, *args: Any, engagement: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = (  # type: ignore[attr-defined]
+            TeamMember.objects.filter(assignments__engagement=engagement).distinct().order_by("full_name")
+        )
+
+
+class ReplacementForm(forms.Form):
+    outgoing = forms.ModelChoiceField(label=_("Outgoing person"), queryset=TeamAssignment.objects.none())
+    successor = forms.ModelChoiceField(label=_("Successor"), queryset=TeamMember.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    effective_date = forms.DateField(label=_("Successor's first day"), widget=DATE)
+
+    def __init__(self, *args: Any, engagement: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outgoing"].queryset = TeamAssignment.objects.filter(  # type: ignore[attr-defined]
+            engagement=engagement, side=TeamSide.VENDOR, end_date__isnull=True
+        ).select_related("member")
+        self.fields["outgoing"].label_from_instance = lambda a: f"{a.person_name} · {a.role}"  # type: ignore[attr-defined]
+        self.fields["successor"].queryset = TeamMember.objects.filter(  # type: ignore[attr-defined]
+            vendor_id=engagement.vendor_id, left_date__isnull=True
+        ).order_by("full_name")
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)

@@ -1,0 +1,261 @@
+"""The engagement team page: who is on it, each person's verdict, waivers and replacements."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from outsourcing.accounts.views import apply_form_errors
+from outsourcing.core.access import can_change, is_owner_writer
+from outsourcing.core.api import get_visible
+from outsourcing.engagements.choices import EngagementForm
+from outsourcing.engagements.models import Engagement
+
+from .actions import (
+    do_acknowledge_change,
+    do_add_to_team,
+    do_approve_replacement,
+    do_end_assignment,
+    do_grant_waiver,
+    do_propose_replacement,
+    do_reject_replacement,
+    do_revoke_waiver,
+)
+from .choices import ReplacementStatus, TeamSide
+from .eligibility import evaluate_members, evaluate_team
+from .forms import AssignmentForm, DecisionForm, EndAssignmentForm, ReplacementForm, WaiverForm
+from .models import Replacement, TeamAssignment, Waiver
+from .stability import team_metrics
+
+
+def _engagement(request: HttpRequest, pk: int) -> Engagement:
+    engagement = get_visible(Engagement.objects.select_related("vendor"), request.user, pk=pk)
+    if engagement.vendor_id is None:
+        from django.http import Http404
+
+        raise Http404  # an insourcing engagement has no vendor team
+    return engagement
+
+
+def _as_of(request: HttpRequest) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def _page(request: HttpRequest, engagement: Engagement, status: int = 200, **forms: Any) -> HttpResponse:
+    user: Any = request.user
+    as_of = _as_of(request)
+    co_sourcing = engagement.form == EngagementForm.CO_SOURCING
+    verdicts = {v.member_id: v for v in evaluate_team(engagement, as_of)}
+    assignments = list(
+        TeamAssignment.objects.filter(engagement=engagement)
+        .select_related("member", "owner_user")
+        .order_by("end_date", "-key_person", "start_date", "pk")
+    )
+    replacements = list(
+        Replacement.objects.filter(engagement=engagement).select_related("outgoing__member", "successor")
+    )
+    pending = [r for r in replacements if r.status == ReplacementStatus.PENDING]
+    for replacement in pending:
+        found = evaluate_members(engagement, [replacement.successor], replacement.effective_date)
+        replacement.successor_verdict = found[0] if found else None  # type: ignore[attr-defined]
+    current = [a for a in assignments if a.end_date is None or a.end_date >= as_of]
+    former = [a for a in assignments if a not in current]
+    for assignment in assignments:
+        assignment.verdict = verdicts.get(assignment.member_id) if assignment.member_id else None  # type: ignore[attr-defined]
+    writer = is_owner_writer(user)
+    can_vendor_edit = can_change(user, TeamAssignment(engagement=engagement, side=TeamSide.VENDOR))
+    metrics = team_metrics(
+        engagement, engagement.start_date if engagement.start_date <= as_of else as_of, as_of
+    )
+    context = {
+        "title": _("Team of %(engagement)s") % {"engagement": engagement},
+        "engagement": engagement,
+        "as_of": as_of,
+        "current": current,
+        "former": former,
+        "waivers": Waiver.objects.filter(engagement=engagement).select_related("member", "granted_by"),
+        "replacements": replacements,
+        "pending": pending,
+        "metrics": metrics,
+        "eligible_percent": None if metrics.eligible_share is None else 100 * metrics.eligible_share,
+        "can_owner": writer,
+        "can_edit": can_vendor_edit,
+        "assignment_form": forms.get("assignment_form")
+        or AssignmentForm(engagement=engagement, co_sourcing=co_sourcing, initial={"start_date": as_of}),
+        "waiver_form": forms.get("waiver_form") or WaiverForm(engagement=engagement),
+        "replacement_form": forms.get("replacement_form") or ReplacementForm(engagement=engagement),
+        "end_form": EndAssignmentForm(initial={"end_date": as_of}),
+        "decision_form": DecisionForm(),
+    }
+    return render(request, "teams/engagement_team.html", context, status=status)
+
+
+@login_required
+def engagement_team(request: HttpRequest, pk: int) -> HttpResponse:
+    return _page(request, _engagement(request, pk))
+
+
+def _back(engagement: Engagement, anchor: str = "") -> HttpResponse:
+    return redirect(
+        reverse("teams:engagement-team", kwargs={"pk": engagement.pk}) + (f"#{anchor}" if anchor else "")
+    )
+
+
+@login_required
+def team_add(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _engagement(request, pk)
+    if request.method != "POST":
+        return _back(engagement)
+    form = AssignmentForm(
+        request.POST, engagement=engagement, co_sourcing=engagement.form == EngagementForm.CO_SOURCING
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            do_add_to_team(
+                engagement,
+                acting_user=request.user,
+                member=data.get("member"),
+                role=data["role"],
+                key_person=data["key_person"],
+                start_date=data["start_date"],
+                side=data.get("side") or TeamSide.VENDOR,
+                owner_name=data.get("owner_name", ""),
+            )
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Added to the team."))
+            return _back(engagement)
+    return _page(request, engagement, status=422, assignment_form=form)
+
+
+@login_required
+def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_visible(TeamAssignment.objects.select_related("engagement"), request.user, pk=pk)
+    if request.method == "POST":
+        form = EndAssignmentForm(request.POST)
+        if form.is_valid():
+            try:
+                do_end_assignment(assignment, acting_user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("%(name)s left the team.") % {"name": assignment.person_name})
+        else:
+            messages.error(request, _("Give the last day and the reason for leaving."))
+    return _back(assignment.engagement)
+
+
+@login_required
+def assignment_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_visible(TeamAssignment.objects.select_related("engagement"), request.user, pk=pk)
+    if request.method == "POST":
+        do_acknowledge_change(assignment, acting_user=request.user)
+        messages.success(request, _("Team change acknowledged."))
+    return _back(assignment.engagement)
+
+
+@login_required
+def waiver_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _engagement(request, pk)
+    if request.method != "POST":
+        return _back(engagement, "waivers")
+    if not is_owner_writer(request.user):
+        raise PermissionDenied
+    form = WaiverForm(request.POST, engagement=engagement)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            do_grant_waiver(
+                engagement,
+                member=data["member"],
+                acting_user=request.user,
+                justification=data["justification"],
+                valid_from=data.get("valid_from"),
+                valid_until=data["valid_until"],
+            )
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Waiver granted."))
+            return _back(engagement, "waivers")
+    return _page(request, engagement, status=422, waiver_form=form)
+
+
+@login_required
+def waiver_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    waiver = get_visible(Waiver.objects.select_related("engagement"), request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            do_revoke_waiver(waiver, acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Waiver revoked."))
+    return _back(waiver.engagement, "waivers")
+
+
+@login_required
+def replacement_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _engagement(request, pk)
+    if request.method != "POST":
+        return _back(engagement, "replacements")
+    form = ReplacementForm(request.POST, engagement=engagement)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            replacement = do_propose_replacement(
+                engagement,
+                outgoing=data["outgoing"],
+                successor=data["successor"],
+                reason=data["reason"],
+                effective_date=data["effective_date"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            if replacement.status == ReplacementStatus.PENDING:
+                messages.success(
+                    request, _("Replacement proposed: it takes effect when the owner approves it.")
+                )
+            else:
+                messages.success(request, _("Replacement applied."))
+            return _back(engagement, "replacements")
+    return _page(request, engagement, status=422, replacement_form=form)
+
+
+@login_required
+def replacement_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    replacement = get_visible(Replacement.objects.select_related("engagement"), request.user, pk=pk)
+    if request.method == "POST":
+        form = DecisionForm(request.POST)
+        note = form.cleaned_data["note"] if form.is_valid() else ""
+        decide = (
+            do_approve_replacement if request.POST.get("decision") == "approve" else do_reject_replacement
+        )
+        try:
+            decided = decide(replacement, acting_user=request.user, note=note)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Replacement approved: the successor is on the team.")
+                if decided.status == ReplacementStatus.APPROVED
+                else _("Replacement rejected."),
+            )
+    return _back(replacement.engagement, "replacements")

@@ -1,0 +1,294 @@
+"""Roster pages: the overview, a vendor's roster, a member, roster import and vendor stability."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from outsourcing.accounts.views import apply_form_errors
+from outsourcing.core.access import can_change
+from outsourcing.core.api import get_visible
+from outsourcing.core.audit import entries_for
+from outsourcing.core.exports import export_response
+from outsourcing.core.listing import Column, ListPage
+from outsourcing.documents.actions import do_attach_document
+from outsourcing.documents.models import Document
+from outsourcing.engagements.models import Engagement
+from outsourcing.vendors.models import Vendor
+
+from .actions import do_create_member, do_update_member
+from .charts import headcount_chart, retention_chart
+from .choices import EmploymentType, ReplacementStatus
+from .forms import DocumentForm, ImportForm, MemberForm
+from .imports import COLUMNS as IMPORT_COLUMNS
+from .imports import do_start_roster_import
+from .models import ImportJob, TeamMember
+from .queries import SORTS, filter_members
+from .stability import compute as compute_stability
+from .stability import headcount_series, retention_curve, vendor_arrays
+
+ROSTER_COLUMNS = [
+    Column("name", gettext_lazy("Full name")),
+    Column("employee_number", gettext_lazy("Employee number")),
+    Column("employment_type", gettext_lazy("Employment type")),
+    Column("title", gettext_lazy("Title")),
+    Column("hire_date", gettext_lazy("Hire date")),
+    Column("left_date", gettext_lazy("Left date")),
+]
+
+
+def _parse_date(value: str | None, default: datetime.date) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """Teams home: the rosters and engagement teams the user may see (a vendor user: only its own)."""
+    user: Any = request.user
+    today = timezone.localdate()
+    employed = Q(members__hire_date__lte=today) & (
+        Q(members__left_date__isnull=True) | Q(members__left_date__gt=today)
+    )
+    vendors = (
+        Vendor.objects.visible_to(user).annotate(headcount=Count("members", filter=employed)).order_by("name")
+    )
+    engagements = (
+        Engagement.objects.visible_to(user)
+        .exclude(vendor__isnull=True)
+        .select_related("vendor")
+        .annotate(
+            team_size=Count("team", filter=Q(team__end_date__isnull=True), distinct=True),
+            pending=Count(
+                "replacements", filter=Q(replacements__status=ReplacementStatus.PENDING), distinct=True
+            ),
+            unacknowledged=Count("team", filter=Q(team__acknowledged=False), distinct=True),
+        )
+        .order_by("code", "pk")
+    )
+    pending_only = request.GET.get("pending") == "1"
+    if pending_only:
+        engagements = engagements.filter(Q(pending__gt=0) | Q(unacknowledged__gt=0))
+    context = {
+        "title": _("Teams"),
+        "vendors": vendors if not pending_only else [],
+        "engagements": engagements,
+        "pending_only": pending_only,
+    }
+    return render(request, "teams/overview.html", context)
+
+
+def _roster_queryset(request: HttpRequest, vendor: Vendor) -> tuple[Any, dict[str, Any]]:
+    params: dict[str, Any] = {
+        k: request.GET.get(k, "").strip()[:200] for k in ("q", "employment_type", "status")
+    }
+    if params["employment_type"] not in EmploymentType.values:
+        params["employment_type"] = ""
+    if params["status"] not in {"employed", "left"}:
+        params["status"] = ""
+    queryset = filter_members(TeamMember.objects.visible_to(request.user).filter(vendor=vendor), **params)
+    return queryset, params
+
+
+@login_required
+def roster(request: HttpRequest, pk: int) -> HttpResponse:
+    vendor = get_visible(Vendor.objects.all(), request.user, pk=pk)
+    queryset, params = _roster_queryset(request, vendor)
+    listing = ListPage(request, queryset, columns=ROSTER_COLUMNS, sorts=SORTS, default_sort="name")
+    context = {
+        "title": _("Roster of %(vendor)s") % {"vendor": vendor.name},
+        "vendor": vendor,
+        "listing": listing,
+        "params": params,
+        "types": EmploymentType.choices,
+        "can_edit": can_change(request.user, TeamMember(vendor=vendor)),
+        "today": timezone.localdate(),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "teams/_roster_results.html", context)
+    return render(request, "teams/roster.html", context)
+
+
+@login_required
+def roster_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    vendor = get_visible(Vendor.objects.all(), request.user, pk=pk)
+    queryset, _params = _roster_queryset(request, vendor)
+    queryset = queryset.order_by(SORTS.get(request.GET.get("sort", "name"), "full_name"), "pk")
+
+    def iso(day: datetime.date | None) -> str:
+        return day.isoformat() if day else ""
+
+    # The same columns as the import file, so an export can be edited and imported back.
+    return export_response(
+        fmt,
+        filename=f"roster-{vendor.pk}",
+        headers=list(IMPORT_COLUMNS),
+        rows=queryset.iterator(chunk_size=2000),
+        row=lambda m: [
+            m.employee_number,
+            m.full_name,
+            m.employment_type,
+            m.title,
+            iso(m.hire_date),
+            iso(m.probation_end_date),
+            iso(m.left_date),
+            m.prior_experience_months,
+        ],
+    )
+
+
+@login_required
+def member_create(request: HttpRequest, pk: int) -> HttpResponse:
+    vendor = get_visible(Vendor.objects.all(), request.user, pk=pk)
+    if not can_change(request.user, TeamMember(vendor=vendor)):
+        raise PermissionDenied
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = do_create_member(vendor=vendor, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s added to the roster.") % {"name": member.full_name})
+            return redirect("teams:member", pk=member.pk)
+    return render(
+        request, "teams/member_form.html", {"title": _("New team member"), "form": form, "vendor": vendor}
+    )
+
+
+@login_required
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_visible(TeamMember.objects.select_related("vendor"), request.user, pk=pk)
+    if not can_change(request.user, member):
+        raise PermissionDenied
+    original = TeamMember.objects.get(pk=member.pk)
+    form = MemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_member(original, acting_user=request.user, changes=form.cleaned_data)
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Team member saved."))
+            return redirect("teams:member", pk=pk)
+    title = _("Edit %(name)s") % {"name": original.full_name}
+    return render(request, "teams/member_form.html", {"title": title, "form": form, "vendor": member.vendor})
+
+
+@login_required
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_visible(TeamMember.objects.select_related("vendor"), request.user, pk=pk)
+    return _member_page(request, member, DocumentForm())
+
+
+def _member_page(request: HttpRequest, member: TeamMember, upload_form: DocumentForm) -> HttpResponse:
+    from .eligibility import full_months
+
+    today = timezone.localdate()
+    assignments = list(member.assignments.select_related("engagement").order_by("-start_date"))  # type: ignore[attr-defined]
+    context = {
+        "title": member.full_name,
+        "member": member,
+        "tenure_months": full_months(member.hire_date, today) if member.hire_date <= today else None,
+        "employed": member.employed_on(today),
+        "documents": Document.for_object(member).select_related("uploaded_by"),
+        "assignments": assignments,
+        "history": entries_for(member)[:200],
+        "can_edit": can_change(request.user, member),
+        "upload_form": upload_form,
+    }
+    return render(request, "teams/member_detail.html", context)
+
+
+@login_required
+def member_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_visible(TeamMember.objects.select_related("vendor"), request.user, pk=pk)
+    if request.method != "POST":
+        return redirect("teams:member", pk=pk)
+    if not can_change(request.user, member):
+        raise PermissionDenied
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            do_attach_document(
+                member,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Document attached."))
+            return redirect(reverse("teams:member", kwargs={"pk": pk}) + "#documents")
+    return _member_page(request, member, form)
+
+
+@login_required
+def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
+    vendor = get_visible(Vendor.objects.all(), request.user, pk=pk)
+    if not can_change(request.user, ImportJob(vendor=vendor)):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = do_start_roster_import(vendor, upload=form.cleaned_data["file"], acting_user=request.user)
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            return redirect("teams:import-job", pk=job.pk)
+    recent = ImportJob.objects.visible_to(request.user).filter(vendor=vendor)[:10]
+    context = {"title": _("Import a roster"), "vendor": vendor, "form": form, "recent": recent}
+    return render(request, "teams/import.html", context)
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_visible(ImportJob.objects.select_related("vendor"), request.user, pk=pk)
+    context = {"title": _("Roster import"), "job": job, "vendor": job.vendor}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "teams/_import_status.html", context)
+    return render(request, "teams/import_job.html", context)
+
+
+@login_required
+def stability(request: HttpRequest, pk: int) -> HttpResponse:
+    vendor = get_visible(Vendor.objects.all(), request.user, pk=pk)
+    today = timezone.localdate()
+    end = _parse_date(request.GET.get("end"), today)
+    start = _parse_date(request.GET.get("start"), end - relativedelta(years=1))
+    if start > end:
+        start, end = end, start
+    hire, left = vendor_arrays(vendor.pk, end)
+    figures = compute_stability(hire, left, start, end)
+    context = {
+        "title": _("Stability of %(vendor)s") % {"vendor": vendor.name},
+        "vendor": vendor,
+        "figures": figures,
+        "retention": [
+            {"days": p["days"], "percent": None if p["survival"] is None else 100 * p["survival"]}
+            for p in figures.retention
+        ],
+        "turnover_percent": None if figures.turnover_rate is None else 100 * figures.turnover_rate,
+        "retention_chart": retention_chart(retention_curve(hire, left, end)),
+        "headcount_chart": headcount_chart(headcount_series(hire, left, start, end)),
+        "start": start,
+        "end": end,
+    }
+    return render(request, "teams/stability.html", context)

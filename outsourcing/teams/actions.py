@@ -94,9 +94,7 @@ def do_add_to_team(
         ensure_can_change(acting_user, assignment)
     if (
         member is not None
-        and TeamAssignment.objects.filter(
-            engagement=engagement, member=member, end_date__isnull=True
-        ).exists()
+        and TeamAssignment.objects.filter(engagement=engagement, member=member, end_date__isnull=True).exists()
     ):
         raise ValidationError({"member_id": _("This person is already on the team.")})
     assignment.full_clean()
@@ -116,9 +114,7 @@ def do_end_assignment(
     if assignment.end_date is not None:
         raise ValidationError({"end_date": _("This person has already left the team.")})
     if assignment.key_person and not is_owner_writer(acting_user):
-        raise PermissionDenied(
-            _("A key person leaves the team only through a replacement the owner approves.")
-        )
+        raise PermissionDenied(_("A key person leaves the team only through a replacement the owner approves."))
     assignment.end_date = end_date
     assignment.leave_reason = leave_reason
     assignment.acknowledged = is_owner_writer(acting_user)

@@ -24,7 +24,5 @@ class TeamsConfig(AppConfig):
         auditlog.register(models.TeamAssignment)
         auditlog.register(models.Waiver)
         auditlog.register(models.Replacement)
-        register_vendor_criterion(
-            VendorCriterion("team_stability", _("Team stability"), team_stability_scores)
-        )
+        register_vendor_criterion(VendorCriterion("team_stability", _("Team stability"), team_stability_scores))
         register_dashboard_cards(dashboard_cards)

@@ -54,8 +54,6 @@ def headcount_chart(series: list[tuple[datetime.date, int]]) -> Chart | None:
         f"{LEFT + WIDTH * i / steps:.1f},{TOP + HEIGHT * (1 - count / top_value):.1f}"
         for i, (_day, count) in enumerate(series)
     ]
-    x_ticks = [
-        (LEFT + WIDTH * i / steps, day.isoformat()) for i, (day, _c) in enumerate(series) if i % 3 == 0
-    ]
+    x_ticks = [(LEFT + WIDTH * i / steps, day.isoformat()) for i, (day, _c) in enumerate(series) if i % 3 == 0]
     y_ticks = [(TOP + HEIGHT * (1 - f), str(round(top_value * f))) for f in (0, 0.5, 1)]
     return Chart(points=" ".join(coords), x_ticks=x_ticks, y_ticks=y_ticks)

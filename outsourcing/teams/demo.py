@@ -202,9 +202,7 @@ def build(ctx: dict[str, Any]) -> None:
                 prior_experience_months=prior,
             )
             if contract:
-                do_attach_document(
-                    member, upload=contract_pdf(name), kind="employment_contract", acting_user=SYSTEM
-                )
+                do_attach_document(member, upload=contract_pdf(name), kind="employment_contract", acting_user=SYSTEM)
             members[key].append(member)
         _history(vendor, key, rng, {"a": 40, "b": 30, "c": 20}[key])
     engagements = ctx["engagements"]
@@ -238,15 +236,12 @@ def build(ctx: dict[str, Any]) -> None:
         ops,
         outgoing=lead,
         successor=a[5],
-        reason="王磊调任集团总部；由周杰接任项目经理。"
-        "Wang Lei moves to group headquarters; Zhou Jie takes over.",
+        reason="王磊调任集团总部；由周杰接任项目经理。Wang Lei moves to group headquarters; Zhou Jie takes over.",
         effective_date=D.today() + datetime.timedelta(days=14),
         acting_user=vendor_a_user,
     )
     # The vendor put a contractor on the team itself: flagged until the owner reviews it, and not eligible.
-    do_add_to_team(
-        ops, acting_user=vendor_a_user, member=a[8], role="运维工程师 O&M engineer", start_date=D.today()
-    )
+    do_add_to_team(ops, acting_user=vendor_a_user, member=a[8], role="运维工程师 O&M engineer", start_date=D.today())
     seat(dev, b[0], "技术负责人 Tech lead", key_person=True)
     seat(dev, b[1], "后端开发 Backend developer")
     seat(dev, b[2], "Front-end developer")

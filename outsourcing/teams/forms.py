@@ -30,9 +30,7 @@ class MemberForm(forms.ModelForm):
 
 
 class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=DocumentKind.choices, initial=DocumentKind.EMPLOYMENT_CONTRACT
-    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices, initial=DocumentKind.EMPLOYMENT_CONTRACT)
     file = forms.FileField(label=_("File"), help_text=_("PDF, PNG, JPEG, DOCX or XLSX."))
 
 
@@ -48,9 +46,7 @@ class ImportForm(forms.Form):
 
 class AssignmentForm(forms.Form):
     side = forms.ChoiceField(label=_("Side"), choices=TeamSide.choices, initial=TeamSide.VENDOR)
-    member = forms.ModelChoiceField(
-        label=_("Vendor's member"), queryset=TeamMember.objects.none(), required=False
-    )
+    member = forms.ModelChoiceField(label=_("Vendor's member"), queryset=TeamMember.objects.none(), required=False)
     owner_name = forms.CharField(
         label=_("Owner's staff name"),
         max_length=200,

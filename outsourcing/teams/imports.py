@@ -66,10 +66,7 @@ def _rows(data: bytes, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
             missing = REQUIRED - set(header)
             if missing:
                 raise ValidationError(
-                    {
-                        "file": _("The header lacks the columns: %(cols)s.")
-                        % {"cols": ", ".join(sorted(missing))}
-                    }
+                    {"file": _("The header lacks the columns: %(cols)s.") % {"cols": ", ".join(sorted(missing))}}
                 )
             continue
         if all(str(v).strip() == "" for v in values):
@@ -117,9 +114,7 @@ def _member_from_row(vendor: Any, row: dict[str, Any]) -> TeamMember:
     if not values.get("employee_number") and "employee_number" not in errors:
         errors["employee_number"] = _("An employee number is required to match people on re-import.")
     if values.get("employment_type") and values["employment_type"] not in EmploymentType.values:
-        errors["employment_type"] = _("Use one of: %(values)s.") % {
-            "values": ", ".join(EmploymentType.values)
-        }
+        errors["employment_type"] = _("Use one of: %(values)s.") % {"values": ", ".join(EmploymentType.values)}
     if errors:
         raise ValidationError(errors)
     member = TeamMember(vendor=vendor, **values)
@@ -130,8 +125,7 @@ def _member_from_row(vendor: Any, row: dict[str, Any]) -> TeamMember:
 def _describe(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
         return "; ".join(
-            f"{field}: {' '.join(m for e in errs for m in e.messages)}"
-            for field, errs in exc.error_dict.items()
+            f"{field}: {' '.join(m for e in errs for m in e.messages)}" for field, errs in exc.error_dict.items()
         )
     return " ".join(exc.messages)
 
@@ -151,11 +145,7 @@ def run_import(job: ImportJob) -> ImportJob:
     try:
         rows = list(_rows(data, job.original_name))
     except (ValidationError, ValueError, UnicodeDecodeError, csv.Error, OSError, KeyError) as exc:
-        reason = (
-            _describe(exc)
-            if isinstance(exc, ValidationError)
-            else _("The file cannot be read as CSV or XLSX.")
-        )
+        reason = _describe(exc) if isinstance(exc, ValidationError) else _("The file cannot be read as CSV or XLSX.")
         _progress(
             job,
             status=ImportStatus.FAILED,
@@ -206,9 +196,7 @@ def run_import(job: ImportJob) -> ImportJob:
         created, updated, unchanged = _write(members, existing, actor)
     except IntegrityError:
         # Someone added one of these employee numbers while we were writing: nothing was written.
-        reason = _(
-            "Another change to this roster happened during the import; nothing was imported. Try again."
-        )
+        reason = _("Another change to this roster happened during the import; nothing was imported. Try again.")
         _progress(
             job,
             status=ImportStatus.FAILED,
@@ -227,9 +215,7 @@ def run_import(job: ImportJob) -> ImportJob:
     return job
 
 
-def _write(
-    members: list[tuple[int, TeamMember]], existing: dict[str, TeamMember], actor: Any
-) -> tuple[int, int, int]:
+def _write(members: list[tuple[int, TeamMember]], existing: dict[str, TeamMember], actor: Any) -> tuple[int, int, int]:
     """Insert new people and update changed ones in one transaction; unchanged rows are not touched."""
     created = updated = unchanged = 0
     with transaction.atomic(), acting_as(actor):

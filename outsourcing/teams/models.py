@@ -144,9 +144,7 @@ class TeamAssignment(VendorOwned, models.Model):
     )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Last day on the team."))
-    leave_reason = models.CharField(
-        _("reason for leaving"), max_length=20, choices=LeaveReason.choices, blank=True
-    )
+    leave_reason = models.CharField(_("reason for leaving"), max_length=20, choices=LeaveReason.choices, blank=True)
     acknowledged = models.BooleanField(
         _("acknowledged by the owner"),
         default=True,
@@ -222,9 +220,7 @@ class Waiver(VendorOwned, models.Model):
         on_delete=models.PROTECT,
         related_name="waivers",
     )
-    member = models.ForeignKey(
-        TeamMember, verbose_name=_("member"), on_delete=models.PROTECT, related_name="waivers"
-    )
+    member = models.ForeignKey(TeamMember, verbose_name=_("member"), on_delete=models.PROTECT, related_name="waivers")
     justification = models.TextField(_("justification"), max_length=2000, validators=[MinLengthValidator(10)])
     valid_from = models.DateField(_("valid from"), default=datetime.date.today)
     valid_until = models.DateField(_("valid until"))
@@ -281,9 +277,7 @@ class Replacement(VendorOwned, models.Model):
     outgoing = models.ForeignKey(
         TeamAssignment, verbose_name=_("outgoing"), on_delete=models.PROTECT, related_name="replacements"
     )
-    successor = models.ForeignKey(
-        TeamMember, verbose_name=_("successor"), on_delete=models.PROTECT, related_name="+"
-    )
+    successor = models.ForeignKey(TeamMember, verbose_name=_("successor"), on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("reason"), max_length=1000, validators=[MinLengthValidator(3)])
     effective_date = models.DateField(_("effective date"), help_text=_("The successor's first day."))
     key_person = models.BooleanField(_("key person"), default=False, editable=False)
@@ -342,9 +336,7 @@ class Replacement(VendorOwned, models.Model):
             elif self.outgoing_id and self.successor_id == self.outgoing.member_id:
                 errors["successor_id"] = _("A person cannot replace themselves.")
             elif self.effective_date and not self.successor.employed_on(self.effective_date):
-                errors["successor_id"] = _(
-                    "The successor is not employed by the vendor on the effective date."
-                )
+                errors["successor_id"] = _("The successor is not employed by the vendor on the effective date.")
             elif (
                 self._state.adding
                 and TeamAssignment.objects.filter(
@@ -368,9 +360,7 @@ class ImportJob(VendorOwned, models.Model):
     vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="roster_imports")
     file = models.FileField(upload_to=_import_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
-    status = models.CharField(
-        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED
-    )
+    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)

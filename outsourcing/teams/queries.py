@@ -35,9 +35,7 @@ def filter_members(
     """`status` is "employed" (as of today) or "left"."""
     today = today or timezone.localdate()
     if q:
-        queryset = queryset.filter(
-            Q(full_name__icontains=q) | Q(employee_number__icontains=q) | Q(title__icontains=q)
-        )
+        queryset = queryset.filter(Q(full_name__icontains=q) | Q(employee_number__icontains=q) | Q(title__icontains=q))
     if employment_type:
         queryset = queryset.filter(employment_type=employment_type)
     if status == "employed":

@@ -111,8 +111,7 @@ def compute(hire: np.ndarray, left: np.ndarray, start: datetime.date, end: datet
     durations = np.where(events, left - hire, e - hire)
     times, survival = kaplan_meier(durations, events)
     retention = [
-        {"days": days, "survival": survival_at(times, survival, days) if hire.size else None}
-        for days in RETENTION_DAYS
+        {"days": days, "survival": survival_at(times, survival, days) if hire.size else None} for days in RETENTION_DAYS
     ]
     return Stability(
         start=start,
@@ -128,9 +127,7 @@ def compute(hire: np.ndarray, left: np.ndarray, start: datetime.date, end: datet
 
 
 def vendor_arrays(vendor_id: int, end: datetime.date) -> tuple[np.ndarray, np.ndarray]:
-    rows = TeamMember.objects.filter(vendor_id=vendor_id, hire_date__lte=end).values_list(
-        "hire_date", "left_date"
-    )
+    rows = TeamMember.objects.filter(vendor_id=vendor_id, hire_date__lte=end).values_list("hire_date", "left_date")
     return _arrays(list(rows))
 
 
@@ -139,9 +136,7 @@ def vendor_stability(vendor_id: int, start: datetime.date, end: datetime.date) -
     return compute(hire, left, start, end)
 
 
-def stability_for_vendors(
-    vendor_ids: Sequence[int], start: datetime.date, end: datetime.date
-) -> dict[int, Stability]:
+def stability_for_vendors(vendor_ids: Sequence[int], start: datetime.date, end: datetime.date) -> dict[int, Stability]:
     """Figures for many vendors from one query: rows sorted by vendor and split, no query per vendor."""
     rows = _fetch(
         TeamMember.objects.filter(vendor_id__in=list(vendor_ids), hire_date__lte=end)
@@ -225,16 +220,12 @@ def team_metrics(engagement: Any, start: datetime.date, end: datetime.date) -> T
         size_start=Count("pk", filter=on_team(start)),
         size_end=Count("pk", filter=on_team(end)),
         left_team=Count("pk", filter=Q(end_date__gte=start, end_date__lte=end)),
-        joined=Count(
-            "pk", filter=Q(start_date__gt=engagement.start_date, start_date__gte=start, start_date__lte=end)
-        ),
+        joined=Count("pk", filter=Q(start_date__gt=engagement.start_date, start_date__gte=start, start_date__lte=end)),
         unacknowledged=Count("pk", filter=Q(acknowledged=False)),
     )
     average = (counts["size_start"] + counts["size_end"]) / 2
     hires = list(
-        vendor_side.filter(on_team(end), member__hire_date__lte=end).values_list(
-            "member__hire_date", flat=True
-        )
+        vendor_side.filter(on_team(end), member__hire_date__lte=end).values_list("member__hire_date", flat=True)
     )
     tenure = float(np.mean([(end - h).days for h in hires])) if hires else None
     verdicts = evaluate_team(engagement, end)

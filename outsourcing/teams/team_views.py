@@ -76,9 +76,7 @@ def _page(request: HttpRequest, engagement: Engagement, status: int = 200, **for
         assignment.verdict = verdicts.get(assignment.member_id) if assignment.member_id else None  # type: ignore[attr-defined]
     writer = is_owner_writer(user)
     can_vendor_edit = can_change(user, TeamAssignment(engagement=engagement, side=TeamSide.VENDOR))
-    metrics = team_metrics(
-        engagement, engagement.start_date if engagement.start_date <= as_of else as_of, as_of
-    )
+    metrics = team_metrics(engagement, engagement.start_date if engagement.start_date <= as_of else as_of, as_of)
     context = {
         "title": _("Team of %(engagement)s") % {"engagement": engagement},
         "engagement": engagement,
@@ -108,9 +106,7 @@ def engagement_team(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _back(engagement: Engagement, anchor: str = "") -> HttpResponse:
-    return redirect(
-        reverse("teams:engagement-team", kwargs={"pk": engagement.pk}) + (f"#{anchor}" if anchor else "")
-    )
+    return redirect(reverse("teams:engagement-team", kwargs={"pk": engagement.pk}) + (f"#{anchor}" if anchor else ""))
 
 
 @login_required
@@ -229,9 +225,7 @@ def replacement_propose(request: HttpRequest, pk: int) -> HttpResponse:
             apply_form_errors(form, exc)
         else:
             if replacement.status == ReplacementStatus.PENDING:
-                messages.success(
-                    request, _("Replacement proposed: it takes effect when the owner approves it.")
-                )
+                messages.success(request, _("Replacement proposed: it takes effect when the owner approves it."))
             else:
                 messages.success(request, _("Replacement applied."))
             return _back(engagement, "replacements")
@@ -244,9 +238,7 @@ def replacement_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = DecisionForm(request.POST)
         note = form.cleaned_data["note"] if form.is_valid() else ""
-        decide = (
-            do_approve_replacement if request.POST.get("decision") == "approve" else do_reject_replacement
-        )
+        decide = do_approve_replacement if request.POST.get("decision") == "approve" else do_reject_replacement
         try:
             decided = decide(replacement, acting_user=request.user, note=note)
         except ValidationError as exc:

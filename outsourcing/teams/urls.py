@@ -19,9 +19,7 @@ urlpatterns = [
     path("engagements/<int:pk>/waivers/new", team_views.waiver_grant, name="waiver-grant"),
     path("engagements/<int:pk>/replacements/new", team_views.replacement_propose, name="replacement-propose"),
     path("assignments/<int:pk>/end", team_views.assignment_end, name="assignment-end"),
-    path(
-        "assignments/<int:pk>/acknowledge", team_views.assignment_acknowledge, name="assignment-acknowledge"
-    ),
+    path("assignments/<int:pk>/acknowledge", team_views.assignment_acknowledge, name="assignment-acknowledge"),
     path("waivers/<int:pk>/revoke", team_views.waiver_revoke, name="waiver-revoke"),
     path("replacements/<int:pk>/decide", team_views.replacement_decide, name="replacement-decide"),
 ]

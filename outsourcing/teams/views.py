@@ -61,21 +61,15 @@ def overview(request: HttpRequest) -> HttpResponse:
     """Teams home: the rosters and engagement teams the user may see (a vendor user: only its own)."""
     user: Any = request.user
     today = timezone.localdate()
-    employed = Q(members__hire_date__lte=today) & (
-        Q(members__left_date__isnull=True) | Q(members__left_date__gt=today)
-    )
-    vendors = (
-        Vendor.objects.visible_to(user).annotate(headcount=Count("members", filter=employed)).order_by("name")
-    )
+    employed = Q(members__hire_date__lte=today) & (Q(members__left_date__isnull=True) | Q(members__left_date__gt=today))
+    vendors = Vendor.objects.visible_to(user).annotate(headcount=Count("members", filter=employed)).order_by("name")
     engagements = (
         Engagement.objects.visible_to(user)
         .exclude(vendor__isnull=True)
         .select_related("vendor")
         .annotate(
             team_size=Count("team", filter=Q(team__end_date__isnull=True), distinct=True),
-            pending=Count(
-                "replacements", filter=Q(replacements__status=ReplacementStatus.PENDING), distinct=True
-            ),
+            pending=Count("replacements", filter=Q(replacements__status=ReplacementStatus.PENDING), distinct=True),
             unacknowledged=Count("team", filter=Q(team__acknowledged=False), distinct=True),
         )
         .order_by("code", "pk")
@@ -93,9 +87,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def _roster_queryset(request: HttpRequest, vendor: Vendor) -> tuple[Any, dict[str, Any]]:
-    params: dict[str, Any] = {
-        k: request.GET.get(k, "").strip()[:200] for k in ("q", "employment_type", "status")
-    }
+    params: dict[str, Any] = {k: request.GET.get(k, "").strip()[:200] for k in ("q", "employment_type", "status")}
     if params["employment_type"] not in EmploymentType.values:
         params["employment_type"] = ""
     if params["status"] not in {"employed", "left"}:
@@ -167,9 +159,7 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s added to the roster.") % {"name": member.full_name})
             return redirect("teams:member", pk=member.pk)
-    return render(
-        request, "teams/member_form.html", {"title": _("New team member"), "form": form, "vendor": vendor}
-    )
+    return render(request, "teams/member_form.html", {"title": _("New team member"), "form": form, "vendor": vendor})
 
 
 @login_required

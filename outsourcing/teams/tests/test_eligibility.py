@@ -73,9 +73,7 @@ def test_probation_ending_on_the_date_has_passed(api, manager, engagement_a, per
     assert _verdicts(api, manager, engagement_a, D(2024, 6, 29))[m.pk]["reasons"] == ["probation_not_passed"]
 
 
-def test_missing_probation_date_and_contract_and_wrong_type_are_all_reported(
-    api, manager, engagement_a, person
-):
+def test_missing_probation_date_and_contract_and_wrong_type_are_all_reported(api, manager, engagement_a, person):
     m = person(
         engagement_a.vendor,
         employment_type="dispatched",

@@ -47,10 +47,7 @@ def test_vendor_b_sees_nothing_of_a(api, vendor_a, vendor_b_user, person):
     assert client.post(f"/vendors/{vendor_a.pk}/members", VALID).status_code == 404
     assert client.get(f"/members/{member.pk}").status_code == 404
     assert client.patch(f"/members/{member.pk}", {"title": "x"}).status_code == 404
-    assert (
-        client.post(f"/members/{member.pk}/documents", {"kind": "other"}, files={"file": pdf()}).status_code
-        == 404
-    )
+    assert client.post(f"/members/{member.pk}/documents", {"kind": "other"}, files={"file": pdf()}).status_code == 404
     assert client.get(f"/documents/{document.pk}").status_code == 404
     assert client.get(f"/vendors/{vendor_a.pk}/stability").status_code == 404
     assert TeamMember.objects.get(pk=member.pk).title == ""

@@ -43,9 +43,7 @@ def test_roster_page_query_count_is_flat(web, manager, vendor_a, person, django_
 def test_roster_exports_csv_and_xlsx_in_the_import_layout(web, manager, vendor_a, person):
     person(vendor_a, full_name="李雷 Li Lei", employee_number="X-7", contract=False)
     client = web(manager)
-    csv_body = b"".join(
-        client.get(reverse("teams:roster-export", args=[vendor_a.pk, "csv"])).streaming_content
-    )
+    csv_body = b"".join(client.get(reverse("teams:roster-export", args=[vendor_a.pk, "csv"])).streaming_content)
     text = csv_body.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("employee_number,full_name,employment_type")
     assert "X-7,李雷 Li Lei,regular" in text
@@ -80,9 +78,7 @@ def test_overview_query_count_is_flat(web, manager, vendor_a, django_assert_max_
     from outsourcing.engagements.models import Engagement
 
     for i in range(12):
-        Engagement.objects.create(
-            code=f"E{i}", title="x", form="service", vendor=vendor_a, start_date=D(2024, 1, 1)
-        )
+        Engagement.objects.create(code=f"E{i}", title="x", form="service", vendor=vendor_a, start_date=D(2024, 1, 1))
     client = web(manager)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("teams:list")).status_code == 200
@@ -94,10 +90,7 @@ def test_auditor_reads_pages_but_may_not_edit(web, auditor, vendor_a, person):
     assert client.get(reverse("teams:member", kwargs={"pk": member.pk})).status_code == 200
     assert client.get(reverse("teams:member-edit", kwargs={"pk": member.pk})).status_code == 403
     assert (
-        client.post(
-            reverse("teams:member-create", kwargs={"pk": vendor_a.pk}), {"full_name": "x"}
-        ).status_code
-        == 403
+        client.post(reverse("teams:member-create", kwargs={"pk": vendor_a.pk}), {"full_name": "x"}).status_code == 403
     )
     assert TeamMember.objects.count() == 1
 

@@ -105,9 +105,7 @@ def test_ten_thousand_rows_import_in_one_go(api, manager, vendor_a, django_captu
 
 
 def test_vendor_b_cannot_see_a_import(api, vendor_a_user, vendor_b_user, django_capture_on_commit_callbacks):
-    job = _import(
-        api, vendor_a_user, vendor_a_user.vendor, _csv([_row(1)]), django_capture_on_commit_callbacks
-    )
+    job = _import(api, vendor_a_user, vendor_a_user.vendor, _csv([_row(1)]), django_capture_on_commit_callbacks)
     assert api(vendor_b_user).get(f"/roster-imports/{job['id']}").status_code == 404
 
 
@@ -119,9 +117,7 @@ def test_vendor_b_cannot_import_into_a(api, vendor_a, vendor_b_user, auditor):
         == 404
     )
     assert (
-        api(auditor)
-        .post(f"/vendors/{vendor_a.pk}/roster-imports", {}, files={"file": _csv([_row(1)])})
-        .status_code
+        api(auditor).post(f"/vendors/{vendor_a.pk}/roster-imports", {}, files={"file": _csv([_row(1)])}).status_code
         == 403
     )
     assert not ImportJob.objects.exists()

@@ -25,9 +25,7 @@ def test_manager_puts_a_member_on_the_team(api, manager, engagement_a, person):
     assert listed["count"] == 1
 
 
-def test_a_vendor_addition_is_flagged_until_the_owner_acknowledges(
-    api, manager, vendor_a_user, engagement_a, person
-):
+def test_a_vendor_addition_is_flagged_until_the_owner_acknowledges(api, manager, vendor_a_user, engagement_a, person):
     m = person(engagement_a.vendor)
     body = (
         api(vendor_a_user)
@@ -91,9 +89,7 @@ def test_co_sourcing_teams_hold_owner_side_staff(api, manager, cosource, engagem
 
 def _key_team(engagement, manager, person):
     lead = person(engagement.vendor, full_name="王磊 Wang Lei")
-    successor = person(
-        engagement.vendor, full_name="Emily Chen", hire_date=D(2024, 1, 1), probation_end_date=None
-    )
+    successor = person(engagement.vendor, full_name="Emily Chen", hire_date=D(2024, 1, 1), probation_end_date=None)
     place = do_add_to_team(
         engagement, acting_user=manager, member=lead, role="Lead", key_person=True, start_date=D(2024, 1, 1)
     )
@@ -132,9 +128,7 @@ def test_a_key_person_replacement_waits_for_the_owner(api, manager, vendor_a_use
     assert new.member == successor and new.key_person and new.start_date == D(2024, 9, 1)
     assert api(manager).post(f"/replacements/{body['id']}/reject", {}).status_code == 422
     metrics = (
-        api(manager)
-        .get(f"/engagements/{engagement_a.pk}/team-metrics", start="2024-01-01", end="2024-12-31")
-        .json()
+        api(manager).get(f"/engagements/{engagement_a.pk}/team-metrics", start="2024-01-01", end="2024-12-31").json()
     )
     assert metrics["left_team"] == 1 and metrics["changes"] == 2
     assert metrics["size_start"] == 1 and metrics["size_end"] == 1
@@ -157,9 +151,7 @@ def test_a_rejected_replacement_changes_nothing(api, manager, vendor_a_user, eng
         .json()
     )
     assert (
-        api(manager)
-        .post(f"/replacements/{replacement['id']}/reject", {"note": "Not during go-live"})
-        .json()["status"]
+        api(manager).post(f"/replacements/{replacement['id']}/reject", {"note": "Not during go-live"}).json()["status"]
         == "rejected"
     )
     assert TeamAssignment.objects.count() == 1
@@ -169,9 +161,7 @@ def test_a_rejected_replacement_changes_nothing(api, manager, vendor_a_user, eng
 def test_a_non_key_replacement_applies_at_once(api, manager, vendor_a_user, engagement_a, person):
     dev = person(engagement_a.vendor, full_name="Dev")
     successor = person(engagement_a.vendor, full_name="Next")
-    place = do_add_to_team(
-        engagement_a, acting_user=manager, member=dev, role="Dev", start_date=D(2024, 1, 1)
-    )
+    place = do_add_to_team(engagement_a, acting_user=manager, member=dev, role="Dev", start_date=D(2024, 1, 1))
     body = (
         api(vendor_a_user)
         .post(
@@ -241,9 +231,7 @@ def test_team_list_query_count_is_flat(api, manager, engagement_a, person, djang
     assert body["count"] == 12 and all(item["person_name"].startswith("P") for item in body["items"])
 
 
-def test_a_successor_already_on_the_team_or_gone_is_refused(
-    api, vendor_a_user, manager, engagement_a, person
-):
+def test_a_successor_already_on_the_team_or_gone_is_refused(api, vendor_a_user, manager, engagement_a, person):
     _lead, _successor, place = _key_team(engagement_a, manager, person)
     colleague = person(engagement_a.vendor, full_name="Colleague")
     do_add_to_team(engagement_a, acting_user=manager, member=colleague, role="Dev", start_date=D(2024, 1, 1))

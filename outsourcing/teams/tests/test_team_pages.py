@@ -69,9 +69,7 @@ def test_a_waiver_form_error_is_shown_next_to_the_field(web, manager, engagement
     assert not Waiver.objects.exists()
 
 
-def test_the_vendor_adds_someone_and_the_manager_acknowledges(
-    web, vendor_a_user, manager, engagement_a, person
-):
+def test_the_vendor_adds_someone_and_the_manager_acknowledges(web, vendor_a_user, manager, engagement_a, person):
     m = person(engagement_a.vendor, full_name="New Hire")
     web(vendor_a_user).post(
         reverse("teams:team-add", kwargs={"pk": engagement_a.pk}),
@@ -92,10 +90,7 @@ def test_a_member_contract_is_uploaded_through_the_page(web, vendor_a_user, pers
     bad = web(vendor_a_user).post(
         url, {"kind": "employment_contract", "file": SimpleUploadedFile("x.pdf", b"not a pdf")}
     )
-    assert (
-        bad.status_code == 200
-        and "Only PDF, PNG, JPEG, DOCX and XLSX files are accepted." in bad.content.decode()
-    )
+    assert bad.status_code == 200 and "Only PDF, PNG, JPEG, DOCX and XLSX files are accepted." in bad.content.decode()
     ok = web(vendor_a_user).post(url, {"kind": "employment_contract", "file": pdf()})
     assert ok.status_code == 302
     assert Document.for_object(m).get().kind == "employment_contract"

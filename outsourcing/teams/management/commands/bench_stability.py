@@ -86,7 +86,5 @@ class Command(BaseCommand):
             f"separations {figures.separations}, "
             f"turnover {figures.turnover_rate}, average tenure {figures.average_tenure_days} days"
         )
-        self.stdout.write(
-            "retention " + ", ".join(f"{p['days']}d={p['survival']}" for p in figures.retention)
-        )
+        self.stdout.write("retention " + ", ".join(f"{p['days']}d={p['survival']}" for p in figures.retention))
         self.stdout.write(f"score {score.score}")

@@ -67,7 +67,7 @@ SECTIONS = [
         "Filled from the system's own roster data: company-wide stability and the team's eligibility.",
         [
             ("ts_figure", "Team and company stability (turnover, tenure, eligible participants).",
-             "Computed from the vendor's roster; see the Teams area.", "4", "0_4", False, "criterion", "team_stability", None),
+             "Computed from the vendor's roster; see the Teams area.", "3", "0_4", False, "criterion", "team_stability", None),
         ],
     ),
     (
@@ -76,7 +76,7 @@ SECTIONS = [
         "Filled from the system's own data: verified qualifications against the engagement's requirements.",
         [
             ("q_fit", "Verified qualifications meet what the engagement requires.",
-             "Computed from verified, valid certificates; see the Qualifications area.", "4", "0_4", False, "criterion", "qualification_fit", None),
+             "Computed from verified, valid certificates; see the Qualifications area.", "3", "0_4", False, "criterion", "qualification_fit", None),
         ],
     ),
 ]

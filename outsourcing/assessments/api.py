@@ -1,8 +1,10 @@
 import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -133,7 +135,7 @@ class AssessmentFilter(Schema):
     status: AssessmentStatus | None = None
 
 
-def _detail(assessment: Assessment) -> dict[str, Any]:
+def _detail(assessment: Assessment, user: Any) -> dict[str, Any]:
     _items, answers, evidence = scoring.load(assessment)
     data = AssessmentOut.from_orm(assessment).dict()
     data["conclusion"] = assessment.conclusion
@@ -141,6 +143,9 @@ def _detail(assessment: Assessment) -> dict[str, Any]:
         {**AnswerOut.from_orm(a).dict(), "evidence": [d.as_dict() for d in evidence.get(a.pk, [])]}
         for a in answers.values()
     ]
+    if not scoring.may_see_review(user, assessment):
+        for answer in data["answers"]:
+            answer["score"], answer["review_note"] = None, ""
     data["findings"] = list(assessment.findings.all())
     return data
 
@@ -155,9 +160,7 @@ def _item(assessment: Assessment, item_id: int) -> TemplateItem:
     try:
         return TemplateItem.objects.get(pk=item_id, section__template_id=assessment.template_id)
     except TemplateItem.DoesNotExist as exc:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"item_id": "The item is not part of this assessment's template."}) from exc
+        raise ValidationError({"item_id": _("The item is not part of this assessment's template.")}) from exc
 
 
 @router.get("/assessments", response=list[AssessmentOut])
@@ -171,19 +174,17 @@ def list_assessments(request: HttpRequest, filters: Query[AssessmentFilter]) -> 
 
 @router.post("/assessments", response={201: AssessmentDetailOut})
 def create_assessment(request: HttpRequest, payload: AssessmentIn) -> Any:
-    from django.core.exceptions import ValidationError
-
     vendor = Vendor.objects.visible_to(request.user).filter(pk=payload.vendor_id).first()
     if vendor is None:
-        raise ValidationError({"vendor_id": "No such vendor."})
+        raise ValidationError({"vendor_id": _("No such vendor.")})
     template = AssessmentTemplate.objects.filter(pk=payload.template_id).first()
     if template is None:
-        raise ValidationError({"template_id": "No such template."})
+        raise ValidationError({"template_id": _("No such template.")})
     engagement = None
     if payload.engagement_id is not None:
         engagement = Engagement.objects.visible_to(request.user).filter(pk=payload.engagement_id).first()
         if engagement is None:
-            raise ValidationError({"engagement_id": "No such engagement."})
+            raise ValidationError({"engagement_id": _("No such engagement.")})
     assessment = actions.do_create_assessment(
         acting_user=request.user,
         vendor=vendor,
@@ -193,12 +194,12 @@ def create_assessment(request: HttpRequest, payload: AssessmentIn) -> Any:
         due_date=payload.due_date,
         start_from_last=payload.start_from_last,
     )
-    return Status(201, _detail(assessment))
+    return Status(201, _detail(assessment, request.user))
 
 
 @router.get("/assessments/{assessment_id}", response=AssessmentDetailOut)
 def get_assessment(request: HttpRequest, assessment_id: int) -> Any:
-    return _detail(_assessment(request, assessment_id))
+    return _detail(_assessment(request, assessment_id), request.user)
 
 
 @router.post("/assessments/{assessment_id}/send", response=AssessmentOut)
@@ -293,15 +294,13 @@ class FindingIn(Schema):
 
 @router.post("/assessments/{assessment_id}/findings", response={201: FindingOut})
 def record_finding(request: HttpRequest, assessment_id: int, payload: FindingIn) -> Any:
-    from django.core.exceptions import ValidationError
-
     assessment = _assessment(request, assessment_id)
     item = _item(assessment, payload.item_id) if payload.item_id is not None else None
     evidence = None
     if payload.evidence_id is not None:
         evidence = Document.objects.visible_to(request.user).filter(pk=payload.evidence_id).first()
         if evidence is None:
-            raise ValidationError({"evidence_id": "No such document."})
+            raise ValidationError({"evidence_id": _("No such document.")})
     finding = actions.do_record_finding(
         assessment,
         acting_user=request.user,
@@ -337,7 +336,10 @@ def complete_assessment(request: HttpRequest, assessment_id: int, payload: Compl
 @router.get("/assessments/{assessment_id}/result", response=dict[str, Any])
 def assessment_result(request: HttpRequest, assessment_id: int) -> Any:
     """Score per section and overall; every item line names its points, rule and evidence."""
-    result = dict(scoring.result_of(_assessment(request, assessment_id)))
+    assessment = _assessment(request, assessment_id)
+    if not scoring.may_see_review(request.user, assessment):
+        raise ValidationError({"status": _("The vendor sees the result once the assessment is completed.")})
+    result = dict(scoring.result_of(assessment))
     result.pop("score_decimal", None)
     return result
 

@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outsourcing.core import registry
+from outsourcing.core.access import sees_all_vendors
 from outsourcing.documents.models import Document
 
-from .choices import ItemSource, Recommendation, Severity
+from .choices import AssessmentStatus, ItemSource, Recommendation, Severity
 from .models import Answer, Assessment, AssessmentSettings, TemplateItem
 
 HUNDRED = Decimal(100)
@@ -241,6 +242,12 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
             "conditions": float(settings.conditions_threshold),
         },
     }
+
+
+def may_see_review(user: Any, assessment: Assessment) -> bool:
+    """The owner's staff see scores as they are given; the vendor sees them once the assessment is completed
+    (until then the reviewer's scores and notes are working papers; returned items and findings are shown)."""
+    return sees_all_vendors(user) or assessment.status == AssessmentStatus.COMPLETED
 
 
 def result_of(assessment: Assessment) -> dict[str, Any]:

@@ -164,9 +164,15 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assessment": assessment,
         "sections": sections,
         "result": result,
+        "show_review": scoring.may_see_review(request.user, assessment),
         "chart": section_chart(result),
         "findings": findings,
-        "history": entries_for(assessment, *answers.values(), *findings)[:200],
+        # Until completion the answers' history holds the reviewer's working scores: the vendor sees less.
+        "history": (
+            entries_for(assessment, *answers.values(), *findings)
+            if scoring.may_see_review(request.user, assessment)
+            else entries_for(assessment, *findings)
+        )[:200],
         "writer": writer,
         "vendor_side": vendor_side,
         "can_send": writer and assessment.status == S.DRAFT,

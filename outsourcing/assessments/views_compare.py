@@ -48,8 +48,11 @@ def _parse(request: HttpRequest, codes: list[str]) -> tuple[dict[str, Any], dict
                     value = _number(raw)
                 if value is None or value <= 0:
                     errors.setdefault("matrix", []).append(
-                        _("Cell %(a)s vs %(b)s must be a positive number such as 3 or 1/3.")
-                        % {"a": codes[i], "b": codes[j]}
+                        _("%(a)s : %(b)s must be a positive number such as 3 or 1/3.")
+                        % {
+                            "a": registry.vendor_criteria[codes[i]].label,
+                            "b": registry.vendor_criteria[codes[j]].label,
+                        }
                     )
                     value = 1.0
                 matrix[i][j], matrix[j][i] = value, 1 / value
@@ -94,7 +97,13 @@ def _build(request: HttpRequest) -> dict[str, Any]:
             errors = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
     n = len(codes)
     cells = [
-        {"i": i, "j": j, "a": codes[i], "b": codes[j], "value": request.GET.get(f"m_{i}_{j}", "1")}
+        {
+            "i": i,
+            "j": j,
+            "a": registry.vendor_criteria[codes[i]].label,
+            "b": registry.vendor_criteria[codes[j]].label,
+            "value": request.GET.get(f"m_{i}_{j}", "1"),
+        }
         for i in range(n)
         for j in range(i + 1, n)
     ]

@@ -112,3 +112,28 @@ def test_only_admins_edit_templates_and_thresholds(web, manager, admin, small_te
 def test_vendor_users_cannot_see_templates_or_compare(web, vendor_a_user, small_template) -> None:  # type: ignore[no-untyped-def]
     assert web(vendor_a_user).get("/assessments/templates/").status_code == 404
     assert web(vendor_a_user).get("/assessments/compare/").status_code == 404
+
+
+def test_the_vendor_sees_scores_only_once_the_assessment_is_completed(  # type: ignore[no-untyped-def]
+    api, web, flow, manager, vendor_a, vendor_a_user, item, fake_fit
+) -> None:
+    from outsourcing.assessments import actions as act
+
+    from .conftest import score_all
+
+    fake_fit[vendor_a.pk] = 50
+    assessment = flow(vendor_a, vendor_a_user)
+    score_all(assessment, manager, {"i1": 1})
+    act.do_score_item(assessment, item("i2"), acting_user=manager, score=1, note="内部意见 internal note")
+    client = api(vendor_a_user)
+    body = client.get(f"/assessments/{assessment.pk}").json()
+    assert {a["score"] for a in body["answers"]} == {None}
+    assert "internal note" not in str(body)
+    assert client.get(f"/assessments/{assessment.pk}/result").status_code == 422
+    assert "internal note" not in web(vendor_a_user).get(f"/assessments/{assessment.pk}/").content.decode()
+    assert api(manager).get(f"/assessments/{assessment.pk}/result").status_code == 200
+    score_all(assessment, manager, {"i3": 4})
+    act.do_complete_assessment(assessment, acting_user=manager)
+    result = client.get(f"/assessments/{assessment.pk}/result")
+    assert result.status_code == 200
+    assert "internal note" in web(vendor_a_user).get(f"/assessments/{assessment.pk}/").content.decode()

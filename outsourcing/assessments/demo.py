@@ -4,6 +4,7 @@ repeat questionnaire sent to vendor a, so that every persona has something to lo
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -59,7 +60,7 @@ def _run(
     answers: dict[str, str],
     scores: dict[str, int],
     title: str,
-    findings: list[tuple[str, str, str | None]] = (),  # type: ignore[assignment]
+    findings: Sequence[tuple[str, str, str | None]] = (),
     complete: bool = True,
     conclusion: str = "",
 ) -> Any:
@@ -79,13 +80,13 @@ def _run(
     actions.do_start_review(assessment, acting_user=owner)
     for code, score in scores.items():
         actions.do_score_item(assessment, items[code], acting_user=owner, score=score, note="")
-    for severity, text, code in findings:
+    for severity, text, item_code in findings:
         actions.do_record_finding(
             assessment,
             acting_user=owner,
             severity=severity,
             description=text,
-            item=items[code] if code else None,
+            item=items[item_code] if item_code else None,
         )
     if complete:
         actions.do_complete_assessment(assessment, acting_user=owner, conclusion=conclusion)

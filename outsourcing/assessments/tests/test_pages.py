@@ -169,3 +169,17 @@ def test_api_lists_templates_with_sections_and_items(api, auditor) -> None:  # t
     assert listing["count"] >= 1
     detail = client.get(f"/assessment-templates/{listing['items'][0]['id']}").json()
     assert detail["sections"][0]["items"][0]["code"] == "pm_standardized"
+
+
+def test_pages_and_refusals_speak_chinese(web, flow, manager, vendor_a, vendor_a_user, settings) -> None:  # type: ignore[no-untyped-def]
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    assessment = flow(vendor_a, vendor_a_user, stop_at="sent")
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
+        actions.do_start_review(assessment, acting_user=manager)
+    assert exc.value.messages == ["无法开始审核：评估当前状态为“已发送给厂商”，此操作要求状态为“已提交”。"]
+    client = web(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get(f"/assessments/{assessment.pk}/").content.decode()
+    assert "问卷" in page and "审查发现" in page

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -105,7 +106,11 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 def assessment_create(request: HttpRequest) -> HttpResponse:
     if not is_owner_writer(request.user):
         raise PermissionDenied
-    initial = {k: request.GET[k] for k in ("vendor", "engagement") if request.GET.get(k, "").isdigit()}
+    initial: dict[str, Any] = {
+        k: request.GET[k] for k in ("vendor", "engagement") if request.GET.get(k, "").isdigit()
+    }
+    if "vendor" in initial:  # "Repeat" from an earlier assessment: start from its answers by default
+        initial["start_from_last"] = True
     form = AssessmentCreateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -303,7 +308,8 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
         "section__order", "order"
     )
     documents = Document.objects.visible_to(request.user).filter(
-        content_type__model="answer", object_id__in=Answer.objects.filter(assessment=assessment).values("pk")
+        content_type=ContentType.objects.get_for_model(Answer),
+        object_id__in=Answer.objects.filter(assessment=assessment).values("pk"),
     )
     form = FindingForm(
         request.POST or None, items=items, documents=documents, initial={"item": request.GET.get("item")}

@@ -183,3 +183,33 @@ def test_pages_and_refusals_speak_chinese(web, flow, manager, vendor_a, vendor_a
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     page = client.get(f"/assessments/{assessment.pk}/").content.decode()
     assert "问卷" in page and "审查发现" in page
+
+
+def test_the_detail_page_query_count_does_not_grow_with_items(  # type: ignore[no-untyped-def]
+    web, manager, vendor_a, django_assert_max_num_queries
+) -> None:
+    seeded = AssessmentTemplate.objects.get(name__contains="Management-system examination")
+    assessment = actions.do_create_assessment(acting_user=manager, vendor=vendor_a, template=seeded)
+    actions.do_send_assessment(assessment, acting_user=manager)
+    items = list(TemplateItem.objects.filter(section__template=seeded, source="vendor"))
+    for item_ in items:
+        actions.do_answer_item(
+            assessment, item_, acting_user=manager, value=item_.scale_values[0], response="r"
+        )
+    client = web(manager)
+    with django_assert_max_num_queries(14):
+        response = client.get(f"/assessments/{assessment.pk}/")
+    assert response.status_code == 200
+    assert len(items) >= 15
+
+
+def test_the_api_list_query_count_is_pinned(
+    api, manager, small_template, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    for i in range(20):
+        vendor = Vendor.objects.create(name=f"V{i}", registration_number=f"RR-{i}", country="CN")
+        actions.do_create_assessment(acting_user=manager, vendor=vendor, template=small_template)
+    client = api(manager)
+    with django_assert_max_num_queries(6):
+        body = client.get("/assessments", limit=50).json()
+    assert body["count"] == 20

@@ -73,6 +73,55 @@ def _parse(request: HttpRequest, codes: list[str]) -> tuple[dict[str, Any], dict
     return out, errors
 
 
+PALETTE = ["#2f6fad", "#3f9b6e", "#d99000", "#8a5cc2", "#c0504d", "#4bacc6", "#7f7f7f", "#9bbb59"]
+
+
+def comparison_chart(table: comparison.Comparison) -> dict[str, Any]:
+    """A stacked bar per vendor: each criterion's weighted contribution (server-rendered SVG)."""
+    colours = {code: PALETTE[i % len(PALETTE)] for i, (code, _label) in enumerate(table.criteria)}
+    bars = []
+    for index, row in enumerate(table.rows):
+        y = 30 + index * 26
+        x = 220.0
+        segments = []
+        for code, label in table.criteria:
+            width = 3.6 * row.contributions[code]
+            segments.append(
+                {
+                    "x": f"{x:.1f}",
+                    "width": f"{width:.1f}",
+                    "colour": colours[code],
+                    "label": label,
+                    "value": f"{row.contributions[code]:.1f}",
+                }
+            )
+            x += width
+        bars.append(
+            {
+                "label": row.vendor.name,
+                "y": y,
+                "text_y": y + 12,
+                "segments": segments,
+                "total": f"{row.total:.1f}",
+                "total_x": f"{x + 4:.1f}",
+            }
+        )
+    axis_y = 30 + len(bars) * 26 + 12
+    legend_y = axis_y + 34
+    legend = [
+        {"x": 220 + (i % 3) * 140, "y": legend_y + (i // 3) * 16, "colour": colours[code], "label": label}
+        for i, (code, label) in enumerate(table.criteria)
+    ]
+    return {
+        "bars": bars,
+        "ticks": [{"x": f"{220 + 3.6 * t:.0f}", "label": str(t)} for t in (0, 20, 40, 60, 80, 100)],
+        "axis_y": axis_y,
+        "label_y": axis_y + 16,
+        "legend": legend,
+        "height": legend_y + ((len(legend) + 2) // 3) * 16 + 8,
+    }
+
+
 def _build(request: HttpRequest) -> dict[str, Any]:
     if not sees_all_vendors(request.user):
         raise Http404
@@ -121,6 +170,7 @@ def _build(request: HttpRequest) -> dict[str, Any]:
         "mode": parsed["mode"],
         "errors": errors,
         "table": table,
+        "chart": comparison_chart(table) if table is not None else None,
         "query": request.GET.urlencode(),
     }
 

@@ -60,8 +60,14 @@ STATUS_GROUPS = {
 
 
 def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
-    params = {k: request.GET.get(k, "").strip()[:200] for k in ("q", "status")}
+    params = {k: request.GET.get(k, "").strip()[:200] for k in ("q", "status", "vendor", "engagement")}
     qs = Assessment.objects.visible_to(request.user).select_related("vendor", "engagement", "template")
+    # Links from a vendor's or an engagement's page narrow the list to it.
+    for key in ("vendor", "engagement"):
+        if params[key].isdigit():
+            qs = qs.filter(**{f"{key}_id": int(params[key])})
+        else:
+            params[key] = ""
     status = params["status"]
     if status in STATUS_GROUPS:
         qs = qs.filter(status__in=STATUS_GROUPS[status])

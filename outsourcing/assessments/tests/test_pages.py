@@ -213,3 +213,12 @@ def test_the_api_list_query_count_is_pinned(
     with django_assert_max_num_queries(6):
         body = client.get("/assessments", limit=50).json()
     assert body["count"] == 20
+
+
+def test_the_list_narrows_to_one_vendor(
+    web, flow, manager, vendor_a, vendor_b, vendor_a_user, vendor_b_user
+) -> None:  # type: ignore[no-untyped-def]
+    flow(vendor_a, vendor_a_user, stop_at="sent")
+    flow(vendor_b, vendor_b_user, stop_at="sent")
+    page = web(manager).get(f"/assessments/?vendor={vendor_b.pk}").content.decode()
+    assert vendor_b.name in page and vendor_a.name not in page

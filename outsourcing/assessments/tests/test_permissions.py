@@ -137,3 +137,31 @@ def test_the_vendor_sees_scores_only_once_the_assessment_is_completed(  # type: 
     result = client.get(f"/assessments/{assessment.pk}/result")
     assert result.status_code == 200
     assert "internal note" in web(vendor_a_user).get(f"/assessments/{assessment.pk}/").content.decode()
+
+
+def test_vendor_b_cannot_download_as_evidence(
+    web, flow, vendor_a, vendor_a_user, vendor_b_user, auditor
+) -> None:  # type: ignore[no-untyped-def]
+    from outsourcing.documents.models import Document
+
+    flow(vendor_a, vendor_a_user)
+    document = Document.objects.get(kind="assessment_evidence")
+    assert document.vendor_id == vendor_a.pk
+    assert web(vendor_b_user).get(f"/documents/{document.pk}/download").status_code == 404
+    assert web(auditor).get(f"/documents/{document.pk}/download").status_code == 200
+    assert web(vendor_a_user).get(f"/documents/{document.pk}/download").status_code == 200
+
+
+def test_the_openapi_document_lists_the_assessment_calls(api, manager) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    paths = Client().get("/api/v1/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/assessments",
+        "/api/v1/assessments/{assessment_id}/submit",
+        "/api/v1/assessments/{assessment_id}/items/{item_id}/evidence",
+        "/api/v1/scoring/ahp",
+        "/api/v1/scoring/compare",
+        "/api/v1/assessment-templates/{template_id}",
+    ):
+        assert path in paths

@@ -11,7 +11,7 @@ open critical findings) forbid approval whatever the score; otherwise the admin'
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -28,6 +28,16 @@ from .models import Answer, Assessment, AssessmentSettings, TemplateItem
 HUNDRED = Decimal(100)
 
 
+def _two(value: Decimal) -> str:
+    # The same rounding as the pages' floatformat (half up), so that a rule and its column agree.
+    return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _floor2(value: Decimal) -> str:
+    # A score is shown cut (not rounded) in rules, so 79.9975 never reads as "80.00 < 80".
+    return str(value.quantize(Decimal("0.01"), rounding=ROUND_DOWN))
+
+
 def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
@@ -40,7 +50,7 @@ def recommend(score: Decimal | None, has_blockers: bool, settings: AssessmentSet
         return Recommendation.REJECT, _("No score: nothing was scored.")
     if score >= settings.approve_threshold:
         return Recommendation.APPROVE, _("Score %(score)s ≥ %(threshold)s: approve.") % {
-            "score": f"{score:.2f}",
+            "score": _floor2(score),
             "threshold": settings.approve_threshold,
         }
     if score >= settings.conditions_threshold:
@@ -48,11 +58,11 @@ def recommend(score: Decimal | None, has_blockers: bool, settings: AssessmentSet
             "%(low)s ≤ score %(score)s < %(high)s: approve with conditions."
         ) % {
             "low": settings.conditions_threshold,
-            "score": f"{score:.2f}",
+            "score": _floor2(score),
             "high": settings.approve_threshold,
         }
     return Recommendation.REJECT, _("Score %(score)s < %(threshold)s: reject.") % {
-        "score": f"{score:.2f}",
+        "score": _floor2(score),
         "threshold": settings.conditions_threshold,
     }
 
@@ -180,9 +190,9 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
                 points = weight * raw / HUNDRED
                 rule = _("Criterion %(code)s = %(score)s of 100 × weight %(weight)s = %(points)s points.") % {
                     "code": item.criterion_code,
-                    "score": f"{raw:.2f}",
+                    "score": _two(raw),
                     "weight": weight,
-                    "points": f"{points:.2f}",
+                    "points": _two(points),
                 }
                 line["criterion_score"] = float(raw)
                 line["criterion_detail"] = figure.detail
@@ -197,7 +207,7 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
                 "score": answer.score.normalize(),
                 "max": item.scale_max,
                 "weight": weight,
-                "points": f"{points:.2f}",
+                "points": _two(points),
             }
             line["review_note"] = answer.review_note
             line["reviewer_score"] = float(answer.score)

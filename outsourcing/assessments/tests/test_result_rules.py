@@ -170,3 +170,19 @@ def test_the_completed_result_is_frozen(flow, vendor_a, vendor_a_user, manager, 
     assert body["score"] == pytest.approx(100.0)
     assert body["recommendation"] == "approve"
     assert body["sections"][0]["items"][0]["rule"].startswith("Reviewer's score 4 of 4")
+
+
+def test_rules_never_show_a_score_across_its_threshold(db) -> None:  # type: ignore[no-untyped-def]
+    _rec, rule = recommend(Decimal("79.9975"), False, AssessmentSettings.current())
+    assert rule == "60.00 ≤ score 79.99 < 80.00: approve with conditions."
+
+
+def test_rule_points_round_like_the_page(flow, vendor_a, vendor_a_user, manager, item) -> None:  # type: ignore[no-untyped-def]
+    i1 = item("i1")
+    i1.weight = Decimal("1.5")
+    i1.save()
+    assessment = flow(vendor_a, vendor_a_user)
+    score_all(assessment, manager, {"i1": 3})  # 3/4 × 1.5 = 1.125
+    line = compute_result(assessment)["sections"][0]["items"][0]
+    assert line["rule"].endswith("= 1.13 points.")
+    assert line["points"] == 1.125

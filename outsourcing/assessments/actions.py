@@ -215,11 +215,19 @@ def do_send_assessment(assessment: Assessment, *, acting_user: Any) -> Assessmen
     return _save(assessment, acting_user)
 
 
-def _answer_for(assessment: Assessment, item: TemplateItem) -> Answer:
-    try:
-        return Answer.objects.select_related("item", "assessment").get(assessment=assessment, item=item)
-    except Answer.DoesNotExist as exc:
-        raise ValidationError({"item_id": _("The item is not part of this assessment.")}) from exc
+def _answer_for(assessment: Assessment, item: TemplateItem, acting_user: Any) -> Answer:
+    """The answer to `item`; created on first use when the admin added the item after the assessment began."""
+    if item.section.template_id != assessment.template_id:
+        raise ValidationError({"item_id": _("The item is not part of this assessment.")})
+    answer = (
+        Answer.objects.select_related("item", "assessment").filter(assessment=assessment, item=item).first()
+    )
+    if answer is None:
+        answer = Answer(assessment=assessment, item=item)
+        ensure_can_change(acting_user, answer)
+        with acting_as(acting_user):
+            answer.save()
+    return answer
 
 
 def _ensure_vendor_may_edit(answer: Answer, acting_user: Any) -> None:
@@ -236,7 +244,7 @@ def _ensure_vendor_may_edit(answer: Answer, acting_user: Any) -> None:
 def do_answer_item(
     assessment: Assessment, item: TemplateItem, *, acting_user: Any, value: str, response: str = ""
 ) -> Answer:
-    answer = _answer_for(assessment, item)
+    answer = _answer_for(assessment, item, acting_user)
     _ensure_vendor_may_edit(answer, acting_user)
     answer.value = (value or "").strip()
     answer.response = response or ""
@@ -250,7 +258,7 @@ def do_answer_item(
 def do_attach_evidence(
     assessment: Assessment, item: TemplateItem, *, acting_user: Any, upload: Any, description: str = ""
 ) -> Document:
-    answer = _answer_for(assessment, item)
+    answer = _answer_for(assessment, item, acting_user)
     _ensure_vendor_may_edit(answer, acting_user)
     return do_attach_document(
         answer,
@@ -316,8 +324,8 @@ def do_start_review(assessment: Assessment, *, acting_user: Any) -> Assessment:
     return _save(assessment, acting_user)
 
 
-def _reviewable_answer(assessment: Assessment, item: TemplateItem) -> Answer:
-    answer = _answer_for(assessment, item)
+def _reviewable_answer(assessment: Assessment, item: TemplateItem, acting_user: Any) -> Answer:
+    answer = _answer_for(assessment, item, acting_user)
     if item.source != ItemSource.VENDOR:
         raise ValidationError(
             {"item_id": _("This item is filled from the system's own data; it is not scored by hand.")}
@@ -334,7 +342,7 @@ def do_score_item(
 ) -> Answer:
     ensure_owner_writer(acting_user)
     _require_status(assessment, [S.IN_REVIEW], _("score an item"))
-    answer = _reviewable_answer(assessment, item)
+    answer = _reviewable_answer(assessment, item, acting_user)
     try:
         answer.score = Decimal(str(score))
     except (InvalidOperation, ValueError) as exc:
@@ -350,7 +358,7 @@ def do_return_item(assessment: Assessment, item: TemplateItem, *, acting_user: A
     _require_status(assessment, [S.IN_REVIEW, S.RETURNED], _("return an item"))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say what the vendor must correct.")})
-    answer = _reviewable_answer(assessment, item)
+    answer = _reviewable_answer(assessment, item, acting_user)
     answer.returned = True
     answer.return_reason = reason.strip()
     answer.score = None

@@ -1,8 +1,9 @@
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
@@ -10,6 +11,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
+from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.api import get_visible
 from outsourcing.documents.models import Document
 from outsourcing.engagements.models import Engagement
@@ -18,7 +20,7 @@ from outsourcing.vendors.models import Vendor
 from . import actions, comparison, scoring
 from .ahp import derive_weights
 from .choices import AssessmentStatus, Severity
-from .models import Answer, Assessment, AssessmentTemplate, Finding, TemplateItem
+from .models import Answer, Assessment, AssessmentSettings, AssessmentTemplate, Finding, TemplateItem
 
 router = Router(tags=["assessments"])
 
@@ -73,6 +75,30 @@ def list_templates(request: HttpRequest) -> Any:
 @router.get("/assessment-templates/{template_id}", response=TemplateDetailOut)
 def get_template(request: HttpRequest, template_id: int) -> Any:
     return get_object_or_404(AssessmentTemplate, pk=template_id)
+
+
+class SettingsOut(Schema):
+    approve_threshold: float
+    conditions_threshold: float
+
+
+class SettingsPatch(Schema):
+    approve_threshold: float | None = Field(None, ge=0, le=100)
+    conditions_threshold: float | None = Field(None, ge=0, le=100)
+
+
+@router.get("/assessment-settings", response=SettingsOut)
+def get_settings(request: HttpRequest) -> Any:
+    """The thresholds that turn a score into a recommendation."""
+    if not sees_all_vendors(request.user):
+        raise Http404
+    return AssessmentSettings.current()
+
+
+@router.patch("/assessment-settings", response=SettingsOut)
+def update_settings(request: HttpRequest, payload: SettingsPatch) -> Any:
+    changes = {k: Decimal(str(v)) for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    return actions.do_save_settings(acting_user=request.user, changes=changes)
 
 
 class AssessmentIn(Schema):

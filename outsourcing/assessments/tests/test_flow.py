@@ -243,3 +243,23 @@ def test_every_transition_is_audited_with_its_actor(
     ]
     answers = LogEntry.objects.filter(content_type__model="answer", action=LogEntry.Action.UPDATE)
     assert {e.actor for e in answers} == {vendor_a_user}
+
+
+def test_a_retired_template_starts_nothing(api, manager, vendor_a, small_template) -> None:  # type: ignore[no-untyped-def]
+    small_template.is_active = False
+    small_template.save()
+    response = api(manager).post("/assessments", {"vendor_id": vendor_a.pk, "template_id": small_template.pk})
+    assert response.status_code == 422 and response.json()["detail"][0]["field"] == "template_id"
+    assert not Assessment.objects.exists()
+
+
+def test_an_item_added_to_the_template_mid_way_can_be_answered(
+    api, flow, vendor_a, vendor_a_user, item
+) -> None:  # type: ignore[no-untyped-def]
+    from outsourcing.assessments.models import TemplateItem
+
+    assessment = flow(vendor_a, vendor_a_user, stop_at="sent")
+    late = TemplateItem.objects.create(section=item("i1").section, code="late", text="Added later", order=99)
+    response = api(vendor_a_user).post(f"/assessments/{assessment.pk}/items/{late.pk}/answer", {"value": "2"})
+    assert response.status_code == 200
+    assert Answer.objects.get(assessment=assessment, item=late).value == "2"

@@ -165,3 +165,18 @@ def test_the_openapi_document_lists_the_assessment_calls(api, manager) -> None: 
         "/api/v1/assessment-templates/{template_id}",
     ):
         assert path in paths
+
+
+def test_thresholds_through_the_api_admin_only(api, admin, manager, vendor_a_user) -> None:  # type: ignore[no-untyped-def]
+    assert api(manager).get("/assessment-settings").json() == {
+        "approve_threshold": 80.0,
+        "conditions_threshold": 60.0,
+    }
+    assert api(vendor_a_user).get("/assessment-settings").status_code == 404
+    assert api(manager).patch("/assessment-settings", {"approve_threshold": 90}).status_code == 403
+    crossed = api(admin).patch("/assessment-settings", {"conditions_threshold": 85})
+    assert crossed.status_code == 422 and crossed.json()["detail"][0]["field"] == "conditions_threshold"
+    assert (
+        api(admin).patch("/assessment-settings", {"approve_threshold": 90}).json()["approve_threshold"]
+        == 90.0
+    )

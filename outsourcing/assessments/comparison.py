@@ -8,6 +8,7 @@ suspended, or with a registered vendor blocker, are flagged: they may be compare
 from __future__ import annotations
 
 import datetime
+import html
 import io
 from dataclasses import dataclass, field
 from typing import Any
@@ -226,6 +227,11 @@ def to_xlsx(table: Comparison) -> bytes:
     return buffer.getvalue()
 
 
+def _escape(text: str) -> str:
+    # reportlab's Paragraph reads a small markup language: "<" or "&" in a name would break it.
+    return html.escape(text, quote=False)
+
+
 def to_pdf(table: Comparison) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
@@ -244,12 +250,12 @@ def to_pdf(table: Comparison) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=landscape(A4), title=str(_("Vendor comparison")))
     story: list[Any] = [
-        Paragraph(str(_("Vendor comparison")) + " · " + str(table.engagement), styles["Title"]),
+        Paragraph(_escape(str(_("Vendor comparison")) + " · " + str(table.engagement)), styles["Title"]),
         Paragraph(
             str(_("As of %(date)s; weights: %(source)s"))
             % {"date": table.as_of.isoformat(), "source": table.weight_source}
             + " — "
-            + ", ".join(f"{label} {table.weights[c]:.3f}" for c, label in table.criteria),
+            + _escape(", ".join(f"{label} {table.weights[c]:.3f}" for c, label in table.criteria)),
             styles["BodyText"],
         ),
         Spacer(1, 8),
@@ -259,17 +265,17 @@ def to_pdf(table: Comparison) -> bytes:
         + [label for _c, label in table.criteria]
         + [str(_("Total")), str(_("Flags"))]
     )
-    data: list[list[Any]] = [[Paragraph(h, cell) for h in headers]]
+    data: list[list[Any]] = [[Paragraph(_escape(h), cell) for h in headers]]
     for r in table.rows:
         data.append(
-            [str(r.rank), Paragraph(r.vendor.name, cell)]
+            [str(r.rank), Paragraph(_escape(r.vendor.name), cell)]
             + [
                 Paragraph(
                     f"{_fmt(r.scores[c].score)} (+{r.contributions[c]:.1f})<br/>{r.scores[c].detail}", cell
                 )
                 for c, _label in table.criteria
             ]
-            + [f"{r.total:.1f}", Paragraph("; ".join(r.flags), cell)]
+            + [f"{r.total:.1f}", Paragraph(_escape("; ".join(r.flags)), cell)]
         )
     grid = Table(data, repeatRows=1)
     grid.setStyle(

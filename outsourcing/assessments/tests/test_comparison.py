@@ -205,3 +205,21 @@ def test_the_page_refuses_an_inconsistent_matrix_with_an_explanation(
         registry.vendor_criteria.pop("fake_y")
     assert "inconsistent" in page
     assert "Weighted total" not in page
+
+
+def test_the_pdf_survives_markup_characters_and_chinese(manager, engagement_a) -> None:  # type: ignore[no-untyped-def]
+    from outsourcing.assessments.comparison import to_pdf
+
+    odd = Vendor.objects.create(
+        name="<华信> & Sons", registration_number="X-1", country="CN", status="suspended"
+    )
+    registry.register_vendor_criterion(
+        VendorCriterion(
+            "fake_x", "X & <Y>", lambda ids, e, d: {i: CriterionScore(50, "a < b & c") for i in ids}
+        )
+    )
+    try:
+        pdf = to_pdf(compare(manager, engagement_a, [odd.pk]))
+    finally:
+        registry.vendor_criteria.pop("fake_x")
+    assert pdf.startswith(b"%PDF")

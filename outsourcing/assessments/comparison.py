@@ -271,7 +271,8 @@ def to_pdf(table: Comparison) -> bytes:
             [str(r.rank), Paragraph(_escape(r.vendor.name), cell)]
             + [
                 Paragraph(
-                    f"{_fmt(r.scores[c].score)} (+{r.contributions[c]:.1f})<br/>{r.scores[c].detail}", cell
+                    f"{_fmt(r.scores[c].score)} (+{r.contributions[c]:.1f})<br/>{_escape(r.scores[c].detail)}",
+                    cell,
                 )
                 for c, _label in table.criteria
             ]

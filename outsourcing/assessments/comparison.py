@@ -232,6 +232,10 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def _pdf_cell(figure: registry.CriterionScore, contribution: float) -> str:
+    return f"{_fmt(figure.score)} (+{contribution:.1f})<br/>{_escape(figure.detail)}"
+
+
 def to_pdf(table: Comparison) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
@@ -269,13 +273,7 @@ def to_pdf(table: Comparison) -> bytes:
     for r in table.rows:
         data.append(
             [str(r.rank), Paragraph(_escape(r.vendor.name), cell)]
-            + [
-                Paragraph(
-                    f"{_fmt(r.scores[c].score)} (+{r.contributions[c]:.1f})<br/>{_escape(r.scores[c].detail)}",
-                    cell,
-                )
-                for c, _label in table.criteria
-            ]
+            + [Paragraph(_pdf_cell(r.scores[c], r.contributions[c]), cell) for c, _label in table.criteria]
             + [f"{r.total:.1f}", Paragraph(_escape("; ".join(r.flags)), cell)]
         )
     grid = Table(data, repeatRows=1)

@@ -6,3 +6,25 @@ class AssessmentsConfig(AppConfig):
     name = "outsourcing.assessments"
     label = "assessments"
     verbose_name = _("Assessments")
+    nav = [("assessments", _("Assessments"), "assessments:list", 40)]
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from outsourcing.core import registry
+
+        from . import contributions, models
+
+        for model in (
+            models.AssessmentSettings,
+            models.AssessmentTemplate,
+            models.TemplateSection,
+            models.TemplateItem,
+            models.Assessment,
+            models.Answer,
+            models.Finding,
+        ):
+            auditlog.register(model, exclude_fields=["result"] if model is models.Assessment else None)
+        registry.register_vendor_criterion(contributions.ASSESSMENT_SCORE)
+        registry.register_activation_check(contributions.assessment_activation_check)
+        registry.register_dashboard_cards(contributions.dashboard_cards)

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from outsourcing.engagements.models import Engagement
+from outsourcing.vendors.models import Vendor
+
+from .choices import Severity
+from .models import AssessmentSettings, AssessmentTemplate, TemplateItem, TemplateSection
+
+
+class AssessmentCreateForm(forms.Form):
+    vendor = forms.ModelChoiceField(label=_("Vendor"), queryset=Vendor.objects.none())
+    template = forms.ModelChoiceField(
+        label=_("Template"), queryset=AssessmentTemplate.objects.filter(is_active=True)
+    )
+    engagement = forms.ModelChoiceField(
+        label=_("Engagement"),
+        queryset=Engagement.objects.none(),
+        required=False,
+        help_text=_(
+            "Optional: the engagement this vendor is examined for; leave empty for a general examination."
+        ),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    due_date = forms.DateField(
+        label=_("Answers due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_from_last = forms.BooleanField(
+        label=_("Start from the vendor's last answers"),
+        required=False,
+        help_text=_("Copies the answers of the vendor's last assessment; the vendor then only updates them."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].queryset = Vendor.objects.visible_to(user).order_by("name")  # type: ignore[attr-defined]
+        self.fields["engagement"].queryset = Engagement.objects.visible_to(user).order_by("code", "title")  # type: ignore[attr-defined]
+
+
+class TemplateForm(forms.ModelForm):
+    class Meta:
+        model = AssessmentTemplate
+        fields = ["name", "description", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = TemplateSection
+        fields = ["code", "title", "description", "order"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = TemplateItem
+        fields = [
+            "code",
+            "text",
+            "guidance",
+            "weight",
+            "scale",
+            "evidence_required",
+            "source",
+            "criterion_code",
+            "condition_item",
+            "condition_value",
+            "order",
+        ]
+        widgets = {"guidance": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, template: AssessmentTemplate, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = TemplateItem.objects.filter(section__template=template).select_related("section")
+        if self.instance.pk:
+            choices = choices.exclude(pk=self.instance.pk)
+        self.fields["condition_item"].queryset = choices  # type: ignore[attr-defined]
+        self.fields["condition_item"].label_from_instance = lambda i: f"{i.code} — {i.text[:60]}"  # type: ignore[attr-defined]
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = AssessmentSettings
+        fields = ["approve_threshold", "conditions_threshold"]
+
+
+class FindingForm(forms.Form):
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices, initial=Severity.MINOR)
+    item = forms.ModelChoiceField(label=_("Item"), queryset=TemplateItem.objects.none(), required=False)
+    evidence = forms.ModelChoiceField(
+        label=_("Evidence"), queryset=TemplateItem.objects.none(), required=False
+    )
+    description = forms.CharField(
+        label=_("Finding"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, items: Any, documents: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items  # type: ignore[attr-defined]
+        self.fields["item"].label_from_instance = lambda i: f"{i.code} — {i.text[:60]}"  # type: ignore[attr-defined]
+        self.fields["evidence"].queryset = documents  # type: ignore[attr-defined]
+
+
+class CompleteForm(forms.Form):
+    conclusion = forms.CharField(
+        label=_("Conclusion"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

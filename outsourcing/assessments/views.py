@@ -1,0 +1,350 @@
+"""Pages of the assessment flow: list, create, the questionnaire (answer, evidence, score, return),
+findings, the result and the transitions. Each POST calls one action; refusals come back as messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from outsourcing.accounts.views import apply_form_errors
+from outsourcing.core.access import Role, is_owner_writer, sees_all_vendors
+from outsourcing.core.api import get_visible
+from outsourcing.core.audit import entries_for
+from outsourcing.core.listing import Column, ListPage
+from outsourcing.documents.models import Document
+
+from . import actions, scoring
+from .choices import AssessmentStatus, ItemSource
+from .forms import AssessmentCreateForm, CompleteForm, FindingForm
+from .models import Answer, Assessment, Finding, TemplateItem
+
+S = AssessmentStatus
+COLUMNS = [
+    Column("title", gettext_lazy("Assessment")),
+    Column("vendor", gettext_lazy("Vendor")),
+    Column("engagement", gettext_lazy("Engagement"), sortable=False),
+    Column("status", gettext_lazy("Status")),
+    Column("score", gettext_lazy("Score"), numeric=True),
+    Column("recommendation", gettext_lazy("Recommendation")),
+    Column("created", gettext_lazy("Created")),
+]
+SORTS = {
+    "title": "title",
+    "-title": "-title",
+    "vendor": "vendor__name",
+    "-vendor": "-vendor__name",
+    "status": "status",
+    "-status": "-status",
+    "score": "score",
+    "-score": "-score",
+    "recommendation": "recommendation",
+    "-recommendation": "-recommendation",
+    "created": "created_at",
+    "-created": "-created_at",
+}
+# Pseudo-statuses the dashboard cards link to.
+STATUS_GROUPS = {
+    "awaiting_review": [S.SUBMITTED, S.IN_REVIEW],
+    "to_answer": [S.SENT, S.RETURNED],
+}
+
+
+def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
+    params = {k: request.GET.get(k, "").strip()[:200] for k in ("q", "status", "vendor", "engagement")}
+    qs = Assessment.objects.visible_to(request.user).select_related("vendor", "engagement", "template")
+    # Links from a vendor's or an engagement's page narrow the list to it.
+    for key in ("vendor", "engagement"):
+        if params[key].isdigit():
+            qs = qs.filter(**{f"{key}_id": int(params[key])})
+        else:
+            params[key] = ""
+    status = params["status"]
+    if status in STATUS_GROUPS:
+        qs = qs.filter(status__in=STATUS_GROUPS[status])
+    elif status in S.values:
+        qs = qs.filter(status=status)
+    else:
+        params["status"] = ""
+    if params["q"]:
+        q = params["q"]
+        qs = qs.filter(
+            Q(title__icontains=q)
+            | Q(vendor__name__icontains=q)
+            | Q(vendor__english_name__icontains=q)
+            | Q(engagement__code__icontains=q)
+        )
+    return qs, params
+
+
+@login_required
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    queryset, params = _filtered(request)
+    listing = ListPage(request, queryset, columns=COLUMNS, sorts=SORTS, default_sort="-created")
+    statuses = [
+        *S.choices,
+        ("awaiting_review", _("Awaiting review")),
+        ("to_answer", _("Awaiting the vendor")),
+    ]
+    context = {
+        "title": _("Assessments"),
+        "listing": listing,
+        "params": params,
+        "statuses": statuses,
+        "can_create": is_owner_writer(request.user),
+        "is_owner": sees_all_vendors(request.user),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "assessments/_results.html", context)
+    return render(request, "assessments/list.html", context)
+
+
+@login_required
+def assessment_create(request: HttpRequest) -> HttpResponse:
+    if not is_owner_writer(request.user):
+        raise PermissionDenied
+    initial: dict[str, Any] = {
+        k: request.GET[k] for k in ("vendor", "engagement") if request.GET.get(k, "").isdigit()
+    }
+    if "vendor" in initial:  # "Repeat" from an earlier assessment: start from its answers by default
+        initial["start_from_last"] = True
+    form = AssessmentCreateForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = actions.do_create_assessment(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Assessment created as a draft; send it to the vendor when ready."))
+            return redirect("assessments:detail", pk=assessment.pk)
+    return render(request, "assessments/form.html", {"title": _("New assessment"), "form": form})
+
+
+def _is_vendor_of(user: Any, assessment: Assessment) -> bool:
+    return getattr(user, "role", None) == Role.VENDOR and user.vendor_id == assessment.vendor_id
+
+
+@login_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_visible(
+        Assessment.objects.select_related("vendor", "engagement", "template", "reviewer", "based_on"),
+        request.user,
+        pk=pk,
+    )
+    items, answers, evidence = scoring.load(assessment)
+    result = scoring.result_of(assessment)
+    lines = {line["item_id"]: line for section in result["sections"] for line in section["items"]}
+    writer = is_owner_writer(request.user)
+    vendor_side = writer or _is_vendor_of(request.user, assessment)
+    answering = vendor_side and assessment.status in (S.SENT, S.RETURNED)
+    reviewing = writer and assessment.status == S.IN_REVIEW
+    sections: list[dict[str, Any]] = []
+    for item in items:
+        if not sections or sections[-1]["section"].pk != item.section_id:
+            sections.append({"section": item.section, "rows": []})
+        answer = answers.get(item.pk)
+        line = lines.get(item.pk, {})
+        editable = (
+            answering
+            and item.source == ItemSource.VENDOR
+            and line.get("status") != "hidden"
+            and (assessment.status == S.SENT or bool(answer and answer.returned))
+        )
+        sections[-1]["rows"].append(
+            {
+                "item": item,
+                "answer": answer,
+                "evidence": evidence.get(answer.pk, []) if answer else [],
+                "line": line,
+                "editable": editable,
+                "scorable": reviewing and item.source == ItemSource.VENDOR and line.get("status") != "hidden",
+            }
+        )
+    findings = list(assessment.findings.select_related("item", "evidence"))
+    context = {
+        "title": str(assessment),
+        "assessment": assessment,
+        "sections": sections,
+        "result": result,
+        "show_review": scoring.may_see_review(request.user, assessment),
+        "chart": section_chart(result),
+        "findings": findings,
+        # Until completion the answers' history holds the reviewer's working scores: the vendor sees less.
+        "history": (
+            entries_for(assessment, *answers.values(), *findings)
+            if scoring.may_see_review(request.user, assessment)
+            else entries_for(assessment, *findings)
+        )[:200],
+        "writer": writer,
+        "vendor_side": vendor_side,
+        "can_send": writer and assessment.status == S.DRAFT,
+        "can_submit": vendor_side and assessment.status in (S.SENT, S.RETURNED),
+        "can_start_review": writer and assessment.status == S.SUBMITTED,
+        "can_complete": reviewing,
+        "can_record_finding": writer and assessment.status in (S.SUBMITTED, S.IN_REVIEW, S.RETURNED),
+        "can_comment": _is_vendor_of(request.user, assessment)
+        and assessment.status in (S.SUBMITTED, S.IN_REVIEW, S.RETURNED),
+        "complete_form": CompleteForm(),
+    }
+    return render(request, "assessments/detail.html", context)
+
+
+def section_chart(result: dict[str, Any]) -> dict[str, Any]:
+    """Coordinates of the horizontal bar chart of section scores (server-rendered SVG, no script)."""
+    rows = []
+    for index, section in enumerate(result["sections"]):
+        score = section["score"]
+        y = 28 + index * 26
+        width = 0.0 if score is None else 360 * score / 100
+        rows.append(
+            {
+                "label": section["title"],
+                "y": y,
+                "text_y": y + 12,
+                "width": f"{width:.1f}",
+                "value": "—" if score is None else f"{score:.1f}",
+                "value_x": f"{224 + width:.1f}" if score is not None and width < 320 else "584",
+            }
+        )
+    axis_y = 28 + len(rows) * 26 + 12
+    ticks = [{"x": f"{220 + 3.6 * t:.0f}", "label": str(t)} for t in (0, 20, 40, 60, 80, 100)]
+    return {"rows": rows, "ticks": ticks, "axis_y": axis_y, "label_y": axis_y + 16, "height": axis_y + 22}
+
+
+def _refused(request: HttpRequest, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+TRANSITIONS = {
+    "send": actions.do_send_assessment,
+    "submit": actions.do_submit_assessment,
+    "start-review": actions.do_start_review,
+}
+
+
+@login_required
+def assessment_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    assessment = get_visible(Assessment.objects.all(), request.user, pk=pk)
+    if request.method != "POST":
+        return redirect("assessments:detail", pk=pk)
+    try:
+        if name == "complete":
+            form = CompleteForm(request.POST)
+            conclusion = form.cleaned_data["conclusion"] if form.is_valid() else ""
+            actions.do_complete_assessment(assessment, acting_user=request.user, conclusion=conclusion)
+        elif name in TRANSITIONS:
+            TRANSITIONS[name](assessment, acting_user=request.user)
+        else:
+            raise Http404
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(
+            request, _("Assessment is now: %(status)s.") % {"status": assessment.get_status_display()}
+        )
+    return redirect("assessments:detail", pk=pk)
+
+
+def _item_of(assessment: Assessment, item_pk: int) -> TemplateItem:
+    try:
+        return TemplateItem.objects.get(pk=item_pk, section__template_id=assessment.template_id)
+    except TemplateItem.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def item_action(request: HttpRequest, pk: int, item_pk: int, name: str) -> HttpResponse:
+    """Answer (with optional evidence), score or return one item."""
+    assessment = get_visible(Assessment.objects.all(), request.user, pk=pk)
+    item = _item_of(assessment, item_pk)
+    anchor = f"#item-{item.pk}"
+    if request.method != "POST":
+        return redirect(reverse("assessments:detail", args=[pk]) + anchor)
+    data = request.POST
+    try:
+        if name == "answer":
+            upload = request.FILES.get("file")
+            if data.get("value") or not upload:
+                actions.do_answer_item(
+                    assessment,
+                    item,
+                    acting_user=request.user,
+                    value=data.get("value", ""),
+                    response=data.get("response", ""),
+                )
+            if upload:
+                actions.do_attach_evidence(assessment, item, acting_user=request.user, upload=upload)
+            messages.success(request, _("Answer to %(code)s saved.") % {"code": item.code})
+        elif name == "score":
+            actions.do_score_item(
+                assessment,
+                item,
+                acting_user=request.user,
+                score=data.get("score", ""),
+                note=data.get("note", ""),
+            )
+            messages.success(request, _("Score of %(code)s saved.") % {"code": item.code})
+        elif name == "return":
+            actions.do_return_item(assessment, item, acting_user=request.user, reason=data.get("reason", ""))
+            messages.success(
+                request, _("%(code)s returned to the vendor for correction.") % {"code": item.code}
+            )
+        else:
+            raise Http404
+    except ValidationError as exc:
+        _refused(request, exc)
+    return redirect(reverse("assessments:detail", args=[pk]) + anchor)
+
+
+@login_required
+def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_visible(Assessment.objects.select_related("vendor"), request.user, pk=pk)
+    if not is_owner_writer(request.user):
+        raise PermissionDenied
+    items = TemplateItem.objects.filter(section__template_id=assessment.template_id).order_by(
+        "section__order", "order"
+    )
+    documents = Document.objects.visible_to(request.user).filter(
+        content_type=ContentType.objects.get_for_model(Answer),
+        object_id__in=Answer.objects.filter(assessment=assessment).values("pk"),
+    )
+    form = FindingForm(
+        request.POST or None, items=items, documents=documents, initial={"item": request.GET.get("item")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_record_finding(assessment, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Finding recorded."))
+            return redirect(reverse("assessments:detail", args=[pk]) + "#findings")
+    return render(
+        request,
+        "assessments/finding_form.html",
+        {"title": _("New finding"), "form": form, "assessment": assessment},
+    )
+
+
+@login_required
+def finding_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = get_visible(Finding.objects.select_related("assessment"), request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            actions.do_comment_finding(
+                finding, acting_user=request.user, comment=request.POST.get("comment", "")
+            )
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("Comment saved."))
+    return redirect(reverse("assessments:detail", args=[finding.assessment_id]) + "#findings")

@@ -1,0 +1,200 @@
+"""Choosing a vendor: the comparison page and its XLSX / PDF exports (owner staff only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from outsourcing.core import registry
+from outsourcing.core.access import sees_all_vendors
+from outsourcing.core.api import get_visible
+from outsourcing.engagements.models import Engagement
+from outsourcing.vendors.models import Vendor
+
+from . import comparison
+from .models import Assessment
+
+
+def _number(raw: str) -> float | None:
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value
+
+
+def _parse(request: HttpRequest, codes: list[str]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Weights from the form: typed per criterion, or an AHP upper triangle m_i_j (i < j)."""
+    errors: dict[str, list[str]] = {}
+    mode = request.GET.get("mode", "typed")
+    out: dict[str, Any] = {"mode": mode, "weights": None, "ahp": None}
+    if mode == "ahp":
+        n = len(codes)
+        matrix = [[1.0] * n for _i in range(n)]
+        for i in range(n):
+            for j in range(i + 1, n):
+                raw = request.GET.get(f"m_{i}_{j}", "1").strip() or "1"
+                if "/" in raw:
+                    num, _sep, den = raw.partition("/")
+                    a, b = _number(num), _number(den)
+                    value = a / b if a is not None and b else None
+                else:
+                    value = _number(raw)
+                if value is None or value <= 0:
+                    errors.setdefault("matrix", []).append(
+                        _("%(a)s : %(b)s must be a positive number such as 3 or 1/3.")
+                        % {
+                            "a": registry.vendor_criteria[codes[i]].label,
+                            "b": registry.vendor_criteria[codes[j]].label,
+                        }
+                    )
+                    value = 1.0
+                matrix[i][j], matrix[j][i] = value, 1 / value
+        out["ahp"] = (codes, matrix)
+    else:
+        weights = {}
+        for code in codes:
+            raw = request.GET.get(f"w_{code}", "").strip()
+            if raw:
+                value = _number(raw)
+                if value is None or value < 0:
+                    errors.setdefault("weights", []).append(
+                        _("The weight of %(code)s must be a number ≥ 0.") % {"code": code}
+                    )
+                else:
+                    weights[code] = value
+        out["weights"] = weights or None
+    return out, errors
+
+
+PALETTE = ["#2f6fad", "#3f9b6e", "#d99000", "#8a5cc2", "#c0504d", "#4bacc6", "#7f7f7f", "#9bbb59"]
+
+
+def comparison_chart(table: comparison.Comparison) -> dict[str, Any]:
+    """A stacked bar per vendor: each criterion's weighted contribution (server-rendered SVG)."""
+    colours = {code: PALETTE[i % len(PALETTE)] for i, (code, _label) in enumerate(table.criteria)}
+    bars = []
+    for index, row in enumerate(table.rows):
+        y = 30 + index * 26
+        x = 220.0
+        segments = []
+        for code, label in table.criteria:
+            width = 3.6 * row.contributions[code]
+            segments.append(
+                {
+                    "x": f"{x:.1f}",
+                    "width": f"{width:.1f}",
+                    "colour": colours[code],
+                    "label": label,
+                    "value": f"{row.contributions[code]:.1f}",
+                }
+            )
+            x += width
+        bars.append(
+            {
+                "label": row.vendor.name,
+                "y": y,
+                "text_y": y + 12,
+                "segments": segments,
+                "total": f"{row.total:.1f}",
+                "total_x": f"{x + 4:.1f}",
+            }
+        )
+    axis_y = 30 + len(bars) * 26 + 12
+    legend_y = axis_y + 34
+    legend = [
+        {"x": 220 + (i % 3) * 140, "y": legend_y + (i // 3) * 16, "colour": colours[code], "label": label}
+        for i, (code, label) in enumerate(table.criteria)
+    ]
+    return {
+        "bars": bars,
+        "ticks": [{"x": f"{220 + 3.6 * t:.0f}", "label": str(t)} for t in (0, 20, 40, 60, 80, 100)],
+        "axis_y": axis_y,
+        "label_y": axis_y + 16,
+        "legend": legend,
+        "height": legend_y + ((len(legend) + 2) // 3) * 16 + 8,
+    }
+
+
+def _build(request: HttpRequest) -> dict[str, Any]:
+    if not sees_all_vendors(request.user):
+        raise Http404
+    engagements = Engagement.objects.visible_to(request.user).exclude(vendor__isnull=True, form="insourcing")
+    engagement = None
+    if request.GET.get("engagement", "").isdigit():
+        engagement = get_visible(Engagement.objects.all(), request.user, pk=int(request.GET["engagement"]))
+    codes = comparison.criterion_codes()
+    parsed, errors = _parse(request, codes)
+    chosen = [int(v) for v in request.GET.getlist("vendors") if v.isdigit()]
+    if engagement is not None and not chosen:
+        # A sensible default: the engagement's vendor and every vendor assessed for this engagement.
+        assessed = Assessment.objects.filter(engagement=engagement).values_list("vendor_id", flat=True)
+        chosen = sorted({*assessed, *([engagement.vendor_id] if engagement.vendor_id else [])})
+    table = None
+    if engagement is not None and chosen and not errors:
+        try:
+            table = comparison.compare(
+                request.user, engagement, chosen, weights=parsed["weights"], ahp=parsed["ahp"]
+            )
+        except ValidationError as exc:
+            errors = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+    n = len(codes)
+    cells = [
+        {
+            "i": i,
+            "j": j,
+            "a": registry.vendor_criteria[codes[i]].label,
+            "b": registry.vendor_criteria[codes[j]].label,
+            "value": request.GET.get(f"m_{i}_{j}", "1"),
+        }
+        for i in range(n)
+        for j in range(i + 1, n)
+    ]
+    return {
+        "title": _("Choose a vendor"),
+        "engagements": engagements.order_by("code", "title"),
+        "engagement": engagement,
+        "vendors": Vendor.objects.visible_to(request.user).order_by("name")[:500],
+        "chosen": chosen,
+        "criteria": [
+            {"code": c, "label": registry.vendor_criteria[c].label, "typed": request.GET.get(f"w_{c}", "")}
+            for c in codes
+        ],
+        "cells": cells,
+        "mode": parsed["mode"],
+        "errors": errors,
+        "table": table,
+        "chart": comparison_chart(table) if table is not None else None,
+        "query": request.GET.urlencode(),
+    }
+
+
+@login_required
+def compare_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "assessments/compare.html", _build(request))
+
+
+@login_required
+def compare_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in {"xlsx", "pdf"}:
+        raise Http404
+    context = _build(request)
+    table = context["table"]
+    if table is None:
+        raise Http404
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        response = HttpResponse(
+            comparison.to_xlsx(table),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(comparison.to_pdf(table), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="vendor-comparison-{stamp}.{fmt}"'
+    return response

@@ -175,3 +175,22 @@ def save_screenshot(page: Any, name: str) -> None:
     folder = os.path.join(os.path.dirname(__file__), "test-artifacts")
     os.makedirs(folder, exist_ok=True)
     page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def only_registered() -> Any:
+    """Keep only some apps' registry contributions for a test: `only_registered("engagements")` empties the
+    activation checks and vendor blockers of every other app (in place, restored afterwards), so a test
+    of one app's rule is not moved by another app's rule."""
+    from outsourcing.core import registry
+
+    saved = {"activation_checks": list(registry.activation_checks), "vendor_blockers": list(registry.vendor_blockers)}
+
+    def keep(*app_labels: str) -> None:
+        for name in saved:
+            target = getattr(registry, name)
+            target[:] = [fn for fn in target if fn.__module__.split(".")[1] in app_labels]
+
+    yield keep
+    for name, functions in saved.items():
+        getattr(registry, name)[:] = functions

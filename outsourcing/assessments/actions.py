@@ -79,9 +79,7 @@ def _require_status(assessment: Assessment, allowed: Iterable[str], doing: str) 
     if assessment.status not in allowed:
         raise ValidationError(
             {
-                "status": _(
-                    "Cannot %(doing)s: the assessment is %(status)s; this needs it to be %(allowed)s."
-                )
+                "status": _("Cannot %(doing)s: the assessment is %(status)s; this needs it to be %(allowed)s.")
                 % {
                     "doing": doing,
                     "status": assessment.get_status_display(),
@@ -145,11 +143,7 @@ def do_delete_item(item: TemplateItem, *, acting_user: Any) -> None:
             item.delete()
     except ProtectedError as exc:
         raise ValidationError(
-            {
-                "item": _(
-                    "This item has answers in assessments; change its text or weight instead of deleting it."
-                )
-            }
+            {"item": _("This item has answers in assessments; change its text or weight instead of deleting it.")}
         ) from exc
 
 
@@ -185,9 +179,7 @@ def do_create_assessment(
     ensure_owner_writer(acting_user)
     if not template.is_active:
         raise ValidationError({"template_id": _("This template is retired; choose an active one.")})
-    assessment = Assessment(
-        vendor=vendor, template=template, engagement=engagement, title=title, due_date=due_date
-    )
+    assessment = Assessment(vendor=vendor, template=template, engagement=engagement, title=title, due_date=due_date)
     _save(assessment, acting_user)
     previous = _previous_answers(vendor.pk, assessment.pk) if start_from_last else {}
     if start_from_last and previous:
@@ -219,9 +211,7 @@ def _answer_for(assessment: Assessment, item: TemplateItem, acting_user: Any) ->
     """The answer to `item`; created on first use when the admin added the item after the assessment began."""
     if item.section.template_id != assessment.template_id:
         raise ValidationError({"item_id": _("The item is not part of this assessment.")})
-    answer = (
-        Answer.objects.select_related("item", "assessment").filter(assessment=assessment, item=item).first()
-    )
+    answer = Answer.objects.select_related("item", "assessment").filter(assessment=assessment, item=item).first()
     if answer is None:
         answer = Answer(assessment=assessment, item=item)
         ensure_can_change(acting_user, answer)
@@ -295,13 +285,9 @@ def do_submit_assessment(assessment: Assessment, *, acting_user: Any) -> Assessm
             no_evidence.append(item.code)
     errors: dict[str, list[str]] = {}
     if unanswered:
-        errors["answers"] = [
-            _("Answer every item first; still open: %(codes)s.") % {"codes": ", ".join(unanswered)}
-        ]
+        errors["answers"] = [_("Answer every item first; still open: %(codes)s.") % {"codes": ", ".join(unanswered)}]
     if no_evidence:
-        errors["evidence"] = [
-            _("These items need evidence uploaded: %(codes)s.") % {"codes": ", ".join(no_evidence)}
-        ]
+        errors["evidence"] = [_("These items need evidence uploaded: %(codes)s.") % {"codes": ", ".join(no_evidence)}]
     if errors:
         raise ValidationError(errors)
     with acting_as(acting_user):
@@ -407,25 +393,17 @@ def do_complete_assessment(assessment: Assessment, *, acting_user: Any, conclusi
     _require_status(assessment, [S.IN_REVIEW], _("complete the assessment"))
     result = scoring.compute_result(assessment)
     unscored = [
-        line["code"]
-        for section in result["sections"]
-        for line in section["items"]
-        if line["status"] == "unscored"
+        line["code"] for section in result["sections"] for line in section["items"] if line["status"] == "unscored"
     ]
     if unscored:
         raise ValidationError(
-            {
-                "answers": _("Score every item first; still unscored: %(codes)s.")
-                % {"codes": ", ".join(unscored)}
-            }
+            {"answers": _("Score every item first; still unscored: %(codes)s.") % {"codes": ", ".join(unscored)}}
         )
     assessment.status = S.COMPLETED
     assessment.completed_at = timezone.now()
     assessment.conclusion = conclusion or ""
     assessment.result = result
-    assessment.score = (
-        Decimal(result["score_decimal"]).quantize(Decimal("0.0001")) if result["score_decimal"] else None
-    )
+    assessment.score = Decimal(result["score_decimal"]).quantize(Decimal("0.0001")) if result["score_decimal"] else None
     assessment.recommendation = result["recommendation"]
     assessment.has_blockers = bool(result["blockers"])
     return _save(assessment, acting_user)

@@ -54,9 +54,7 @@ def _validate(criteria: Sequence[str], matrix: Sequence[Sequence[float]]) -> np.
     if len(matrix) != n or any(len(row) != n for row in matrix):
         raise ValidationError(
             {
-                "matrix": _(
-                    "The matrix must be square with one row and one column per criterion (%(n)d × %(n)d)."
-                )
+                "matrix": _("The matrix must be square with one row and one column per criterion (%(n)d × %(n)d).")
                 % {"n": n}
             }
         )
@@ -69,18 +67,14 @@ def _validate(criteria: Sequence[str], matrix: Sequence[Sequence[float]]) -> np.
     for i in range(n):
         if abs(values[i][i] - 1.0) > RECIPROCAL_TOLERANCE:
             raise ValidationError(
-                {
-                    "matrix": _("The diagonal must be 1 (row %(row)d compares a criterion with itself).")
-                    % {"row": i + 1}
-                }
+                {"matrix": _("The diagonal must be 1 (row %(row)d compares a criterion with itself).") % {"row": i + 1}}
             )
         for j in range(i + 1, n):
             if abs(values[j][i] - 1.0 / values[i][j]) > RECIPROCAL_TOLERANCE:
                 raise ValidationError(
                     {
                         "matrix": _(
-                            "The matrix must be reciprocal: cell (%(j)d, %(i)d) must be "
-                            "1 ÷ cell (%(i)d, %(j)d)."
+                            "The matrix must be reciprocal: cell (%(j)d, %(i)d) must be 1 ÷ cell (%(i)d, %(j)d)."
                         )
                         % {"i": i + 1, "j": j + 1}
                     }

@@ -394,9 +394,7 @@ def ahp(request: HttpRequest, payload: AhpIn) -> Any:
 class CompareIn(Schema):
     engagement_id: int
     vendor_ids: list[int] = Field(min_length=1, max_length=50)
-    weights: dict[str, float] | None = Field(
-        None, description="Criterion code → weight (normalised to sum 1)"
-    )
+    weights: dict[str, float] | None = Field(None, description="Criterion code → weight (normalised to sum 1)")
     ahp: AhpIn | None = Field(None, description="Pairwise matrix over criterion codes instead of weights")
     as_of: datetime.date | None = None
 

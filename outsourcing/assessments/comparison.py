@@ -59,9 +59,7 @@ class Comparison:
         return {
             "engagement_id": self.engagement.pk,
             "as_of": self.as_of.isoformat(),
-            "criteria": [
-                {"code": c, "label": label, "weight": self.weights[c]} for c, label in self.criteria
-            ],
+            "criteria": [{"code": c, "label": label, "weight": self.weights[c]} for c, label in self.criteria],
             "weight_source": self.weight_source,
             "consistency_ratio": self.ahp.consistency_ratio if self.ahp else None,
             "rows": [
@@ -98,9 +96,7 @@ def _typed_weights(codes: list[str], weights: dict[str, float]) -> dict[str, flo
     return {c: weights.get(c, 0.0) / total for c in codes}
 
 
-def ahp_weights(
-    codes: list[str], names: list[str], matrix: list[list[float]]
-) -> tuple[dict[str, float], AhpResult]:
+def ahp_weights(codes: list[str], names: list[str], matrix: list[list[float]]) -> tuple[dict[str, float], AhpResult]:
     unknown = sorted(set(names) - set(codes))
     if unknown:
         raise ValidationError({"criteria": _("Unknown criteria: %(codes)s.") % {"codes": ", ".join(unknown)}})
@@ -197,8 +193,7 @@ def to_xlsx(table: Comparison) -> bytes:
     sheet.append([str(_("Engagement")), str(table.engagement)])
     sheet.append([str(_("As of")), table.as_of.isoformat()])
     sheet.append(
-        [str(_("Weights")), table.weight_source]
-        + [f"{label}: {table.weights[c]:.4f}" for c, label in table.criteria]
+        [str(_("Weights")), table.weight_source] + [f"{label}: {table.weights[c]:.4f}" for c, label in table.criteria]
     )
     sheet.append([])
     headers, rows = table_rows(table)
@@ -219,9 +214,7 @@ def to_xlsx(table: Comparison) -> bytes:
     )
     for r in table.rows:
         for code, label in table.criteria:
-            detail.append(
-                [r.vendor.name, label, r.scores[code].score, table.weights[code], r.scores[code].detail]
-            )
+            detail.append([r.vendor.name, label, r.scores[code].score, table.weights[code], r.scores[code].detail])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -34,9 +34,7 @@ def latest_completed_by_vendor(
     }
 
 
-def _assessment_score(
-    vendor_ids: Sequence[int], engagement: Any, as_of: datetime.date
-) -> dict[int, CriterionScore]:
+def _assessment_score(vendor_ids: Sequence[int], engagement: Any, as_of: datetime.date) -> dict[int, CriterionScore]:
     latest = latest_completed_by_vendor(vendor_ids, engagement, as_of)
     scores: dict[int, CriterionScore] = {}
     for vendor_id in vendor_ids:
@@ -86,9 +84,7 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
             review=Count("pk", filter=Q(status__in=[AssessmentStatus.SUBMITTED, AssessmentStatus.IN_REVIEW]))
         )
         returned = (
-            Answer.objects.visible_to(user)
-            .filter(returned=True, assessment__status=AssessmentStatus.RETURNED)
-            .count()
+            Answer.objects.visible_to(user).filter(returned=True, assessment__status=AssessmentStatus.RETURNED).count()
         )
         return [
             DashboardCard(

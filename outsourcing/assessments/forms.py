@@ -14,21 +14,15 @@ from .models import AssessmentSettings, AssessmentTemplate, TemplateItem, Templa
 
 class AssessmentCreateForm(forms.Form):
     vendor = forms.ModelChoiceField(label=_("Vendor"), queryset=Vendor.objects.none())
-    template = forms.ModelChoiceField(
-        label=_("Template"), queryset=AssessmentTemplate.objects.filter(is_active=True)
-    )
+    template = forms.ModelChoiceField(label=_("Template"), queryset=AssessmentTemplate.objects.filter(is_active=True))
     engagement = forms.ModelChoiceField(
         label=_("Engagement"),
         queryset=Engagement.objects.none(),
         required=False,
-        help_text=_(
-            "Optional: the engagement this vendor is examined for; leave empty for a general examination."
-        ),
+        help_text=_("Optional: the engagement this vendor is examined for; leave empty for a general examination."),
     )
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    due_date = forms.DateField(
-        label=_("Answers due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_date = forms.DateField(label=_("Answers due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     start_from_last = forms.BooleanField(
         label=_("Start from the vendor's last answers"),
         required=False,
@@ -91,12 +85,8 @@ class SettingsForm(forms.ModelForm):
 class FindingForm(forms.Form):
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices, initial=Severity.MINOR)
     item = forms.ModelChoiceField(label=_("Item"), queryset=TemplateItem.objects.none(), required=False)
-    evidence = forms.ModelChoiceField(
-        label=_("Evidence"), queryset=TemplateItem.objects.none(), required=False
-    )
-    description = forms.CharField(
-        label=_("Finding"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    evidence = forms.ModelChoiceField(label=_("Evidence"), queryset=TemplateItem.objects.none(), required=False)
+    description = forms.CharField(label=_("Finding"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args: Any, items: Any, documents: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -43,9 +43,7 @@ class AssessmentSettings(models.Model):
         decimal_places=2,
         default=Decimal("60"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-        help_text=_(
-            "A score at or above this (and below the approval threshold) is approved with conditions."
-        ),
+        help_text=_("A score at or above this (and below the approval threshold) is approved with conditions."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -64,11 +62,7 @@ class AssessmentSettings(models.Model):
             and self.conditions_threshold > self.approve_threshold
         ):
             raise ValidationError(
-                {
-                    "conditions_threshold": _(
-                        "The conditions threshold cannot be above the approval threshold."
-                    )
-                }
+                {"conditions_threshold": _("The conditions threshold cannot be above the approval threshold.")}
             )
 
     @classmethod
@@ -81,9 +75,7 @@ class AssessmentTemplate(models.Model):
     """A questionnaire for examining a vendor's management system: sections of weighted items."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
-    description = models.TextField(
-        _("description"), max_length=5000, validators=[MaxLengthValidator(5000)], blank=True
-    )
+    description = models.TextField(_("description"), max_length=5000, validators=[MaxLengthValidator(5000)], blank=True)
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Only active templates start new assessments.")
     )
@@ -104,16 +96,12 @@ class TemplateSection(models.Model):
     template = models.ForeignKey(AssessmentTemplate, on_delete=models.CASCADE, related_name="sections")
     code = models.SlugField(_("code"), max_length=40)
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(
-        _("description"), max_length=2000, validators=[MaxLengthValidator(2000)], blank=True
-    )
+    description = models.TextField(_("description"), max_length=2000, validators=[MaxLengthValidator(2000)], blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["template", "order", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["template", "code"], name="assessment_section_code_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["template", "code"], name="assessment_section_code_unique")]
         verbose_name = _("section")
         verbose_name_plural = _("sections")
 
@@ -143,9 +131,7 @@ class TemplateItem(models.Model):
     )
     scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices, default=Scale.ZERO_TO_FOUR)
     evidence_required = models.BooleanField(_("evidence required"), default=False)
-    source = models.CharField(
-        _("source"), max_length=10, choices=ItemSource.choices, default=ItemSource.VENDOR
-    )
+    source = models.CharField(_("source"), max_length=10, choices=ItemSource.choices, default=ItemSource.VENDOR)
     criterion_code = models.CharField(
         _("criterion code"),
         max_length=40,
@@ -165,9 +151,7 @@ class TemplateItem(models.Model):
 
     class Meta:
         ordering = ["section__order", "order", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["section", "code"], name="assessment_item_code_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["section", "code"], name="assessment_item_code_unique")]
         verbose_name = _("item")
         verbose_name_plural = _("items")
 
@@ -192,9 +176,7 @@ class TemplateItem(models.Model):
             if not self.criterion_code:
                 raise ValidationError({"criterion_code": _("Name the criterion that fills this item.")})
             if self.evidence_required:
-                raise ValidationError(
-                    {"evidence_required": _("An item filled from data needs no uploaded evidence.")}
-                )
+                raise ValidationError({"evidence_required": _("An item filled from data needs no uploaded evidence.")})
         elif self.criterion_code:
             raise ValidationError({"criterion_code": _("Only items filled from data name a criterion.")})
         if self.condition_item_id:
@@ -203,13 +185,9 @@ class TemplateItem(models.Model):
             if self.pk and condition.pk == self.pk:
                 raise ValidationError({"condition_item": _("An item cannot depend on itself.")})
             if self.section_id and condition.section.template_id != self.section.template_id:
-                raise ValidationError(
-                    {"condition_item": _("The condition must be an item of the same template.")}
-                )
+                raise ValidationError({"condition_item": _("The condition must be an item of the same template.")})
             if condition.source != ItemSource.VENDOR:
-                raise ValidationError(
-                    {"condition_item": _("The condition must be an item the vendor answers.")}
-                )
+                raise ValidationError({"condition_item": _("The condition must be an item the vendor answers.")})
             if self.condition_value not in condition.scale_values:
                 raise ValidationError(
                     {
@@ -287,9 +265,7 @@ class Assessment(VendorOwned, models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     score = models.DecimalField(_("score"), max_digits=9, decimal_places=4, null=True, blank=True)
-    recommendation = models.CharField(
-        _("recommendation"), max_length=24, choices=Recommendation.choices, blank=True
-    )
+    recommendation = models.CharField(_("recommendation"), max_length=24, choices=Recommendation.choices, blank=True)
     has_blockers = models.BooleanField(_("blocked"), default=False)
     result = models.JSONField(_("result"), null=True, blank=True, editable=False)
 
@@ -330,9 +306,7 @@ class Answer(VendorOwned, models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
     item = models.ForeignKey(TemplateItem, on_delete=models.PROTECT, related_name="answers")
     value = models.CharField(_("answer"), max_length=10, blank=True)
-    response = models.TextField(
-        _("description"), max_length=5000, validators=[MaxLengthValidator(5000)], blank=True
-    )
+    response = models.TextField(_("description"), max_length=5000, validators=[MaxLengthValidator(5000)], blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     score = models.DecimalField(_("score"), max_digits=4, decimal_places=2, null=True, blank=True)
     review_note = models.TextField(
@@ -350,9 +324,7 @@ class Answer(VendorOwned, models.Model):
 
     class Meta:
         ordering = ["item__section__order", "item__order", "item__pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["assessment", "item"], name="assessment_answer_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["assessment", "item"], name="assessment_answer_unique")]
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
 
@@ -387,9 +359,7 @@ class Finding(VendorOwned, models.Model):
         blank=True,
         related_name="+",
     )
-    severity = models.CharField(
-        _("severity"), max_length=12, choices=Severity.choices, default=Severity.MINOR
-    )
+    severity = models.CharField(_("severity"), max_length=12, choices=Severity.choices, default=Severity.MINOR)
     description = models.TextField(_("finding"), max_length=5000, validators=[MaxLengthValidator(5000)])
     evidence = models.ForeignKey(
         "documents.Document",
@@ -428,17 +398,7 @@ class Finding(VendorOwned, models.Model):
     def clean(self) -> None:
         super().clean()
         item = self.item
-        if (
-            item is not None
-            and self.assessment_id
-            and item.section.template_id != self.assessment.template_id
-        ):
+        if item is not None and self.assessment_id and item.section.template_id != self.assessment.template_id:
             raise ValidationError({"item_id": _("The item is not part of this assessment's template.")})
-        if (
-            self.evidence is not None
-            and self.assessment_id
-            and self.evidence.vendor_id != self.assessment.vendor_id
-        ):
-            raise ValidationError(
-                {"evidence_id": _("The evidence must be a document of the assessed vendor.")}
-            )
+        if self.evidence is not None and self.assessment_id and self.evidence.vendor_id != self.assessment.vendor_id:
+            raise ValidationError({"evidence_id": _("The evidence must be a document of the assessed vendor.")})

@@ -83,15 +83,11 @@ def _criterion_scores(
         if criterion is None:
             scores[code] = None
             continue
-        scores[code] = criterion.compute([assessment.vendor_id], assessment.engagement, as_of).get(
-            assessment.vendor_id
-        )
+        scores[code] = criterion.compute([assessment.vendor_id], assessment.engagement, as_of).get(assessment.vendor_id)
     return scores
 
 
-def _visible(
-    item: TemplateItem, by_item: dict[int, Answer], items: dict[int, TemplateItem], seen: set[int]
-) -> bool:
+def _visible(item: TemplateItem, by_item: dict[int, Answer], items: dict[int, TemplateItem], seen: set[int]) -> bool:
     if not item.condition_item_id:
         return True
     if item.pk in seen:  # a cycle of conditions shows nothing rather than looping

@@ -112,9 +112,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 def assessment_create(request: HttpRequest) -> HttpResponse:
     if not is_owner_writer(request.user):
         raise PermissionDenied
-    initial: dict[str, Any] = {
-        k: request.GET[k] for k in ("vendor", "engagement") if request.GET.get(k, "").isdigit()
-    }
+    initial: dict[str, Any] = {k: request.GET[k] for k in ("vendor", "engagement") if request.GET.get(k, "").isdigit()}
     if "vendor" in initial:  # "Repeat" from an earlier assessment: start from its answers by default
         initial["start_from_last"] = True
     form = AssessmentCreateForm(request.POST or None, user=request.user, initial=initial)
@@ -248,9 +246,7 @@ def assessment_transition(request: HttpRequest, pk: int, name: str) -> HttpRespo
     except ValidationError as exc:
         _refused(request, exc)
     else:
-        messages.success(
-            request, _("Assessment is now: %(status)s.") % {"status": assessment.get_status_display()}
-        )
+        messages.success(request, _("Assessment is now: %(status)s.") % {"status": assessment.get_status_display()})
     return redirect("assessments:detail", pk=pk)
 
 
@@ -295,9 +291,7 @@ def item_action(request: HttpRequest, pk: int, item_pk: int, name: str) -> HttpR
             messages.success(request, _("Score of %(code)s saved.") % {"code": item.code})
         elif name == "return":
             actions.do_return_item(assessment, item, acting_user=request.user, reason=data.get("reason", ""))
-            messages.success(
-                request, _("%(code)s returned to the vendor for correction.") % {"code": item.code}
-            )
+            messages.success(request, _("%(code)s returned to the vendor for correction.") % {"code": item.code})
         else:
             raise Http404
     except ValidationError as exc:
@@ -310,9 +304,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_visible(Assessment.objects.select_related("vendor"), request.user, pk=pk)
     if not is_owner_writer(request.user):
         raise PermissionDenied
-    items = TemplateItem.objects.filter(section__template_id=assessment.template_id).order_by(
-        "section__order", "order"
-    )
+    items = TemplateItem.objects.filter(section__template_id=assessment.template_id).order_by("section__order", "order")
     documents = Document.objects.visible_to(request.user).filter(
         content_type=ContentType.objects.get_for_model(Answer),
         object_id__in=Answer.objects.filter(assessment=assessment).values("pk"),
@@ -340,9 +332,7 @@ def finding_comment(request: HttpRequest, pk: int) -> HttpResponse:
     finding = get_visible(Finding.objects.select_related("assessment"), request.user, pk=pk)
     if request.method == "POST":
         try:
-            actions.do_comment_finding(
-                finding, acting_user=request.user, comment=request.POST.get("comment", "")
-            )
+            actions.do_comment_finding(finding, acting_user=request.user, comment=request.POST.get("comment", ""))
         except ValidationError as exc:
             _refused(request, exc)
         else:

@@ -63,12 +63,8 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/template_detail.html", context)
 
 
-def _form_page(
-    request: HttpRequest, form: object, title: str, template: AssessmentTemplate | None
-) -> HttpResponse:
-    return render(
-        request, "assessments/admin_form.html", {"title": title, "form": form, "template": template}
-    )
+def _form_page(request: HttpRequest, form: object, title: str, template: AssessmentTemplate | None) -> HttpResponse:
+    return render(request, "assessments/admin_form.html", {"title": title, "form": form, "template": template})
 
 
 @login_required

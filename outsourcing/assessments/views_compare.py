@@ -139,9 +139,7 @@ def _build(request: HttpRequest) -> dict[str, Any]:
     table = None
     if engagement is not None and chosen and not errors:
         try:
-            table = comparison.compare(
-                request.user, engagement, chosen, weights=parsed["weights"], ahp=parsed["ahp"]
-            )
+            table = comparison.compare(request.user, engagement, chosen, weights=parsed["weights"], ahp=parsed["ahp"])
         except ValidationError as exc:
             errors = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
     n = len(codes)

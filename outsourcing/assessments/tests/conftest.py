@@ -124,9 +124,7 @@ def flow(manager: Any, small_template: AssessmentTemplate) -> Any:
         if stop_at == "sent":
             return assessment
         for code, value in answers.items():
-            actions.do_answer_item(
-                assessment, item_of[code], acting_user=vendor_user, value=value, response="见附件"
-            )
+            actions.do_answer_item(assessment, item_of[code], acting_user=vendor_user, value=value, response="见附件")
         actions.do_attach_evidence(assessment, item_of["i1"], acting_user=vendor_user, upload=pdf_upload())
         if stop_at == "answered":
             return assessment

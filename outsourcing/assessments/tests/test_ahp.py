@@ -72,9 +72,7 @@ def test_eleven_criteria_are_refused_naming_criteria() -> None:
         ([], [], "criteria"),
     ],
 )
-def test_invalid_input_is_refused_naming_the_field(
-    criteria: list[str], matrix: list[list[float]], field: str
-) -> None:
+def test_invalid_input_is_refused_naming_the_field(criteria: list[str], matrix: list[list[float]], field: str) -> None:
     with pytest.raises(ValidationError) as exc:
         derive_weights(criteria, matrix)
     assert field in exc.value.message_dict
@@ -88,9 +86,7 @@ def test_reciprocity_is_checked_within_one_millionth() -> None:
 
 @pytest.mark.django_db
 def test_api_returns_unrounded_weights_and_cr(api, manager) -> None:  # type: ignore[no-untyped-def]
-    response = api(manager).post(
-        "/scoring/ahp", {"criteria": ["cost", "quality", "delivery"], "matrix": SAATY}
-    )
+    response = api(manager).post("/scoring/ahp", {"criteria": ["cost", "quality", "delivery"], "matrix": SAATY})
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"weights", "consistency_ratio", "consistent"}

@@ -9,9 +9,7 @@ from conftest import browser_login, save_screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_manager_reviews_and_vendor_answers(
-    browser_page, flow, manager, vendor_a, vendor_a_user, fake_fit
-) -> None:  # type: ignore[no-untyped-def]
+def test_manager_reviews_and_vendor_answers(browser_page, flow, manager, vendor_a, vendor_a_user, fake_fit) -> None:  # type: ignore[no-untyped-def]
     fake_fit[vendor_a.pk] = 70
     assessment = flow(vendor_a, vendor_a_user)
     page = browser_page
@@ -26,9 +24,7 @@ def test_manager_reviews_and_vendor_answers(
     save_screenshot(page, "assessment-result")
     page.click("[role=tab][data-tab=questionnaire]")
     page.select_option(f"#score-{assessment.template.sections.first().items.first().pk}", "3")
-    page.locator(
-        f"#item-{assessment.template.sections.first().items.first().pk} button", has_text="Score"
-    ).click()
+    page.locator(f"#item-{assessment.template.sections.first().items.first().pk} button", has_text="Score").click()
     page.wait_for_load_state()
     assert "Score of i1 saved." in page.content()
 

@@ -46,9 +46,7 @@ def test_typed_weights_are_normalised_and_rank_the_vendors(  # type: ignore[no-u
     fit, past = only_fake_criteria
     fit.update({vendor_a.pk: 90, vendor_b.pk: 50})
     past.update({vendor_a.pk: 40, vendor_b.pk: 100})
-    table = compare(
-        manager, engagement_a, [vendor_a.pk, vendor_b.pk], weights={"fake_fit": 3, "fake_past": 1}
-    )
+    table = compare(manager, engagement_a, [vendor_a.pk, vendor_b.pk], weights={"fake_fit": 3, "fake_past": 1})
     assert table.weights == {"fake_fit": 0.75, "fake_past": 0.25}
     by_vendor = {r.vendor.pk: r for r in table.rows}
     assert by_vendor[vendor_a.pk].total == pytest.approx(77.5)  # 0.75×90 + 0.25×40
@@ -68,16 +66,12 @@ def test_no_data_contributes_nothing_and_says_so(manager, vendor_a, engagement_a
 def test_ahp_weights_are_used_when_consistent(manager, vendor_a, engagement_a, only_fake_criteria) -> None:  # type: ignore[no-untyped-def]
     fit, past = only_fake_criteria
     fit[vendor_a.pk], past[vendor_a.pk] = 100, 0
-    table = compare(
-        manager, engagement_a, [vendor_a.pk], ahp=(["fake_fit", "fake_past"], [[1, 4], [0.25, 1]])
-    )
+    table = compare(manager, engagement_a, [vendor_a.pk], ahp=(["fake_fit", "fake_past"], [[1, 4], [0.25, 1]]))
     assert table.weights["fake_fit"] == pytest.approx(0.8)
     assert table.rows[0].total == pytest.approx(80.0)
 
 
-def test_an_inconsistent_ahp_matrix_is_refused_with_an_explanation(
-    api, manager, vendor_a, engagement_a
-) -> None:  # type: ignore[no-untyped-def]
+def test_an_inconsistent_ahp_matrix_is_refused_with_an_explanation(api, manager, vendor_a, engagement_a) -> None:  # type: ignore[no-untyped-def]
     codes = criterion_codes()
     assert len(codes) >= 1
     # Three criteria are needed for inconsistency: register two fakes beside assessment_score.
@@ -112,9 +106,7 @@ def test_blocked_and_suspended_vendors_are_flagged(manager, vendor_a, engagement
     assert rows[vendor_a.pk].flags == ["ISO 27001 missing"]
 
 
-def test_unknown_vendors_and_weights_are_refused_naming_the_field(
-    api, manager, engagement_a, vendor_a
-) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_vendors_and_weights_are_refused_naming_the_field(api, manager, engagement_a, vendor_a) -> None:  # type: ignore[no-untyped-def]
     client = api(manager)
     response = client.post("/scoring/compare", {"engagement_id": engagement_a.pk, "vendor_ids": [999999]})
     assert response.status_code == 422 and response.json()["detail"][0]["field"] == "vendor_ids"
@@ -146,9 +138,7 @@ def test_the_api_answers_with_the_breakdown(api, manager, vendor_a, engagement_a
     assert row["criteria"]["fake_past"]["score"] is None
 
 
-def test_vendors_cannot_compare_but_auditors_may_read_it(
-    api, vendor_a_user, auditor, engagement_a, vendor_a
-) -> None:  # type: ignore[no-untyped-def]
+def test_vendors_cannot_compare_but_auditors_may_read_it(api, vendor_a_user, auditor, engagement_a, vendor_a) -> None:  # type: ignore[no-untyped-def]
     payload = {"engagement_id": engagement_a.pk, "vendor_ids": [vendor_a.pk]}
     assert api(vendor_a_user).post("/scoring/compare", payload).status_code == 404
     assert api(auditor).post("/scoring/compare", payload).status_code == 200  # reading is not changing
@@ -177,9 +167,7 @@ def test_the_comparison_page_and_its_exports(
     assert pdf["Content-Type"] == "application/pdf"
 
 
-def test_the_page_refuses_an_inconsistent_matrix_with_an_explanation(
-    web, manager, vendor_a, engagement_a
-) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_refuses_an_inconsistent_matrix_with_an_explanation(web, manager, vendor_a, engagement_a) -> None:  # type: ignore[no-untyped-def]
     registry.register_vendor_criterion(VendorCriterion("fake_x", "X", lambda ids, e, d: {}))
     registry.register_vendor_criterion(VendorCriterion("fake_y", "Y", lambda ids, e, d: {}))
     try:
@@ -190,14 +178,10 @@ def test_the_page_refuses_an_inconsistent_matrix_with_an_explanation(
             (index["fake_x"], index["fake_y"]): "9",
             (index["assessment_score"], index["fake_y"]): "1/9",
         }
-        params = "&".join(
-            f"m_{min(i, j)}_{max(i, j)}={v if i < j else '1/' + v}" for (i, j), v in cells.items()
-        )
+        params = "&".join(f"m_{min(i, j)}_{max(i, j)}={v if i < j else '1/' + v}" for (i, j), v in cells.items())
         page = (
             web(manager)
-            .get(
-                f"/assessments/compare/?engagement={engagement_a.pk}&vendors={vendor_a.pk}&mode=ahp&{params}"
-            )
+            .get(f"/assessments/compare/?engagement={engagement_a.pk}&vendors={vendor_a.pk}&mode=ahp&{params}")
             .content.decode()
         )
     finally:
@@ -210,13 +194,9 @@ def test_the_page_refuses_an_inconsistent_matrix_with_an_explanation(
 def test_the_pdf_survives_markup_characters_and_chinese(manager, engagement_a) -> None:  # type: ignore[no-untyped-def]
     from outsourcing.assessments.comparison import to_pdf
 
-    odd = Vendor.objects.create(
-        name="<华信> & Sons", registration_number="X-1", country="CN", status="suspended"
-    )
+    odd = Vendor.objects.create(name="<华信> & Sons", registration_number="X-1", country="CN", status="suspended")
     registry.register_vendor_criterion(
-        VendorCriterion(
-            "fake_x", "X & <Y>", lambda ids, e, d: {i: CriterionScore(50, "a < b & c") for i in ids}
-        )
+        VendorCriterion("fake_x", "X & <Y>", lambda ids, e, d: {i: CriterionScore(50, "a < b & c") for i in ids})
     )
     try:
         pdf = to_pdf(compare(manager, engagement_a, [odd.pk]))

@@ -36,13 +36,9 @@ def test_assessment_score_is_the_latest_completed_score_per_vendor(  # type: ign
     flow, manager, vendor_a, vendor_b, vendor_a_user, vendor_b_user, fake_fit, django_assert_max_num_queries
 ) -> None:
     fake_fit.update({vendor_a.pk: 100, vendor_b.pk: 0})
-    old = _completed(
-        flow, manager, vendor_a, vendor_a_user, {"i1": 0, "i2": 0}, answers={"i1": "0", "i2": "no"}
-    )
+    old = _completed(flow, manager, vendor_a, vendor_a_user, {"i1": 0, "i2": 0}, answers={"i1": "0", "i2": "no"})
     Assessment.objects.filter(pk=old.pk).update(completed_at=timezone.now() - datetime.timedelta(days=30))
-    new = _completed(
-        flow, manager, vendor_a, vendor_a_user, {"i1": 4, "i2": 1}, answers={"i1": "4", "i2": "no"}
-    )
+    new = _completed(flow, manager, vendor_a, vendor_a_user, {"i1": 4, "i2": 1}, answers={"i1": "4", "i2": "no"})
     flow(vendor_b, vendor_b_user)  # in review only: not counted
     compute = vendor_criteria["assessment_score"].compute
     with django_assert_max_num_queries(1):
@@ -97,15 +93,11 @@ def test_insourcing_without_vendor_needs_no_assessment(db) -> None:  # type: ign
     from outsourcing.assessments.contributions import assessment_activation_check
     from outsourcing.engagements.models import Engagement
 
-    internal = Engagement.objects.create(
-        title="Help desk", form="insourcing", start_date=datetime.date(2026, 1, 1)
-    )
+    internal = Engagement.objects.create(title="Help desk", form="insourcing", start_date=datetime.date(2026, 1, 1))
     assert assessment_activation_check(internal) == []
 
 
-def test_dashboard_cards_count_what_waits(
-    flow, manager, vendor_a, vendor_a_user, vendor_b_user, item
-) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_cards_count_what_waits(flow, manager, vendor_a, vendor_a_user, vendor_b_user, item) -> None:  # type: ignore[no-untyped-def]
     from outsourcing.assessments.contributions import dashboard_cards
 
     assessment = flow(vendor_a, vendor_a_user, stop_at="submitted")

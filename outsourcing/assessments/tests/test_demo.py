@@ -12,9 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_builds_believable_assessments(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     call_command("demo", stdout=open(tmp_path / "out.txt", "w"))  # noqa: SIM115
-    by_vendor = {
-        (a.vendor.registration_number, a.status) for a in Assessment.objects.select_related("vendor")
-    }
+    by_vendor = {(a.vendor.registration_number, a.status) for a in Assessment.objects.select_related("vendor")}
     assert ("91110108MA01HX0001", "completed") in by_vendor  # a
     assert ("91530100MA6K2Y0002", "completed") in by_vendor  # b
     assert ("91310115MA1K4D0003", "in_review") in by_vendor  # c

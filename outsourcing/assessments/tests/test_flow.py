@@ -21,9 +21,7 @@ def _items(client, assessment_id):  # type: ignore[no-untyped-def]
     return {i["code"]: i["id"] for s in sections for i in s["items"]}
 
 
-def test_the_whole_flow_through_the_api(
-    api, manager, vendor_a, vendor_a_user, small_template, fake_fit
-) -> None:  # type: ignore[no-untyped-def]
+def test_the_whole_flow_through_the_api(api, manager, vendor_a, vendor_a_user, small_template, fake_fit) -> None:  # type: ignore[no-untyped-def]
     fake_fit[vendor_a.pk] = 80
     owner, vendor = api(manager), api(vendor_a_user)
     created = owner.post("/assessments", {"vendor_id": vendor_a.pk, "template_id": small_template.pk})
@@ -45,9 +43,7 @@ def test_the_whole_flow_through_the_api(
     assert owner.post(f"/assessments/{pk}/start-review").json()["status"] == "in_review"
     for code, score in {"i1": 4, "i2": 1, "i3": 3}.items():
         assert (
-            owner.post(
-                f"/assessments/{pk}/items/{items[code]}/score", {"score": score, "note": "ok"}
-            ).status_code
+            owner.post(f"/assessments/{pk}/items/{items[code]}/score", {"score": score, "note": "ok"}).status_code
             == 200
         )
     finding = owner.post(
@@ -103,9 +99,7 @@ def test_a_transition_in_the_wrong_state_is_422_naming_status(  # type: ignore[n
 
 def test_answering_after_submission_is_refused(api, flow, vendor_a, vendor_a_user, item) -> None:  # type: ignore[no-untyped-def]
     assessment = flow(vendor_a, vendor_a_user, stop_at="submitted")
-    response = api(vendor_a_user).post(
-        f"/assessments/{assessment.pk}/items/{item('i1').pk}/answer", {"value": "1"}
-    )
+    response = api(vendor_a_user).post(f"/assessments/{assessment.pk}/items/{item('i1').pk}/answer", {"value": "1"})
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "status"
     assert Answer.objects.get(assessment=assessment, item=item("i1")).value == "4"
@@ -130,17 +124,13 @@ def test_submission_needs_every_shown_item_answered_and_required_evidence(  # ty
     assert client.post(f"/assessments/{assessment.pk}/submit").json()["status"] == "submitted"
 
 
-def test_a_returned_item_goes_back_to_the_vendor_alone(
-    api, flow, manager, vendor_a, vendor_a_user, item
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_returned_item_goes_back_to_the_vendor_alone(api, flow, manager, vendor_a, vendor_a_user, item) -> None:  # type: ignore[no-untyped-def]
     assessment = flow(vendor_a, vendor_a_user)
     owner, vendor = api(manager), api(vendor_a_user)
     score_all(assessment, manager, {"i1": 2})
     empty = owner.post(f"/assessments/{assessment.pk}/items/{item('i1').pk}/return", {"reason": ""})
     assert empty.status_code == 422
-    returned = owner.post(
-        f"/assessments/{assessment.pk}/items/{item('i1').pk}/return", {"reason": "附件缺少审批页"}
-    )
+    returned = owner.post(f"/assessments/{assessment.pk}/items/{item('i1').pk}/return", {"reason": "附件缺少审批页"})
     assert returned.status_code == 200
     assert returned.json()["returned"] is True and returned.json()["score"] is None
     assert owner.get(f"/assessments/{assessment.pk}").json()["status"] == "returned"
@@ -168,23 +158,15 @@ def test_completion_needs_every_shown_item_scored(api, flow, manager, vendor_a, 
 def test_scores_outside_the_scale_are_refused(api, flow, manager, vendor_a, vendor_a_user, item) -> None:  # type: ignore[no-untyped-def]
     assessment = flow(vendor_a, vendor_a_user)
     client = api(manager)
-    assert (
-        client.post(f"/assessments/{assessment.pk}/items/{item('i2').pk}/score", {"score": 2}).status_code
-        == 422
-    )
-    assert (
-        client.post(f"/assessments/{assessment.pk}/items/{item('i1').pk}/score", {"score": 5}).status_code
-        == 422
-    )
+    assert client.post(f"/assessments/{assessment.pk}/items/{item('i2').pk}/score", {"score": 2}).status_code == 422
+    assert client.post(f"/assessments/{assessment.pk}/items/{item('i1').pk}/score", {"score": 5}).status_code == 422
     crit = client.post(f"/assessments/{assessment.pk}/items/{item('crit').pk}/score", {"score": 1})
     assert crit.status_code == 422 and crit.json()["detail"][0]["field"] == "item_id"
 
 
 def test_an_answer_off_the_scale_is_refused(api, flow, vendor_a, vendor_a_user, item) -> None:  # type: ignore[no-untyped-def]
     assessment = flow(vendor_a, vendor_a_user, stop_at="sent")
-    response = api(vendor_a_user).post(
-        f"/assessments/{assessment.pk}/items/{item('i2').pk}/answer", {"value": "maybe"}
-    )
+    response = api(vendor_a_user).post(f"/assessments/{assessment.pk}/items/{item('i2').pk}/answer", {"value": "maybe"})
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "value"
 
@@ -230,9 +212,7 @@ def test_every_transition_is_audited_with_its_actor(
     assert vendor.post(f"/assessments/{pk}/submit").status_code == 200
     owner.post(f"/assessments/{pk}/start-review")
     entries = list(
-        LogEntry.objects.filter(content_type__model="assessment", object_pk=str(pk)).order_by(
-            "timestamp", "pk"
-        )
+        LogEntry.objects.filter(content_type__model="assessment", object_pk=str(pk)).order_by("timestamp", "pk")
     )
     changes = [(e.changes_dict.get("status", [None, None])[1], e.actor) for e in entries]
     assert changes == [
@@ -253,9 +233,7 @@ def test_a_retired_template_starts_nothing(api, manager, vendor_a, small_templat
     assert not Assessment.objects.exists()
 
 
-def test_an_item_added_to_the_template_mid_way_can_be_answered(
-    api, flow, vendor_a, vendor_a_user, item
-) -> None:  # type: ignore[no-untyped-def]
+def test_an_item_added_to_the_template_mid_way_can_be_answered(api, flow, vendor_a, vendor_a_user, item) -> None:  # type: ignore[no-untyped-def]
     from outsourcing.assessments.models import TemplateItem
 
     assessment = flow(vendor_a, vendor_a_user, stop_at="sent")

@@ -20,17 +20,12 @@ def test_vendor_b_cannot_see_as_assessment_anywhere(
     assert client.get(f"/assessments/{assessment.pk}/result").status_code == 404
     assert client.get("/assessments").json()["count"] == 0
     assert client.post(f"/assessments/{assessment.pk}/submit").status_code == 404
-    assert (
-        client.post(f"/assessments/{assessment.pk}/items/{item('i1').pk}/answer", {"value": "0"}).status_code
-        == 404
-    )
+    assert client.post(f"/assessments/{assessment.pk}/items/{item('i1').pk}/answer", {"value": "0"}).status_code == 404
     assert web(vendor_b_user).get(f"/assessments/{assessment.pk}/").status_code == 404
     assert vendor_a.name not in web(vendor_b_user).get("/assessments/").content.decode()
 
 
-def test_vendor_b_cannot_comment_on_as_finding(
-    api, flow, manager, vendor_a, vendor_a_user, vendor_b_user
-) -> None:  # type: ignore[no-untyped-def]
+def test_vendor_b_cannot_comment_on_as_finding(api, flow, manager, vendor_a, vendor_a_user, vendor_b_user) -> None:  # type: ignore[no-untyped-def]
     assessment = flow(vendor_a, vendor_a_user)
     finding = actions.do_record_finding(assessment, acting_user=manager, severity="minor", description="Gap")
     assert api(vendor_b_user).post(f"/findings/{finding.pk}/comment", {"comment": "x"}).status_code == 404
@@ -42,9 +37,7 @@ def test_a_vendor_does_not_see_a_draft(api, flow, vendor_a, vendor_a_user) -> No
     assert api(vendor_a_user).get(f"/assessments/{draft.pk}").status_code == 404
 
 
-def test_a_vendor_cannot_score_return_complete_or_record_findings(
-    api, flow, vendor_a, vendor_a_user, item
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_vendor_cannot_score_return_complete_or_record_findings(api, flow, vendor_a, vendor_a_user, item) -> None:  # type: ignore[no-untyped-def]
     assessment = flow(vendor_a, vendor_a_user)
     client = api(vendor_a_user)
     base = f"/assessments/{assessment.pk}"
@@ -69,18 +62,9 @@ def test_the_auditor_reads_but_changes_nothing(
     assert client.get(f"/assessments/{assessment.pk}").status_code == 200
     assert client.get(f"/assessments/{assessment.pk}/result").status_code == 200
     count = Assessment.objects.count()
-    assert (
-        client.post("/assessments", {"vendor_id": vendor_a.pk, "template_id": small_template.pk}).status_code
-        == 403
-    )
-    assert (
-        client.post(f"/assessments/{assessment.pk}/items/{item('i1').pk}/score", {"score": 4}).status_code
-        == 403
-    )
-    assert (
-        client.post(f"/assessments/{assessment.pk}/items/{item('i1').pk}/answer", {"value": "1"}).status_code
-        == 403
-    )
+    assert client.post("/assessments", {"vendor_id": vendor_a.pk, "template_id": small_template.pk}).status_code == 403
+    assert client.post(f"/assessments/{assessment.pk}/items/{item('i1').pk}/score", {"score": 4}).status_code == 403
+    assert client.post(f"/assessments/{assessment.pk}/items/{item('i1').pk}/answer", {"value": "1"}).status_code == 403
     assert client.post(f"/assessments/{assessment.pk}/submit").status_code == 403
     assert client.post(f"/assessments/{assessment.pk}/complete", {}).status_code == 403
     assert Assessment.objects.count() == count
@@ -89,23 +73,16 @@ def test_the_auditor_reads_but_changes_nothing(
     assert web(auditor).get("/assessments/settings").status_code == 403
 
 
-def test_the_vendor_of_an_assessment_answers_it_but_its_user_cannot_send_it(
-    api, flow, vendor_a, vendor_a_user
-) -> None:  # type: ignore[no-untyped-def]
+def test_the_vendor_of_an_assessment_answers_it_but_its_user_cannot_send_it(api, flow, vendor_a, vendor_a_user) -> None:  # type: ignore[no-untyped-def]
     draft = flow(vendor_a, vendor_a_user, stop_at="sent")
     assert api(vendor_a_user).post(f"/assessments/{draft.pk}/send").status_code == 403
 
 
 def test_only_admins_edit_templates_and_thresholds(web, manager, admin, small_template) -> None:  # type: ignore[no-untyped-def]
     assert web(manager).get(f"/assessments/templates/{small_template.pk}/").status_code == 200
-    assert (
-        web(manager).post(f"/assessments/templates/{small_template.pk}/edit", {"name": "x"}).status_code
-        == 403
-    )
+    assert web(manager).post(f"/assessments/templates/{small_template.pk}/edit", {"name": "x"}).status_code == 403
     assert web(manager).post("/assessments/settings", {"approve_threshold": 1}).status_code == 403
-    response = web(admin).post(
-        "/assessments/settings", {"approve_threshold": "85", "conditions_threshold": "65"}
-    )
+    response = web(admin).post("/assessments/settings", {"approve_threshold": "85", "conditions_threshold": "65"})
     assert response.status_code == 302
 
 
@@ -139,9 +116,7 @@ def test_the_vendor_sees_scores_only_once_the_assessment_is_completed(  # type: 
     assert "internal note" in web(vendor_a_user).get(f"/assessments/{assessment.pk}/").content.decode()
 
 
-def test_vendor_b_cannot_download_as_evidence(
-    web, flow, vendor_a, vendor_a_user, vendor_b_user, auditor
-) -> None:  # type: ignore[no-untyped-def]
+def test_vendor_b_cannot_download_as_evidence(web, flow, vendor_a, vendor_a_user, vendor_b_user, auditor) -> None:  # type: ignore[no-untyped-def]
     from outsourcing.documents.models import Document
 
     flow(vendor_a, vendor_a_user)
@@ -176,7 +151,4 @@ def test_thresholds_through_the_api_admin_only(api, admin, manager, vendor_a_use
     assert api(manager).patch("/assessment-settings", {"approve_threshold": 90}).status_code == 403
     crossed = api(admin).patch("/assessment-settings", {"conditions_threshold": 85})
     assert crossed.status_code == 422 and crossed.json()["detail"][0]["field"] == "conditions_threshold"
-    assert (
-        api(admin).patch("/assessment-settings", {"approve_threshold": 90}).json()["approve_threshold"]
-        == 90.0
-    )
+    assert api(admin).patch("/assessment-settings", {"approve_threshold": 90}).json()["approve_threshold"] == 90.0

@@ -31,9 +31,7 @@ def test_score_exactly_80_is_approved(flow, vendor_a, vendor_a_user, manager, fa
     assert done.recommendation == "approve"
 
 
-def test_score_just_below_80_is_approved_with_conditions(
-    flow, vendor_a, vendor_a_user, manager, fake_fit
-) -> None:  # type: ignore[no-untyped-def]
+def test_score_just_below_80_is_approved_with_conditions(flow, vendor_a, vendor_a_user, manager, fake_fit) -> None:  # type: ignore[no-untyped-def]
     fake_fit[vendor_a.pk] = 19.99
     assessment = flow(vendor_a, vendor_a_user, answers={"i1": "4", "i2": "no"})
     done = _complete(assessment, manager, {"i1": 4, "i2": 1})
@@ -41,9 +39,7 @@ def test_score_just_below_80_is_approved_with_conditions(
     assert done.recommendation == "approve_with_conditions"
 
 
-def test_score_exactly_60_is_approved_with_conditions(
-    flow, vendor_a, vendor_a_user, manager, fake_fit
-) -> None:  # type: ignore[no-untyped-def]
+def test_score_exactly_60_is_approved_with_conditions(flow, vendor_a, vendor_a_user, manager, fake_fit) -> None:  # type: ignore[no-untyped-def]
     # i1 2/4×2 = 1, i2 1, crit 40/100 = 0.4 → 2.4/4 = 60.
     fake_fit[vendor_a.pk] = 40
     assessment = flow(vendor_a, vendor_a_user, answers={"i1": "2", "i2": "no"})
@@ -69,9 +65,7 @@ def test_thresholds_come_from_the_admins_settings(db) -> None:  # type: ignore[n
     assert recommend(None, False, settings)[0] == "reject"
 
 
-def test_a_blocker_beats_a_perfect_score(
-    flow, vendor_a, vendor_a_user, manager, fake_fit, fake_blockers
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_blocker_beats_a_perfect_score(flow, vendor_a, vendor_a_user, manager, fake_fit, fake_blockers) -> None:  # type: ignore[no-untyped-def]
     fake_fit[vendor_a.pk] = 100
     fake_blockers[vendor_a.pk] = "ISO/IEC 27001 required but missing"
     assessment = flow(vendor_a, vendor_a_user)

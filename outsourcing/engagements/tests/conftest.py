@@ -123,3 +123,9 @@ def xlsx_file(rows: list[list[Any]]) -> SimpleUploadedFile:
 def put(client: Any, path: str, data: Any) -> Any:
     """PUT through the shared ApiClient (which has no put method)."""
     return client.client.put("/api/v1" + path, data, content_type="application/json", headers=client.headers)
+
+
+@pytest.fixture(autouse=True)
+def _no_other_apps_activation_checks(only_registered: Any) -> None:
+    """The lifecycle rules here are tested with fake checks; other apps' real checks have their own tests."""
+    only_registered("engagements")

@@ -18,7 +18,8 @@ def require(engagement, code, level=None):
     do_add_requirement(engagement, acting_user=SYSTEM, type_code=code, min_level=level)
 
 
-def test_each_missing_requirement_blocks_activation(engagement_a, make_qualification):
+def test_each_missing_requirement_blocks_activation(engagement_a, make_qualification, only_registered):
+    only_registered("qualifications")
     require(engagement_a, "cmmi", 3)
     require(engagement_a, "iso27001")
     require(engagement_a, "iso9001")
@@ -29,7 +30,8 @@ def test_each_missing_requirement_blocks_activation(engagement_a, make_qualifica
     assert "27001" in blockers[1].message
 
 
-def test_no_requirement_no_activation_blocker(engagement_a):
+def test_no_requirement_no_activation_blocker(engagement_a, only_registered):
+    only_registered("qualifications")
     assert [b for check in registry.activation_checks for b in check(engagement_a)] == []
 
 

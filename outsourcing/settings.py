@@ -146,6 +146,8 @@ DATABASES = {
         conn_max_age=env_int("OUTSOURCING_DB_CONN_MAX_AGE", 60),
     )
 }
+if TESTING:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # live-server threads must not keep the test database open
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

@@ -20,14 +20,12 @@ from django.utils.translation import gettext as _
 
 from outsourcing.core import registry
 from outsourcing.core.access import sees_all_vendors
-from outsourcing.vendors.choices import VendorStatus
 from outsourcing.vendors.models import Vendor
 
 from .ahp import CONSISTENCY_LIMIT, AhpResult, derive_weights
 from .scoring import vendor_blockers
 
 PREFERRED_ORDER = ["assessment_score", "qualification_fit", "team_stability", "past_performance"]
-FLAGGED_STATUSES = {VendorStatus.BLOCKED, VendorStatus.SUSPENDED}
 
 
 def criterion_codes() -> list[str]:
@@ -152,10 +150,8 @@ def compare(
             figure = figures[c].get(vendor_id) or registry.CriterionScore(None, _("no data"))
             scores[c] = figure
             contributions[c] = final_weights[c] * figure.score if figure.score is not None else 0.0
-        flags = []
-        if vendor.status in FLAGGED_STATUSES:
-            flags.append(_("Vendor status: %(status)s") % {"status": vendor.get_status_display()})
-        flags.extend(str(b.message) for b in vendor_blockers(vendor, engagement, as_of))
+        # The vendors app registers a blocker for suspended and blocked vendors: one rule, one message.
+        flags = [str(b.message) for b in vendor_blockers(vendor, engagement, as_of)]
         rows.append(Row(vendor, scores, contributions, sum(contributions.values()), flags))
     rows.sort(key=lambda r: (-r.total, r.vendor.name))
     for index, row in enumerate(rows, start=1):

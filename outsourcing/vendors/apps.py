@@ -11,11 +11,17 @@ class VendorsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from outsourcing.core.registry import register_dashboard_cards
+        from outsourcing.core.registry import (
+            register_activation_check,
+            register_dashboard_cards,
+            register_vendor_blocker,
+        )
 
-        from . import dashboard, models
+        from . import integration, models
 
-        register_dashboard_cards(dashboard.cards)
+        register_dashboard_cards(integration.cards)
+        register_vendor_blocker(integration.status_blockers)
+        register_activation_check(integration.activation_blockers)
 
         auditlog.register(models.Vendor)
         auditlog.register(models.VendorContact)

@@ -102,7 +102,7 @@ def test_blocked_and_suspended_vendors_are_flagged(manager, vendor_a, engagement
     blocked = Vendor.objects.create(name="Sakura", registration_number="JP-1", country="JP", status="blocked")
     fake_blockers[vendor_a.pk] = "ISO 27001 missing"
     rows = {r.vendor.pk: r for r in compare(manager, engagement_a, [vendor_a.pk, blocked.pk]).rows}
-    assert rows[blocked.pk].flags == ["Vendor status: Blocked"]
+    assert rows[blocked.pk].flags == ["The vendor is blocked: it may not be chosen for new work."]
     assert rows[vendor_a.pk].flags == ["ISO 27001 missing"]
 
 

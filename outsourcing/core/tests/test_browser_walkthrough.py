@@ -35,3 +35,18 @@ def test_manager_registers_a_vendor_and_finds_it_in_the_audit_trail(browser_page
     assert "created" in row.inner_text()
     assert "manager" in row.inner_text().lower()
     save_screenshot(page, "audit-trail")
+
+
+def test_on_a_phone_the_menu_opens_from_the_toggle_and_the_keyboard_reaches_content(browser_page, manager):
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(page, "manager")
+    assert not page.locator("nav.sidebar").is_visible()
+    page.click("[data-nav-toggle]")
+    assert page.locator("nav.sidebar").is_visible()
+    assert page.get_attribute("[data-nav-toggle]", "aria-expanded") == "true"
+    page.click("nav.sidebar >> text=Vendors")
+    page.wait_for_url("**/vendors/")
+    page.keyboard.press("Tab")  # the first stop is the skip link
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    save_screenshot(page, "phone-vendor-list")

@@ -54,9 +54,19 @@ def do_create_user(
     return user
 
 
+USER_FIELDS = {"first_name", "last_name", "email", "role", "vendor", "vendor_id", "is_active"}
+
+
 @transaction.atomic
 def do_update_user(user: User, *, changes: dict[str, Any], acting_user: Any) -> User:
     ensure_admin(acting_user)
+    unknown = set(changes) - USER_FIELDS
+    if unknown:
+        raise ValidationError({field: _("This field cannot be set here.") for field in sorted(unknown)})
+    if user.pk == getattr(acting_user, "pk", None) and (
+        changes.get("is_active") is False or changes.get("role", user.role) != user.role
+    ):
+        raise ValidationError({"role": _("You cannot demote or deactivate yourself; ask another admin.")})
     for field, value in changes.items():
         setattr(user, field, value)
     user.full_clean()

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -9,7 +10,7 @@ from pydantic import Field
 from outsourcing.core.access import Role, ensure_admin
 from outsourcing.core.api import ErrorOut, error_body, login_for_token
 
-from .actions import do_create_user, do_issue_token, do_revoke_token
+from .actions import do_create_user, do_issue_token, do_revoke_token, do_update_user
 from .models import User
 
 router = Router(tags=["auth and users"])
@@ -70,6 +71,23 @@ def create_user(request: HttpRequest, payload: UserIn) -> Any:
     ensure_admin(request.user)
     user = do_create_user(acting_user=request.user, **payload.dict())
     return Status(201, user)
+
+
+class UserPatch(Schema):
+    role: Role | None = None
+    vendor_id: int | None = None
+    email: str | None = Field(None, max_length=254)
+    first_name: str | None = Field(None, max_length=150)
+    last_name: str | None = Field(None, max_length=150)
+    is_active: bool | None = None
+
+
+@router.patch("/users/{user_id}", response=UserOut)
+def update_user(request: HttpRequest, user_id: int, payload: UserPatch) -> Any:
+    """Change a user's role, vendor, name or whether it may sign in (admins only)."""
+    ensure_admin(request.user)
+    user = get_object_or_404(User, pk=user_id)
+    return do_update_user(user, acting_user=request.user, changes=payload.dict(exclude_unset=True))
 
 
 @router.get("/users", response=list[UserOut])

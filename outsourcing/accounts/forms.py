@@ -42,3 +42,24 @@ class LanguageForm(forms.ModelForm):
         model = User
         fields = ["language"]
         labels = {"language": _("Language")}
+
+
+class UserEditForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Email"), max_length=254, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    vendor = forms.ModelChoiceField(
+        label=_("Vendor"),
+        queryset=Vendor.objects.all(),
+        required=False,
+        help_text=_("Only for vendor users: the company whose data they keep and see."),
+    )
+    is_active = forms.BooleanField(
+        label=_("Active"), required=False, help_text=_("An inactive user cannot sign in; its API tokens stop working.")
+    )
+
+    def changes(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["vendor"] = data.pop("vendor")
+        return data

@@ -11,4 +11,5 @@ urlpatterns = [
     path("tokens/<int:pk>/revoke", views.revoke_token, name="revoke-token"),
     path("users/", views.users, name="users"),
     path("users/new", views.user_create, name="user-create"),
+    path("users/<int:pk>/edit", views.user_edit, name="user-edit"),
 ]

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from outsourcing.core.access import is_admin
 
-from .actions import do_create_user, do_issue_token, do_revoke_token, do_set_language
-from .forms import LanguageForm, UserCreateForm
+from .actions import do_create_user, do_issue_token, do_revoke_token, do_set_language, do_update_user
+from .forms import LanguageForm, UserCreateForm, UserEditForm
 from .models import ApiToken, User
 
 
@@ -107,3 +107,32 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     do_revoke_token(token, acting_user=request.user)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:profile")
+
+
+@login_required
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_admin(request.user):
+        raise Http404
+    user = get_object_or_404(User, pk=pk)
+    initial = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "role": user.role,
+        "vendor": user.vendor_id,
+        "is_active": user.is_active,
+    }
+    form = UserEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_user(user, acting_user=request.user, changes=form.changes())
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("User %(name)s saved.") % {"name": user.username})
+            return redirect("accounts:users")
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"title": _("Edit %(name)s") % {"name": user.username}, "form": form, "editing": True},
+    )

@@ -61,3 +61,39 @@ def test_admin_creates_a_user_in_the_ui_and_errors_show_by_the_field(web, admin,
     payload = {"username": "li", "role": "vendor", "vendor": vendor_a.pk, "password": "Long-Enough-99"}
     assert client.post("/accounts/users/new", payload).status_code == 302
     assert User.objects.get(username="li").vendor == vendor_a
+
+
+def test_admin_moves_a_user_to_another_vendor_and_deactivates_it(api, admin, vendor_a_user, vendor_b):
+    client = api(admin)
+    response = client.patch(f"/users/{vendor_a_user.pk}", {"vendor_id": vendor_b.pk})
+    assert response.status_code == 200, response.content
+    assert response.json()["vendor_id"] == vendor_b.pk
+    assert client.patch(f"/users/{vendor_a_user.pk}", {"is_active": False}).json()["is_active"] is False
+
+
+def test_a_manager_cannot_lose_its_vendor_requirement(api, admin, vendor_a_user):
+    response = api(admin).patch(f"/users/{vendor_a_user.pk}", {"role": "manager"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "vendor"
+    vendor_a_user.refresh_from_db()
+    assert vendor_a_user.role == "vendor"
+
+
+def test_an_admin_cannot_demote_itself(api, admin):
+    response = api(admin).patch(f"/users/{admin.pk}", {"role": "auditor"})
+    assert response.status_code == 422
+    admin.refresh_from_db()
+    assert admin.role == "admin"
+
+
+def test_only_admins_change_users(api, manager, auditor):
+    assert api(manager).patch(f"/users/{auditor.pk}", {"role": "admin"}).status_code == 403
+    auditor.refresh_from_db()
+    assert auditor.role == "auditor"
+
+
+def test_the_user_edit_page_deactivates_a_user(web, admin, auditor):
+    data = {"role": "auditor", "first_name": "", "last_name": "", "email": ""}
+    assert web(admin).post(f"/accounts/users/{auditor.pk}/edit", data).status_code == 302
+    auditor.refresh_from_db()
+    assert auditor.is_active is False

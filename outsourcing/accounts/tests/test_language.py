@@ -39,3 +39,21 @@ def test_every_message_has_a_chinese_translation():
         if not entry.obsolete and (not entry.translated() or "fuzzy" in entry.flags)
     ]
     assert untranslated == []
+
+
+def test_every_translation_keeps_the_placeholders_of_its_message():
+    import pathlib
+    import re
+
+    import polib
+
+    placeholder = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
+    root = pathlib.Path(__file__).resolve().parents[2]
+    wrong = []
+    for path in root.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"):
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete or not entry.msgstr:
+                continue
+            if sorted(placeholder.findall(entry.msgid)) != sorted(placeholder.findall(entry.msgstr)):
+                wrong.append((str(path.relative_to(root)), entry.msgid, entry.msgstr))
+    assert wrong == []

@@ -18,7 +18,8 @@ from outsourcing.core.registry import DashboardCard, dashboard_cards
 def dashboard(request: HttpRequest) -> HttpResponse:
     cards: list[DashboardCard] = []
     for provider in dashboard_cards:
-        cards.extend(provider(request.user))
+        # Only what needs attention: a card counting nothing is good news, not a task.
+        cards.extend(card for card in provider(request.user) if card.count)
     return render(request, "core/dashboard.html", {"cards": cards, "title": _("Dashboard")})
 
 

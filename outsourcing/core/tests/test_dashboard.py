@@ -43,3 +43,19 @@ def test_unknown_pages_answer_the_products_404_page(web, manager):
     response = web(manager).get("/no-such-page/")
     assert response.status_code == 404
     assert "There is nothing here." in response.content.decode()
+
+
+def test_cards_counting_nothing_are_left_out(web, manager):
+    from outsourcing.core import registry
+    from outsourcing.core.registry import DashboardCard
+
+    def provider(user):
+        return [DashboardCard("Nothing late", 0, "/x"), DashboardCard("Something late", 2, "/y", "red")]
+
+    registry.register_dashboard_cards(provider)
+    try:
+        body = web(manager).get("/").content.decode()
+    finally:
+        registry.dashboard_cards.remove(provider)
+    assert "Something late" in body
+    assert "Nothing late" not in body

@@ -6,10 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from outsourcing.accounts.views import apply_form_errors
+from outsourcing.core import registry
 from outsourcing.core.access import can_change, is_owner_writer
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
@@ -94,7 +96,26 @@ def vendor_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
 def vendor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     vendor = get_visible(Vendor.objects, request.user, pk=pk)
     contacts = list(vendor.contacts.all())
+    today = timezone.localdate()
+    # The vendor at a glance: every figure other apps register (stability, qualifications, SLA, ...).
+    figures = []
+    for criterion in registry.vendor_criteria.values():
+        figure = criterion.compute([vendor.pk], None, today).get(vendor.pk)
+        if figure is not None:
+            tone = (
+                "grey"
+                if figure.score is None
+                else "green"
+                if figure.score >= 75
+                else "amber"
+                if figure.score >= 50
+                else "red"
+            )
+            figures.append({"label": criterion.label, "score": figure.score, "detail": figure.detail, "tone": tone})
+    blockers = [b for check in registry.vendor_blockers for b in check(vendor, None, today)]
     context = {
+        "figures": figures,
+        "blockers": blockers,
         "title": vendor.name,
         "vendor": vendor,
         "contacts": contacts,

@@ -137,3 +137,12 @@ def test_deleting_a_vendor_with_users_is_refused_with_a_message(web, manager, ve
     response = web(manager).post(f"/vendors/{vendor_a.pk}/delete", follow=True)
     assert "suspend or block it instead" in response.content.decode()
     assert Vendor.objects.filter(pk=vendor_a.pk).exists()
+
+
+def test_the_detail_page_shows_the_vendor_at_a_glance_and_why_it_is_blocked(web, manager, vendor_a):
+    vendor_a.status = "blocked"
+    vendor_a.save()
+    body = web(manager).get(f"/vendors/{vendor_a.pk}/").content.decode()
+    assert "May not be chosen for new work" in body
+    assert "The vendor is blocked" in body
+    assert "Team stability" in body  # a registered criterion, with its figure or a dash

@@ -24,7 +24,7 @@ from outsourcing.vendors.choices import VendorStatus
 from outsourcing.vendors.models import Vendor
 
 from .ahp import CONSISTENCY_LIMIT, AhpResult, derive_weights
-from .scoring import vendor_blockers
+from .scoring import vendor_blockers_many
 
 PREFERRED_ORDER = ["assessment_score", "qualification_fit", "team_stability", "past_performance"]
 FLAGGED_STATUSES = {VendorStatus.BLOCKED, VendorStatus.SUSPENDED}
@@ -144,6 +144,7 @@ def compare(
     else:
         final_weights, source = {c: 1 / len(codes) for c in codes} if codes else {}, "equal"
     figures = {c: registry.vendor_criteria[c].compute(ids, engagement, as_of) for c in codes}
+    blockers = vendor_blockers_many([vendors[i] for i in ids], engagement, as_of)
     rows: list[Row] = []
     for vendor_id in ids:
         vendor = vendors[vendor_id]
@@ -155,7 +156,7 @@ def compare(
         flags = []
         if vendor.status in FLAGGED_STATUSES:
             flags.append(_("Vendor status: %(status)s") % {"status": vendor.get_status_display()})
-        flags.extend(str(b.message) for b in vendor_blockers(vendor, engagement, as_of))
+        flags.extend(str(b.message) for b in blockers[vendor_id])
         rows.append(Row(vendor, scores, contributions, sum(contributions.values()), flags))
     rows.sort(key=lambda r: (-r.total, r.vendor.name))
     for index, row in enumerate(rows, start=1):

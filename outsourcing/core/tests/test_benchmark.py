@@ -14,7 +14,7 @@ from django.db.models import Count
 from outsourcing.core.management.commands import benchmark
 from outsourcing.engagements.calc import evaluate
 from outsourcing.engagements.models_sla import Measurement
-from outsourcing.performance.models import Appraisal
+from outsourcing.performance.models import Appraisal, ImplementationReport
 from outsourcing.performance.services import standing_for
 from outsourcing.teams.choices import EmploymentType
 from outsourcing.teams.models import TeamAssignment, TeamMember
@@ -43,6 +43,9 @@ def test_generates_the_requested_sizes(portfolio: benchmark.Portfolio) -> None:
     assert Measurement.objects.count() == 900
     assert portfolio.big_vendor_id == portfolio.vendor_ids[0]
     assert TeamAssignment.objects.filter(engagement_id=portfolio.engagement_id).exists()
+    reports = list(ImplementationReport.objects.select_related("engagement__report_schedule"))
+    assert reports and all(r.due_date < AS_OF for r in reports)
+    assert all(r.period_start >= r.engagement.report_schedule.first_period_start for r in reports)
 
 
 def test_staff_are_spread_unevenly_with_the_first_vendor_the_largest(portfolio: benchmark.Portfolio) -> None:

@@ -41,7 +41,7 @@ from outsourcing.core.access import Role
 from outsourcing.engagements.choices import SLA_FORMS, EngagementForm, EngagementStatus
 from outsourcing.engagements.models import Engagement, ServiceAgreement
 from outsourcing.engagements.models_sla import CreditBand, Measurement, SlaMetric
-from outsourcing.performance.models import Appraisal
+from outsourcing.performance.models import Appraisal, ImplementationReport, ReportSchedule
 from outsourcing.performance.services import score as appraisal_score
 from outsourcing.processing.choices import ItemCategory, OrderStatus
 from outsourcing.processing.models import Item, OrderLine, ProcessingOrder
@@ -162,6 +162,7 @@ def _counts() -> dict[str, int]:
         TeamAssignment,
         Qualification,
         Appraisal,
+        ImplementationReport,
         ProcessingOrder,
     ]
     return {str(m._meta.verbose_name_plural): m._default_manager.count() for m in models}
@@ -221,6 +222,7 @@ def generate(sizes: Sizes, as_of: datetime.date | None = None, log: Callable[[st
         _teams(engagements, members, rng, as_of, log)
         _qualifications(vendor_ids, engagements, rng, as_of, log)
         _appraisals(engagements, rng, as_of, log)
+        _reports(engagements, rng, as_of, log)
         _processing(vendor_ids, rng, as_of, log)
     return Portfolio(
         manager_id=manager.pk,
@@ -529,6 +531,46 @@ def _appraisals(
     log(f"  {written:,} appraisals in {time.perf_counter() - t0:.1f} s")
 
 
+def _reports(
+    engagements: list[Engagement], rng: random.Random, as_of: datetime.date, log: Callable[[str], None]
+) -> None:
+    """A monthly reporting schedule on every active or closing engagement over the last two years, and the
+    vendor's implementation reports for most of its periods (some late, a few missing)."""
+    t0 = time.perf_counter()
+    horizon = _month_start(as_of) - relativedelta(months=24)
+    running = [e for e in engagements if e.status in (EngagementStatus.ACTIVE, EngagementStatus.CLOSING)]
+    schedules = [
+        ReportSchedule(engagement=e, first_period_start=max(horizon, e.start_date), due_days=10) for e in running
+    ]
+    ReportSchedule.objects.bulk_create(schedules, batch_size=BATCH)
+    statuses = ["accepted"] * 8 + ["submitted", "returned"]
+
+    def rows() -> Iterator[ImplementationReport]:
+        for schedule in schedules:
+            start = schedule.first_period_start
+            while True:
+                end = start + relativedelta(months=1) - datetime.timedelta(days=1)
+                due = end + datetime.timedelta(days=10)
+                if due >= as_of:
+                    break
+                if rng.random() < 0.92:
+                    submitted = due + datetime.timedelta(days=rng.choice([-6, -3, -1, 0, 0, 2, 9]))
+                    yield ImplementationReport(
+                        engagement_id=schedule.engagement_id,
+                        period_start=start,
+                        period_end=end,
+                        due_date=due,
+                        status=rng.choice(statuses),
+                        project_management="按计划完成本月工作，项目处于受控状态。Work done as planned.",
+                        appraisal_execution="已按考核办法完成团队绩效考核。Team appraised as agreed.",
+                        submitted_at=datetime.datetime.combine(submitted, datetime.time(10), tzinfo=datetime.UTC),
+                    )
+                start += relativedelta(months=1)
+
+    written = _batched(rows(), ImplementationReport)
+    log(f"  {len(schedules):,} report schedules, {written:,} reports in {time.perf_counter() - t0:.1f} s")
+
+
 def _processing(vendor_ids: list[int], rng: random.Random, as_of: datetime.date, log: Callable[[str], None]) -> None:
     t0 = time.perf_counter()
     items = [Item(code=f"{PREFIX}I{k:03d}", name=f"零件 Part {k:03d}", category=ItemCategory.DIRECT) for k in range(40)]
@@ -636,6 +678,9 @@ def scenarios(portfolio: Portfolio, as_of: datetime.date) -> list[tuple[str, Cal
                 )
             )
     cases += [
+        ("Engagement team page (large team)", lambda: web.get(f"/teams/engagements/{engagement_id}/team", secure=True)),
+        ("Engagements with an SLA breach last month", lambda: web.get("/engagements/?issue=breach", secure=True)),
+        ("Reports and standings", lambda: web.get("/reports/", secure=True)),
         (
             "API engagement eligibility",
             lambda: api.get(f"/api/v1/engagements/{engagement_id}/eligibility", secure=True),

@@ -45,5 +45,14 @@ messages: install-dev
 	cd outsourcing && ../$(BIN)/outsourcing makemessages -l zh_Hans --no-obsolete --ignore="tests/*" --ignore="*/tests/*"
 	cd outsourcing && ../$(BIN)/outsourcing compilemessages -l zh_Hans
 
+# Time the pages and figures users feel on a generated portfolio of 10,000 vendors, 200,000 staff and a million
+# SLA measurements, in a throwaway database of its own; results go to docs/benchmarks.md.
+# BENCHMARK_ARGS="--quick" for a smoke run; DATABASE_URL=postgres://... to run it on PostgreSQL.
+BENCHMARK_DIR := $(CURDIR)/var/benchmark
+benchmark: install
+	rm -rf $(BENCHMARK_DIR)
+	OUTSOURCING_DATA_DIR=$(BENCHMARK_DIR) $(BIN)/outsourcing migrate --noinput -v 0
+	OUTSOURCING_DATA_DIR=$(BENCHMARK_DIR) $(BIN)/outsourcing benchmark $(BENCHMARK_ARGS) --output docs/benchmarks.md
+
 clean:
 	rm -rf $(VENV) var

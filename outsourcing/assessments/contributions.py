@@ -58,11 +58,7 @@ def _assessment_score(vendor_ids: Sequence[int], engagement: Any, as_of: datetim
 ASSESSMENT_SCORE = VendorCriterion("assessment_score", gettext_lazy("Assessment score"), _assessment_score)
 
 
-def assessment_activation_check(engagement: Any) -> list[Blocker]:
-    """An engagement's vendor needs a completed assessment that neither rejects nor is blocked."""
-    if engagement.vendor_id is None:
-        return []
-    assessment = latest_completed_by_vendor([engagement.vendor_id], engagement).get(engagement.vendor_id)
+def _activation_verdict(assessment: Assessment | None) -> list[Blocker]:
     if assessment is None:
         return [Blocker("assessment_missing", _("The vendor has no completed assessment."))]
     if assessment.recommendation == Recommendation.REJECT or assessment.has_blockers:
@@ -74,6 +70,43 @@ def assessment_activation_check(engagement: Any) -> list[Blocker]:
             )
         ]
     return []
+
+
+def assessment_activation_check(engagement: Any) -> list[Blocker]:
+    """An engagement's vendor needs a completed assessment that neither rejects nor is blocked."""
+    if engagement.vendor_id is None:
+        return []
+    return _activation_verdict(latest_completed_by_vendor([engagement.vendor_id], engagement).get(engagement.vendor_id))
+
+
+def assessment_activation_check_many(engagements: Sequence[Any]) -> dict[int, list[Blocker]]:
+    """`assessment_activation_check` for many engagements in one query: each engagement's vendor's latest
+    completed assessment that is general or for that engagement."""
+    with_vendor = [e for e in engagements if e.vendor_id is not None]
+    candidates = (
+        Assessment.objects.filter(
+            Q(engagement__isnull=True) | Q(engagement_id__in=[e.pk for e in with_vendor]),
+            vendor_id__in={e.vendor_id for e in with_vendor},
+            status=AssessmentStatus.COMPLETED,
+        )
+        .order_by("vendor_id", "-completed_at", "-pk")
+        .only("pk", "vendor_id", "engagement_id", "recommendation", "has_blockers", "completed_at")
+    )
+    by_vendor: dict[int, list[Assessment]] = {}
+    for assessment in candidates:
+        by_vendor.setdefault(assessment.vendor_id, []).append(assessment)
+    result: dict[int, list[Blocker]] = {e.pk: [] for e in engagements}
+    for engagement in with_vendor:
+        latest = next(
+            (
+                a
+                for a in by_vendor.get(engagement.vendor_id, [])
+                if a.engagement_id is None or a.engagement_id == engagement.pk
+            ),
+            None,
+        )
+        result[engagement.pk] = _activation_verdict(latest)
+    return result
 
 
 def dashboard_cards(user: Any) -> list[DashboardCard]:

@@ -11,6 +11,7 @@ open critical findings) forbid approval whatever the score; otherwise the admin'
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -71,6 +72,22 @@ def vendor_blockers(vendor: Any, engagement: Any, as_of: datetime.date) -> list[
     found: list[registry.Blocker] = []
     for check in registry.vendor_blockers:
         found.extend(check(vendor, engagement, as_of))
+    return found
+
+
+def vendor_blockers_many(
+    vendors: Sequence[Any], engagement: Any, as_of: datetime.date
+) -> dict[int, list[registry.Blocker]]:
+    """`vendor_blockers` for many vendors, with each check's set-based form where it has one."""
+    found: dict[int, list[registry.Blocker]] = {v.pk: [] for v in vendors}
+    for check in registry.vendor_blockers:
+        many = registry.vendor_blockers_many.get(check)
+        if many is not None:
+            for vendor_pk, blockers in many(vendors, engagement, as_of).items():
+                found[vendor_pk].extend(blockers)
+        else:
+            for vendor in vendors:
+                found[vendor.pk].extend(check(vendor, engagement, as_of))
     return found
 
 

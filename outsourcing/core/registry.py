@@ -62,10 +62,21 @@ def register_dashboard_cards(
     return fn
 
 
-def register_activation_check(fn: Callable[[Any], list[Blocker]]) -> Callable[[Any], list[Blocker]]:
-    """`fn(engagement)` returns what blocks the engagement from becoming active; empty when nothing does."""
+# The set-based form of an activation check, where its app gives one: `many(engagements)` answers
+# {engagement pk: blockers} for a whole list in a fixed number of queries (the dashboard counts with it).
+activation_checks_many: dict[Callable[[Any], list[Blocker]], Callable[[Sequence[Any]], dict[int, list[Blocker]]]] = {}
+
+
+def register_activation_check(
+    fn: Callable[[Any], list[Blocker]],
+    many: Callable[[Sequence[Any]], dict[int, list[Blocker]]] | None = None,
+) -> Callable[[Any], list[Blocker]]:
+    """`fn(engagement)` returns what blocks the engagement from becoming active; empty when nothing does.
+    `many`, optional, does the same for a list of engagements at once and must agree with `fn`."""
     if fn not in activation_checks:
         activation_checks.append(fn)
+    if many is not None:
+        activation_checks_many[fn] = many
     return fn
 
 
@@ -75,13 +86,23 @@ def register_vendor_criterion(criterion: VendorCriterion) -> VendorCriterion:
 
 
 vendor_blockers: list[Callable[[Any, Any, datetime.date], list[Blocker]]] = []
+# The set-based form of a vendor blocker, where its app gives one: `many(vendors, engagement, as_of)` answers
+# {vendor pk: blockers} for a list of vendors in a fixed number of queries (the vendor comparison uses it).
+vendor_blockers_many: dict[
+    Callable[[Any, Any, datetime.date], list[Blocker]],
+    Callable[[Sequence[Any], Any, datetime.date], dict[int, list[Blocker]]],
+] = {}
 
 
 def register_vendor_blocker(
     fn: Callable[[Any, Any, datetime.date], list[Blocker]],
+    many: Callable[[Sequence[Any], Any, datetime.date], dict[int, list[Blocker]]] | None = None,
 ) -> Callable[[Any, Any, datetime.date], list[Blocker]]:
     """`fn(vendor, engagement_or_None, as_of)` returns what forbids approving the vendor whatever its score
-    (e.g. a qualification the engagement requires is missing)."""
+    (e.g. a qualification the engagement requires is missing). `many`, optional, does the same for a list of
+    vendors at once and must agree with `fn`."""
     if fn not in vendor_blockers:
         vendor_blockers.append(fn)
+    if many is not None:
+        vendor_blockers_many[fn] = many
     return fn

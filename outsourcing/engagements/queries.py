@@ -69,11 +69,8 @@ def filter_engagements(
     elif issue == "breach":
         from .reports import last_full_month
 
-        queryset = queryset.filter(
-            Exists(
-                Measurement.objects.filter(
-                    metric__engagement=OuterRef("pk"), period_start=last_full_month(today), breached=True
-                )
-            )
-        )
+        # One uncorrelated subquery (the month's breaches, found once through the period index), not an EXISTS
+        # per engagement: with 1M measurements SQLite ran the latter as a scan of the month for every row.
+        breaches = Measurement.objects.filter(period_start=last_full_month(today), breached=True)
+        queryset = queryset.filter(pk__in=breaches.values("metric__engagement_id"))
     return queryset.select_related("vendor", "manager").order_by(SORTS.get(sort or "", "-start_date"), "pk")

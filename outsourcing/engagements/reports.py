@@ -199,7 +199,7 @@ def past_performance(vendor_ids: Sequence[int], engagement: Any, as_of: datetime
 def dashboard_cards(user: Any) -> list[DashboardCard]:
     from outsourcing.core.access import sees_all_vendors
 
-    from .actions import activation_blockers
+    from .actions import blocked_from_activation
 
     if not user.is_authenticated:
         return []
@@ -231,8 +231,8 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
         ),
     ]
     if sees_all_vendors(user):
-        waiting = engagements.filter(status=EngagementStatus.SELECTION).select_related("vendor")[:200]
-        blocked = sum(1 for e in waiting if activation_blockers(e))
+        waiting = list(engagements.filter(status=EngagementStatus.SELECTION).order_by())
+        blocked = len(blocked_from_activation(waiting))
         cards.append(
             DashboardCard(
                 _("Engagements blocked from activation"),

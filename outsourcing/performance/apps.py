@@ -23,7 +23,7 @@ class PerformanceConfig(AppConfig):
         for model in (models.ReportSchedule, models.ImplementationReport, models.Appraisal):
             auditlog.register(model)
         register_dashboard_cards(integration.dashboard_cards)
-        register_vendor_blocker(integration.standing_blockers)
+        register_vendor_blocker(integration.standing_blockers, many=integration.standing_blockers_many)
         register_vendor_criterion(
             VendorCriterion("appraisal", _("Long-term appraisal"), integration.appraisal_criterion)
         )

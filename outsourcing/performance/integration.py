@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
@@ -44,8 +45,7 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
     return cards
 
 
-def standing_blockers(vendor: Any, engagement: Any, as_of: datetime.date) -> list[Blocker]:
-    figures = long_term([vendor.pk], as_of).get(vendor.pk)
+def _standing_verdict(figures: tuple[Decimal, Standing, int] | None) -> list[Blocker]:
     if figures and figures[1] in (Standing.PROBATION, Standing.BLOCKED):
         return [
             Blocker(
@@ -55,6 +55,16 @@ def standing_blockers(vendor: Any, engagement: Any, as_of: datetime.date) -> lis
             )
         ]
     return []
+
+
+def standing_blockers(vendor: Any, engagement: Any, as_of: datetime.date) -> list[Blocker]:
+    return _standing_verdict(long_term([vendor.pk], as_of).get(vendor.pk))
+
+
+def standing_blockers_many(vendors: Sequence[Any], engagement: Any, as_of: datetime.date) -> dict[int, list[Blocker]]:
+    """`standing_blockers` for many vendors in one query."""
+    figures = long_term([v.pk for v in vendors], as_of)
+    return {v.pk: _standing_verdict(figures.get(v.pk)) for v in vendors}
 
 
 def appraisal_criterion(vendor_ids: Sequence[int], engagement: Any, as_of: datetime.date) -> dict[int, CriterionScore]:

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,10 +32,18 @@ TIMELINESS_TONE = {
 }
 
 
+SCHEDULES_PER_PAGE = 50
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    schedules = list(ReportSchedule.objects.visible_to(request.user).select_related("engagement__vendor"))
+    # Paged, and the missing reports worked out for the shown schedules only: a portfolio has thousands.
+    schedule_page = Paginator(
+        ReportSchedule.objects.visible_to(request.user).select_related("engagement__vendor").order_by("pk"),
+        SCHEDULES_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    schedules = list(schedule_page)
     missing = missing_reports(schedules, today)
     awaiting = (
         ImplementationReport.objects.visible_to(request.user)
@@ -63,6 +72,7 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "title": _("Reports"),
         "schedules": [{"schedule": s, "missing": missing.get(s.engagement_id, 0)} for s in schedules],
+        "schedule_page": schedule_page,
         "awaiting": awaiting,
         "standings": standings,
         "appraisals": Appraisal.objects.visible_to(request.user).select_related("vendor")[:50],

@@ -26,8 +26,8 @@ class QualificationsConfig(AppConfig):
         auditlog.register(models.Qualification)
         auditlog.register(models.QualificationRequirement)
 
-        register_activation_check(services.activation_blockers)
-        register_vendor_blocker(services.vendor_blockers)
+        register_activation_check(services.activation_blockers, many=services.activation_blockers_many)
+        register_vendor_blocker(services.vendor_blockers, many=services.vendor_blockers_many)
         register_vendor_criterion(
             VendorCriterion("qualification_fit", _("Qualification fit"), services.qualification_fit)
         )

@@ -106,12 +106,46 @@ def activation_blockers(engagement: Any) -> list[Blocker]:
     return _blockers(missing, requirements, today)
 
 
+def activation_blockers_many(engagements: Sequence[Any]) -> dict[int, list[Blocker]]:
+    """`activation_blockers` for many engagements at once, in two queries."""
+    today = timezone.localdate()
+    by_engagement: dict[int, list[QualificationRequirement]] = defaultdict(list)
+    for requirement in (
+        QualificationRequirement.objects.filter(engagement_id__in=[e.pk for e in engagements])
+        .select_related("type")
+        .order_by("type__code")
+    ):
+        by_engagement[requirement.engagement_id].append(requirement)
+    if not by_engagement:
+        return {}
+    type_ids = sorted({r.type_id for reqs in by_engagement.values() for r in reqs})
+    vendor_ids = sorted({e.vendor_id for e in engagements if e.pk in by_engagement and e.vendor_id})
+    best = best_levels(vendor_ids, type_ids, today)
+    result = {}
+    for engagement in engagements:
+        requirements = by_engagement.get(engagement.pk, [])
+        _met, missing = split_requirements(requirements, best, engagement.vendor_id)
+        result[engagement.pk] = _blockers(missing, requirements, today)
+    return result
+
+
 def vendor_blockers(vendor: Any, engagement: Any, as_of: datetime.date) -> list[Blocker]:
     """For an engagement with requirements, each one `vendor` does not meet forbids approving it."""
     if engagement is None:
         return []
     _met, missing, requirements = vendor_gaps(vendor.pk, engagement, as_of)
     return _blockers(missing, requirements, as_of)
+
+
+def vendor_blockers_many(vendors: Sequence[Any], engagement: Any, as_of: datetime.date) -> dict[int, list[Blocker]]:
+    """`vendor_blockers` for many vendors at once, in two queries."""
+    if engagement is None:
+        return {}
+    requirements = _requirements(engagement)
+    if not requirements:
+        return {}
+    best = best_levels([v.pk for v in vendors], [r.type_id for r in requirements], as_of)
+    return {v.pk: _blockers(split_requirements(requirements, best, v.pk)[1], requirements, as_of) for v in vendors}
 
 
 def qualification_fit(vendor_ids: Sequence[int], engagement: Any, as_of: datetime.date) -> dict[int, CriterionScore]:

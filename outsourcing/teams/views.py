@@ -9,7 +9,8 @@ from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,7 +35,7 @@ from .choices import EmploymentType, ReplacementStatus
 from .forms import DocumentForm, ImportForm, MemberForm
 from .imports import COLUMNS as IMPORT_COLUMNS
 from .imports import do_start_roster_import
-from .models import ImportJob, TeamMember
+from .models import ImportJob, Replacement, TeamAssignment, TeamMember
 from .queries import SORTS, filter_members
 from .stability import compute as compute_stability
 from .stability import headcount_series, retention_curve, vendor_arrays
@@ -56,31 +57,65 @@ def _parse_date(value: str | None, default: datetime.date) -> datetime.date:
         return default
 
 
+PER_PAGE = 50
+
+
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    """Teams home: the rosters and engagement teams the user may see (a vendor user: only its own)."""
+    """Teams home: the rosters and engagement teams the user may see (a vendor user: only its own).
+
+    Both tables are paged, and their figures are counted for the rows of the page only (one grouped
+    query each), so the page costs the same with 10 vendors as with 10,000.
+    """
     user: Any = request.user
     today = timezone.localdate()
-    employed = Q(members__hire_date__lte=today) & (Q(members__left_date__isnull=True) | Q(members__left_date__gt=today))
-    vendors = Vendor.objects.visible_to(user).annotate(headcount=Count("members", filter=employed)).order_by("name")
-    engagements = (
-        Engagement.objects.visible_to(user)
-        .exclude(vendor__isnull=True)
-        .select_related("vendor")
-        .annotate(
-            team_size=Count("team", filter=Q(team__end_date__isnull=True), distinct=True),
-            pending=Count("replacements", filter=Q(replacements__status=ReplacementStatus.PENDING), distinct=True),
-            unacknowledged=Count("team", filter=Q(team__acknowledged=False), distinct=True),
-        )
-        .order_by("code", "pk")
-    )
     pending_only = request.GET.get("pending") == "1"
+    vendor_page = Paginator(Vendor.objects.visible_to(user).order_by("name", "pk"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    employed = Q(hire_date__lte=today) & (Q(left_date__isnull=True) | Q(left_date__gt=today))
+    headcounts = dict(
+        TeamMember.objects.filter(employed, vendor_id__in=[v.pk for v in vendor_page])
+        .values_list("vendor_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for vendor in vendor_page:
+        vendor.headcount = headcounts.get(vendor.pk, 0)  # type: ignore[attr-defined]
+    engagements = Engagement.objects.visible_to(user).exclude(vendor__isnull=True).select_related("vendor")
     if pending_only:
-        engagements = engagements.filter(Q(pending__gt=0) | Q(unacknowledged__gt=0))
+        engagements = engagements.filter(
+            Exists(Replacement.objects.filter(engagement=OuterRef("pk"), status=ReplacementStatus.PENDING))
+            | Exists(TeamAssignment.objects.filter(engagement=OuterRef("pk"), acknowledged=False))
+        )
+    engagement_page = Paginator(engagements.order_by("code", "pk"), PER_PAGE).get_page(request.GET.get("epage"))
+    ids = [e.pk for e in engagement_page]
+    team = {
+        row[0]: (row[1], row[2])
+        for row in TeamAssignment.objects.filter(engagement_id__in=ids)
+        .values("engagement_id")
+        .annotate(
+            size=Count("pk", filter=Q(end_date__isnull=True)),
+            unacknowledged=Count("pk", filter=Q(acknowledged=False)),
+        )
+        .order_by()
+        .values_list("engagement_id", "size", "unacknowledged")
+    }
+    pending = dict(
+        Replacement.objects.filter(engagement_id__in=ids, status=ReplacementStatus.PENDING)
+        .values_list("engagement_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for engagement in engagement_page:
+        engagement.team_size, engagement.unacknowledged = team.get(engagement.pk, (0, 0))  # type: ignore[attr-defined]
+        engagement.pending = pending.get(engagement.pk, 0)  # type: ignore[attr-defined]
     context = {
         "title": _("Teams"),
-        "vendors": vendors if not pending_only else [],
-        "engagements": engagements,
+        "vendors": vendor_page if not pending_only else [],
+        "vendor_page": vendor_page,
+        "engagements": engagement_page,
+        "engagement_page": engagement_page,
         "pending_only": pending_only,
     }
     return render(request, "teams/overview.html", context)

@@ -21,7 +21,7 @@ class VendorsConfig(AppConfig):
 
         register_dashboard_cards(integration.cards)
         register_vendor_blocker(integration.status_blockers)
-        register_activation_check(integration.activation_blockers)
+        register_activation_check(integration.activation_blockers, many=integration.activation_blockers_many)
 
         auditlog.register(models.Vendor)
         auditlog.register(models.VendorContact)

@@ -48,3 +48,10 @@ def activation_blockers(engagement: Any) -> list[Blocker]:
     if engagement.vendor_id is None:
         return []
     return status_blockers(engagement.vendor, engagement, None)
+
+
+def activation_blockers_many(engagements: Any) -> dict[int, list[Blocker]]:
+    """`activation_blockers` for many engagements: one query for their vendors' statuses."""
+    vendor_ids = {e.vendor_id for e in engagements if e.vendor_id is not None}
+    vendors = {v.pk: v for v in Vendor.objects.filter(pk__in=vendor_ids).only("pk", "status")}
+    return {e.pk: status_blockers(vendors[e.vendor_id], e, None) if e.vendor_id in vendors else [] for e in engagements}

@@ -35,3 +35,18 @@ def test_an_engagement_with_a_blocked_vendor_cannot_start(vendor_a, only_registe
     blockers = [b for check in registry.activation_checks for b in check(engagement)]
     assert [b.code for b in blockers] == ["vendor_blocked"]
     assert "blocked" in blockers[0].message
+
+
+def test_the_set_based_check_agrees_with_the_single_one(vendor_a, vendor_b, django_assert_max_num_queries):
+    from outsourcing.vendors.integration import activation_blockers, activation_blockers_many
+
+    vendor_b.status = "suspended"
+    vendor_b.save()
+    engagements = [
+        Engagement.objects.create(title=f"e{v.pk}", form="service", vendor=v, start_date=datetime.date(2026, 1, 1))
+        for v in (vendor_a, vendor_b)
+    ]
+    with django_assert_max_num_queries(1):
+        many = activation_blockers_many(engagements)
+    assert many == {e.pk: activation_blockers(e) for e in engagements}
+    assert [b.code for b in many[engagements[1].pk]] == ["vendor_suspended"]

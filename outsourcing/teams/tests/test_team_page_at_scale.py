@@ -1,0 +1,59 @@
+"""An engagement's team page with a large vendor: the people pickers are rendered in Python (10,000+
+options) and the per-row "take off the team" fields once, with the same markup and behaviour as before."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+
+from outsourcing.teams.forms import PlainSelect
+from outsourcing.teams.models import TeamAssignment, TeamMember
+
+D = datetime.date
+OPTION = re.compile(r'<option value="([^"]*)"(\s+selected)?>([^<]*)</option>')
+
+
+def _options(html: str) -> list[tuple[str, bool, str]]:
+    return [(value, bool(selected), label) for value, selected, label in OPTION.findall(html)]
+
+
+def test_plain_select_offers_the_same_options_as_djangos_select(vendor_a: Any) -> None:
+    TeamMember.objects.create(vendor=vendor_a, full_name="王伟", employment_type="regular", hire_date=D(2020, 1, 1))
+    chosen = TeamMember.objects.create(
+        vendor=vendor_a, full_name='Ann "A" <Lee> & Co', employment_type="regular", hire_date=D(2020, 1, 1)
+    )
+    queryset = TeamMember.objects.order_by("full_name")
+
+    class Plain(forms.Form):
+        member = forms.ModelChoiceField(queryset=queryset, widget=PlainSelect)
+
+    class Standard(forms.Form):
+        member = forms.ModelChoiceField(queryset=queryset)
+
+    for data in ({"member": str(chosen.pk)}, None):
+        plain, standard = str(Plain(data)["member"]), str(Standard(data)["member"])
+        assert _options(plain) == _options(standard)
+        assert len(_options(plain)) == 3  # the empty choice and two people
+        assert 'name="member"' in plain and 'id="id_member"' in plain and "required" in plain
+    assert "&lt;Lee&gt; &amp; Co" in str(Plain()["member"]) and "<Lee>" not in str(Plain()["member"])
+
+
+def test_every_current_row_can_be_taken_off_the_team(web: Any, manager: Any, engagement_a: Any) -> None:
+    people = TeamMember.objects.bulk_create(
+        TeamMember(
+            vendor=engagement_a.vendor, full_name=f"P{i:02d}", employment_type="regular", hire_date=D(2020, 1, 1)
+        )
+        for i in range(30)
+    )
+    TeamAssignment.objects.bulk_create(
+        TeamAssignment(engagement=engagement_a, member=p, role="Dev", start_date=D(2024, 1, 1)) for p in people
+    )
+    page = web(manager).get(reverse("teams:engagement-team", kwargs={"pk": engagement_a.pk})).content.decode()
+    assert page.count('name="leave_reason"') == 30
+    assert page.count('name="end_date"') == 30
+    for assignment in TeamAssignment.objects.filter(engagement=engagement_a):
+        assert reverse("teams:assignment-end", kwargs={"pk": assignment.pk}) in page

@@ -7,7 +7,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from outsourcing.core.access import Role, ensure_admin
-from outsourcing.core.api import ErrorOut, error_body, login_for_token
+from outsourcing.core.api import MAX_RECORD_ID, ErrorOut, error_body, login_for_token
 
 from .actions import do_create_user, do_issue_token, do_revoke_token
 from .models import User
@@ -47,7 +47,7 @@ class UserIn(Schema):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=1000)
     role: Role
-    vendor_id: int | None = None
+    vendor_id: int | None = Field(None, le=MAX_RECORD_ID)
     email: str = Field("", max_length=254)
     first_name: str = Field("", max_length=150)
     last_name: str = Field("", max_length=150)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import datetime
+from typing import Annotated, Any, TypeVar
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -14,10 +15,24 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
+from pydantic import Field
 
 from outsourcing.core.audit import attribute_request_to
 
 M = TypeVar("M", bound=models.Model)
+
+# Inputs are bounded where the database or date arithmetic would otherwise fail with a 500: an id beyond a
+# 64-bit integer overflows SQLite's INTEGER, and a date near year 1 or 9999 overflows when a period or a
+# notice is computed from it. Out-of-range input is refused with a 422 naming the field.
+MAX_RECORD_ID = 2**63 - 1
+FIRST_DAY = datetime.date(1900, 1, 1)
+LAST_DAY = datetime.date(2999, 12, 31)
+
+RecordId = Annotated[int, Field(ge=1, le=MAX_RECORD_ID, description="the id of a record")]
+Day = Annotated[
+    datetime.date,
+    Field(ge=FIRST_DAY, le=LAST_DAY, description="an ISO date from 1900-01-01 to 2999-12-31"),
+]
 
 
 class BearerToken(HttpBearer):
@@ -78,7 +93,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
         details = []
         for error in exc.errors:
             loc = [str(part) for part in error.get("loc", [])]
-            field = next((p for p in reversed(loc) if p not in {"body", "payload", "query", "path"}), "")
+            # The field is the innermost name: not the location, nor an index into a list ("vendor_ids", not "0").
+            field = next(
+                (p for p in reversed(loc) if p not in {"body", "payload", "query", "path"} and not p.isdigit()), ""
+            )
             details.append({"loc": loc, "field": field, "msg": error.get("msg", "")})
         return api.create_response(request, {"detail": details}, status=422)
 

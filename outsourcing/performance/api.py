@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
-from outsourcing.core.api import get_visible
+from outsourcing.core.api import Day, RecordId, get_visible
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
 
@@ -22,7 +22,7 @@ router = Router(tags=["reports and appraisals"])
 
 class ScheduleIn(Schema):
     frequency: Frequency
-    first_period_start: datetime.date
+    first_period_start: Day
     due_days: int = Field(10, ge=0, le=90)
 
 
@@ -43,7 +43,7 @@ class PeriodOut(Schema):
 
 
 class AsOf(Schema):
-    as_of: datetime.date | None = None
+    as_of: Day | None = None
 
 
 @router.put("/engagements/{engagement_id}/report-schedule", response=ScheduleOut)
@@ -73,7 +73,7 @@ def report_periods(request: HttpRequest, engagement_id: int, query: Query[AsOf])
 
 
 class ReportIn(Schema):
-    period_start: datetime.date
+    period_start: Day
     project_management: str = Field(min_length=1, max_length=10000)
     appraisal_execution: str = Field(min_length=1, max_length=10000)
     resources: str = Field("", max_length=5000)
@@ -120,9 +120,9 @@ def review_report(request: HttpRequest, report_id: int, payload: ReviewIn) -> An
 
 
 class AppraisalIn(Schema):
-    period_start: datetime.date
-    period_end: datetime.date
-    engagement_id: int | None = None
+    period_start: Day
+    period_end: Day
+    engagement_id: RecordId | None = None
     inspection: Decimal | None = Field(None, ge=0, le=100, max_digits=6, decimal_places=2)
     comments: str = Field("", max_length=5000)
 

@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
-from outsourcing.core.api import get_visible
+from outsourcing.core.api import Day, RecordId, get_visible
 from outsourcing.documents.api import DocumentOut
 from outsourcing.documents.choices import DocumentKind
 from outsourcing.engagements.models import Engagement
@@ -158,9 +158,9 @@ class QualificationIn(Schema):
     number: str = Field(min_length=1, max_length=100)
     issuer: str = Field(min_length=1, max_length=200)
     scope: str = Field("", max_length=2000)
-    valid_from: datetime.date
-    valid_until: datetime.date
-    supersedes_id: int | None = Field(None, description="The certificate this one renews")
+    valid_from: Day
+    valid_until: Day
+    supersedes_id: RecordId | None = Field(None, description="The certificate this one renews")
 
 
 class RenewalIn(Schema):
@@ -168,8 +168,8 @@ class RenewalIn(Schema):
     number: str = Field(min_length=1, max_length=100)
     issuer: str = Field(min_length=1, max_length=200)
     scope: str = Field("", max_length=2000)
-    valid_from: datetime.date
-    valid_until: datetime.date
+    valid_from: Day
+    valid_until: Day
 
 
 class QualificationPatch(Schema):
@@ -178,8 +178,8 @@ class QualificationPatch(Schema):
     number: str | None = Field(None, min_length=1, max_length=100)
     issuer: str | None = Field(None, min_length=1, max_length=200)
     scope: str | None = Field(None, max_length=2000)
-    valid_from: datetime.date | None = None
-    valid_until: datetime.date | None = None
+    valid_from: Day | None = None
+    valid_until: Day | None = None
 
 
 class RejectIn(Schema):
@@ -191,7 +191,7 @@ class QualificationFilter(Schema):
     type_code: str | None = Field(None, max_length=40)
     status: DerivedStatus | None = None
     verification: VerificationStatus | None = None
-    vendor_id: int | None = None
+    vendor_id: RecordId | None = None
     current: bool | None = Field(None, description="Only certificates not superseded by a renewal")
     sort: str | None = Field(None, max_length=40)
 
@@ -360,7 +360,7 @@ def remove_requirement(request: HttpRequest, requirement_id: int) -> Any:
 
 
 @router.get("/engagements/{engagement_id}/qualification-gaps", response=GapsOut)
-def engagement_qualification_gaps(request: HttpRequest, engagement_id: int, as_of: datetime.date | None = None) -> Any:
+def engagement_qualification_gaps(request: HttpRequest, engagement_id: int, as_of: Day | None = None) -> Any:
     """Type codes of the requirements the engagement's vendor meets and misses on `as_of` (default today)."""
     engagement = _engagement(request, engagement_id)
     met, missing = qualification_gaps(engagement, as_of or timezone.localdate())

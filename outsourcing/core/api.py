@@ -83,7 +83,65 @@ def validation_error_dict(exc: ValidationError) -> dict[str, list[str]]:
     return {"__all__": [str(m) for m in exc.messages]}
 
 
+ERROR_BODY_SCHEMA = {
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {
+            "anyOf": [
+                {"type": "string"},
+                {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["loc", "field", "msg"],
+                        "properties": {
+                            "loc": {"type": "array", "items": {"type": "string"}},
+                            "field": {"type": "string"},
+                            "msg": {"type": "string"},
+                        },
+                    },
+                },
+            ]
+        }
+    },
+}
+ERROR_DESCRIPTIONS = {
+    400: "The body could not be read",
+    401: "Authentication required",
+    403: "Visible to the caller but not changeable by it",
+    404: "Not found, or not visible to the caller",
+    409: "Conflicts with another record",
+    422: "Bad input: names the field and the problem; nothing is written",
+}
+
+
+def document_error_answers(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the error answers every operation can give (see the handlers below) to an OpenAPI document."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["ErrorBody"] = ERROR_BODY_SCHEMA
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            codes = {400, 422}
+            if operation.get("security"):
+                codes |= {401, 403, 404}
+            if method in ("post", "put", "patch", "delete"):
+                codes.add(409)
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                if code not in responses and str(code) not in responses:
+                    responses[code] = {"description": ERROR_DESCRIPTIONS[code], "content": content}
+    return schema
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
+    original_schema = api.get_openapi_schema
+
+    def get_openapi_schema(**kwargs: Any) -> Any:
+        return document_error_answers(original_schema(**kwargs))
+
+    api.get_openapi_schema = get_openapi_schema  # type: ignore[method-assign]  # the error answers, documented
+
     @api.exception_handler(ValidationError)
     def django_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         return api.create_response(request, error_body(validation_error_dict(exc)), status=422)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 from pydantic import Field
 
@@ -134,7 +135,61 @@ def document_error_answers(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+NUL = "\x00"
+
+
+class NulText:
+    """A text that held a NUL character. PostgreSQL cannot store one (a 500 there, silently kept by SQLite), and
+    no schema accepts this stand-in, so the 422 names the field."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return "<text with a NUL character>"
+
+
+def _mark_nul(value: Any, found: set[str], name: str = "") -> Any:
+    """`value` with every text holding NUL replaced by a NulText; the names of their fields go to `found`."""
+    if isinstance(value, str):
+        if NUL in value:
+            found.add(name)
+            return NulText(value)
+        return value
+    if isinstance(value, list):
+        return [_mark_nul(item, found, name) for item in value]
+    if isinstance(value, dict):
+        return {key: _mark_nul(item, found, str(key)) for key, item in value.items()}
+    return value
+
+
+def _nul_message() -> str:
+    return _("Null characters are not allowed.")
+
+
+class RefuseNulParser(Parser):
+    """The JSON parser, refusing NUL characters in the body (through the schema) and in query and form fields."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        found: set[str] = set()
+        data = _mark_nul(super().parse_body(request), found)
+        request.nul_fields = found  # type: ignore[attr-defined]  # read by the 422 handler for its message
+        return data
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> Any:
+        result = super().parse_querydict(data, list_fields, request)
+        bad = [
+            key
+            for key, value in result.items()
+            if any(isinstance(v, str) and NUL in v for v in (value if isinstance(value, list) else [value]))
+        ]
+        if bad:
+            raise ValidationError({key: [_nul_message()] for key in bad})
+        return result
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
+    api.parser = RefuseNulParser()
     original_schema = api.get_openapi_schema
 
     def get_openapi_schema(**kwargs: Any) -> Any:
@@ -155,7 +210,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
             field = next(
                 (p for p in reversed(loc) if p not in {"body", "payload", "query", "path"} and not p.isdigit()), ""
             )
-            details.append({"loc": loc, "field": field, "msg": error.get("msg", "")})
+            nul = field in getattr(request, "nul_fields", ())
+            message = _nul_message() if nul else error.get("msg", "")
+            details.append({"loc": loc, "field": field, "msg": message})
         return api.create_response(request, {"detail": details}, status=422)
 
     @api.exception_handler(PermissionDenied)

@@ -3,11 +3,11 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from outsourcing.core.access import Role, ensure_admin
-from outsourcing.core.api import MAX_RECORD_ID, ErrorOut, error_body, login_for_token
+from outsourcing.core.api import MAX_RECORD_ID, ErrorOut, Pagination, error_body, login_for_token
 
 from .actions import do_create_user, do_issue_token, do_revoke_token
 from .models import User
@@ -73,7 +73,7 @@ def create_user(request: HttpRequest, payload: UserIn) -> Any:
 
 
 @router.get("/users", response=list[UserOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_users(request: HttpRequest) -> Any:
     ensure_admin(request.user)
     return User.objects.order_by("username")

@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from outsourcing.core.access import sees_all_vendors
-from outsourcing.core.api import Day, RecordId, get_visible
+from outsourcing.core.api import Day, Pagination, RecordId, get_visible
 from outsourcing.documents.models import Document
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
@@ -67,7 +67,7 @@ class TemplateDetailOut(TemplateOut):
 
 
 @router.get("/assessment-templates", response=list[TemplateOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_templates(request: HttpRequest) -> Any:
     return AssessmentTemplate.objects.order_by("name", "pk")
 
@@ -190,7 +190,7 @@ def _item(assessment: Assessment, item_id: int) -> TemplateItem:
 
 
 @router.get("/assessments", response=list[AssessmentOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_assessments(request: HttpRequest, filters: Query[AssessmentFilter]) -> Any:
     qs = Assessment.objects.visible_to(request.user).order_by("-created_at", "-pk")
     for field, value in filters.dict(exclude_none=True).items():

@@ -5,10 +5,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from outsourcing.core.api import Day, RecordId, get_visible
+from outsourcing.core.api import Day, Pagination, RecordId, get_visible
 
 from .actions import (
     activation_blockers,
@@ -103,7 +103,7 @@ class EngagementFilter(Schema):
 
 
 @router.get("/engagements", response=list[EngagementOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_engagements(request: HttpRequest, filters: Query[EngagementFilter]) -> Any:
     return filter_engagements(Engagement.objects.visible_to(request.user), **filters.dict())
 
@@ -311,7 +311,7 @@ class AcceptanceDecisionIn(Schema):
 
 
 @router.get("/engagements/{engagement_id}/deliverables", response=list[DeliverableOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_deliverables(request: HttpRequest, engagement_id: int) -> Any:
     engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
     return Deliverable.objects.filter(engagement=engagement).order_by("due_date", "pk")

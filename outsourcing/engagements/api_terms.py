@@ -7,10 +7,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from outsourcing.core.api import Day, RecordId, get_visible
+from outsourcing.core.api import Day, Pagination, RecordId, get_visible
 
 from .actions import (
     do_import_measurements,
@@ -129,7 +129,7 @@ class MeasurementOut(Schema):
 
 
 @router.get("/engagements/{engagement_id}/measurements", response=list[MeasurementOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_measurements(request: HttpRequest, engagement_id: int) -> Any:
     engagement = _engagement(request, engagement_id)
     return (

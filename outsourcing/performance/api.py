@@ -5,10 +5,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from outsourcing.core.api import Day, RecordId, get_visible
+from outsourcing.core.api import Day, Pagination, RecordId, get_visible
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
 
@@ -103,7 +103,7 @@ def submit_report(request: HttpRequest, engagement_id: int, payload: ReportIn) -
 
 
 @router.get("/implementation-reports", response=list[ReportOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_reports(request: HttpRequest) -> Any:
     return ImplementationReport.objects.visible_to(request.user).order_by("-period_start", "-pk")
 
@@ -153,7 +153,7 @@ def appraise(request: HttpRequest, vendor_id: int, payload: AppraisalIn) -> Any:
 
 
 @router.get("/vendors/{vendor_id}/appraisals", response=list[AppraisalOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_appraisals(request: HttpRequest, vendor_id: int) -> Any:
     vendor = get_visible(Vendor.objects, request.user, pk=vendor_id)
     return Appraisal.objects.filter(vendor=vendor).order_by("-period_end", "-pk")

@@ -4,10 +4,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from outsourcing.core.api import Day, RecordId, get_visible
+from outsourcing.core.api import Day, Pagination, RecordId, get_visible
 from outsourcing.vendors.models import Vendor
 
 from . import actions
@@ -122,7 +122,7 @@ class OrderFilter(Schema):
 
 
 @router.get("/processing/items", response=list[ItemOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_items(request: HttpRequest) -> Any:
     return Item.objects.order_by("code")
 
@@ -133,7 +133,7 @@ def create_item(request: HttpRequest, payload: ItemIn) -> Any:
 
 
 @router.get("/processing/orders", response=list[OrderOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_orders(request: HttpRequest, filters: Query[OrderFilter]) -> Any:
     orders = ProcessingOrder.objects.visible_to(request.user)
     if filters.status:

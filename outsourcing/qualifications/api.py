@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from outsourcing.core.api import Day, RecordId, get_visible
+from outsourcing.core.api import Day, Pagination, RecordId, get_visible
 from outsourcing.documents.api import DocumentOut
 from outsourcing.documents.choices import DocumentKind
 from outsourcing.engagements.models import Engagement
@@ -72,7 +72,7 @@ class QualificationTypePatch(Schema):
 
 
 @router.get("/qualification-types", response=list[QualificationTypeOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_qualification_types(request: HttpRequest) -> Any:
     """The catalogue of qualification types (levels: a higher number is the higher grade)."""
     return QualificationType.objects.order_by("category", "code")
@@ -214,14 +214,14 @@ def _one(request: HttpRequest, qualification_id: int) -> Qualification:
 
 
 @router.get("/qualifications", response=list[QualificationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_qualifications(request: HttpRequest, filters: Query[QualificationFilter]) -> Any:
     """Every qualification the caller may see, across vendors."""
     return _listed(request, filters)
 
 
 @router.get("/vendors/{vendor_id}/qualifications", response=list[QualificationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_vendor_qualifications(request: HttpRequest, vendor_id: int, filters: Query[QualificationFilter]) -> Any:
     vendor = get_visible(Vendor.objects.all(), request.user, pk=vendor_id)
     return _listed(request, filters, vendor_id=vendor.pk)
@@ -324,7 +324,7 @@ def _engagement(request: HttpRequest, engagement_id: int) -> Engagement:
 
 
 @router.get("/engagements/{engagement_id}/requirements", response=list[RequirementOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_requirements(request: HttpRequest, engagement_id: int) -> Any:
     engagement = _engagement(request, engagement_id)
     return QualificationRequirement.objects.filter(engagement=engagement).select_related("type")

@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from outsourcing.accounts.models import User
 from outsourcing.core.access import sees_all_vendors
-from outsourcing.core.api import Day, RecordId, get_visible
+from outsourcing.core.api import Day, Pagination, RecordId, get_visible
 from outsourcing.documents.actions import do_attach_document
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
@@ -243,7 +243,7 @@ def _replacement_out(replacement: Replacement) -> dict[str, Any]:
 
 
 @router.get("/vendors/{vendor_id}/members", response=list[MemberOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_members(request: HttpRequest, vendor_id: int, filters: Query[MemberFilter]) -> Any:
     vendor = get_visible(Vendor.objects.all(), request.user, pk=vendor_id)
     return filter_members(TeamMember.objects.visible_to(request.user).filter(vendor=vendor), **filters.dict())
@@ -299,7 +299,7 @@ def get_roster_import(request: HttpRequest, job_id: int) -> Any:
 
 
 @router.get("/engagements/{engagement_id}/team", response=list[AssignmentOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_team(request: HttpRequest, engagement_id: int) -> Any:
     engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
     return TeamAssignment.objects.filter(engagement=engagement).select_related("member", "owner_user")
@@ -366,7 +366,7 @@ def get_team_metrics(
 
 
 @router.get("/engagements/{engagement_id}/waivers", response=list[WaiverOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_waivers(request: HttpRequest, engagement_id: int) -> Any:
     engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
     return Waiver.objects.filter(engagement=engagement)
@@ -395,7 +395,7 @@ def revoke_waiver(request: HttpRequest, waiver_id: int) -> Any:
 
 
 @router.get("/engagements/{engagement_id}/replacements", response=list[ReplacementOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_replacements(request: HttpRequest, engagement_id: int) -> Any:
     engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
     return Replacement.objects.filter(engagement=engagement)

@@ -104,3 +104,34 @@ def test_the_agreement_refuses_an_end_date_too_early_for_its_notice_period_namin
     with pytest.raises(ValidationError) as caught:
         agreement.clean()
     assert "end_date" in caught.value.message_dict
+
+
+LISTS = [
+    path
+    for path, ops in SCHEMA["paths"].items()
+    if "get" in ops and any(p["name"] == "offset" for p in ops["get"].get("parameters", []))
+]
+
+
+def test_the_api_has_paginated_lists() -> None:
+    assert len(LISTS) > 15
+
+
+@pytest.mark.parametrize("path", LISTS)
+@pytest.mark.parametrize("parameter", ["offset", "limit"])
+def test_a_page_beyond_64_bits_answers_422_naming_offset_or_limit(
+    api: Any, manager: Any, path: str, parameter: str
+) -> None:
+    # ?offset=2**70 made SQLite fail with "datatype mismatch", answered as a 409 conflict.
+    url = path
+    for name in ("vendor_id", "engagement_id"):
+        url = url.replace("{" + name + "}", "1")
+    response = api(manager).get(url, **{parameter: HUGE})
+    assert response.status_code == 422, (response.status_code, response.content[:300])
+    assert [d["field"] for d in response.json()["detail"]] == [parameter]
+
+
+def test_a_far_offset_within_range_is_an_empty_page(api: Any, manager: Any) -> None:
+    response = api(manager).get("/vendors", offset=2**62)
+    assert response.status_code == 200
+    assert response.json()["items"] == []

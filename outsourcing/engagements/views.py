@@ -257,6 +257,8 @@ def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def engagement_transition(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = get_visible(Engagement.objects, request.user, pk=pk)
+    if not can_change(request.user, engagement):
+        raise PermissionDenied  # who may, before what is wrong with the form
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the new status."))

@@ -341,3 +341,36 @@ def test_exports_for_vendor_b_hold_nothing_of_vendor_a(world: World, name: str) 
     assert a.name not in text and a.registration_number not in text, url
     for engagement in apps.get_model("engagements.Engagement").objects.filter(vendor=a):
         assert engagement.code not in text, (url, engagement.code)
+
+
+def _ui_writes(world: World) -> list[str]:
+    a = world.ids
+    return [
+        reverse("vendors:edit", args=[a["vendor_id"]]),
+        reverse("vendors:delete", args=[a["vendor_id"]]),
+        reverse("vendors:contact-create", args=[a["vendor_id"]]),
+        reverse("teams:member-create", args=[a["vendor_id"]]),
+        reverse("teams:member-edit", args=[a["member_id"]]),
+        reverse("teams:team-add", args=[a["engagement_id"]]),
+        reverse("teams:assignment-end", args=[a["assignment_id"]]),
+        reverse("teams:assignment-acknowledge", args=[a["assignment_id"]]),
+        reverse("engagements:edit", args=[a["engagement_id"]]),
+        reverse("engagements:transition", args=[a["engagement_id"]]),
+        reverse("engagements:agreement", args=[a["engagement_id"]]),
+        reverse("qualifications:create", args=[a["vendor_id"]]),
+        reverse("qualifications:edit", args=[a["qualification_id"]]),
+        reverse("qualifications:verify", args=[a["qualification_id"]]),
+        reverse("qualifications:delete", args=[a["qualification_id"]]),
+        reverse("assessments:finding-create", args=[a["assessment_id"]]),
+    ]
+
+
+def test_the_auditor_changes_nothing_through_the_pages_and_b_finds_none_of_a_s_forms(world: World) -> None:
+    before = _fingerprint()
+    for url in _ui_writes(world):
+        response = world.web("auditor").post(url, {"name": "changed", "full_name": "changed", "reason": "x"})
+        assert response.status_code == 403, ("auditor", url, response.status_code)
+        assert world.web("vendor_b").post(url, {"name": "changed"}).status_code == 404, ("vendor_b", url)
+        # 405 is what a POST-only address answers to a GET for any id, existing or not: it tells nothing.
+        assert world.web("vendor_b").get(url).status_code in (404, 405), ("vendor_b", url)
+    assert _fingerprint() == before

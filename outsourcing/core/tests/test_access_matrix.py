@@ -48,7 +48,7 @@ PARAM_MODELS = {
     "report_id": "performance.ImplementationReport",
 }
 # Catalogue records every signed-in user reads; not a vendor's.
-SHARED_PARAMS = {"template_id", "code", "item_id"}
+SHARED_PARAMS = {"template_id", "code", "item_id", "user_id"}
 # List answers -> the model their ids belong to.
 LIST_MODELS = {
     "/api/v1/vendors": "vendors.Vendor",
@@ -153,7 +153,11 @@ class World:
                 self.ids[param] = first.pk
         assessment = apps.get_model("assessments.Assessment").objects.get(pk=self.ids["assessment_id"])
         item = apps.get_model("assessments.TemplateItem").objects.filter(section__template=assessment.template_id)
-        self.shared = {"code": "iso9001", "item_id": item.order_by("pk").values_list("pk", flat=True)[0]}
+        self.shared = {
+            "code": "iso9001",
+            "item_id": item.order_by("pk").values_list("pk", flat=True)[0],
+            "user_id": self.users["vendor_a"].pk,
+        }
 
     def client(self, name: str) -> Client:
         return Client(headers={"Authorization": f"Bearer {self.tokens[name]}"})

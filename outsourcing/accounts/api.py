@@ -4,11 +4,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from outsourcing.core.access import Role, ensure_admin
-from outsourcing.core.api import ErrorOut, error_body, login_for_token
+from outsourcing.core.api import MAX_RECORD_ID, ErrorOut, Pagination, error_body, login_for_token
 
 from .actions import do_create_user, do_issue_token, do_revoke_token, do_update_user
 from .models import User
@@ -48,7 +48,7 @@ class UserIn(Schema):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=1000)
     role: Role
-    vendor_id: int | None = None
+    vendor_id: int | None = Field(None, le=MAX_RECORD_ID)
     email: str = Field("", max_length=254)
     first_name: str = Field("", max_length=150)
     last_name: str = Field("", max_length=150)
@@ -91,7 +91,7 @@ def update_user(request: HttpRequest, user_id: int, payload: UserPatch) -> Any:
 
 
 @router.get("/users", response=list[UserOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_users(request: HttpRequest) -> Any:
     ensure_admin(request.user)
     return User.objects.order_by("username")

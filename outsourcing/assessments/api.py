@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from outsourcing.core.access import sees_all_vendors
-from outsourcing.core.api import get_visible
+from outsourcing.core.api import Day, Pagination, RecordId, get_visible
 from outsourcing.documents.models import Document
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
@@ -25,7 +25,7 @@ from .models import Answer, Assessment, AssessmentSettings, AssessmentTemplate, 
 router = Router(tags=["assessments"])
 
 
-class ItemOut(Schema):
+class TemplateItemOut(Schema):
     id: int
     code: str
     text: str
@@ -44,7 +44,7 @@ class SectionOut(Schema):
     code: str
     title: str
     description: str
-    items: list[ItemOut]
+    items: list[TemplateItemOut]
 
     @staticmethod
     def resolve_items(obj: Any) -> Any:
@@ -67,7 +67,7 @@ class TemplateDetailOut(TemplateOut):
 
 
 @router.get("/assessment-templates", response=list[TemplateOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_templates(request: HttpRequest) -> Any:
     return AssessmentTemplate.objects.order_by("name", "pk")
 
@@ -102,11 +102,11 @@ def update_settings(request: HttpRequest, payload: SettingsPatch) -> Any:
 
 
 class AssessmentIn(Schema):
-    vendor_id: int
-    template_id: int
-    engagement_id: int | None = None
+    vendor_id: RecordId
+    template_id: RecordId
+    engagement_id: RecordId | None = None
     title: str = Field("", max_length=200)
-    due_date: datetime.date | None = None
+    due_date: Day | None = None
     start_from_last: bool = Field(False, description="Copy the answers of the vendor's last assessment")
 
 
@@ -156,8 +156,8 @@ class AssessmentDetailOut(AssessmentOut):
 
 
 class AssessmentFilter(Schema):
-    vendor_id: int | None = None
-    engagement_id: int | None = None
+    vendor_id: RecordId | None = None
+    engagement_id: RecordId | None = None
     status: AssessmentStatus | None = None
 
 
@@ -190,7 +190,7 @@ def _item(assessment: Assessment, item_id: int) -> TemplateItem:
 
 
 @router.get("/assessments", response=list[AssessmentOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_assessments(request: HttpRequest, filters: Query[AssessmentFilter]) -> Any:
     qs = Assessment.objects.visible_to(request.user).order_by("-created_at", "-pk")
     for field, value in filters.dict(exclude_none=True).items():
@@ -250,14 +250,14 @@ def answer_item(request: HttpRequest, assessment_id: int, item_id: int, payload:
     )
 
 
-class DocumentOut(Schema):
+class EvidenceDocumentOut(Schema):
     id: int
     kind: str
     sha256: str
     original_name: str
 
 
-@router.post("/assessments/{assessment_id}/items/{item_id}/evidence", response={201: DocumentOut})
+@router.post("/assessments/{assessment_id}/items/{item_id}/evidence", response={201: EvidenceDocumentOut})
 def upload_evidence(
     request: HttpRequest,
     assessment_id: int,
@@ -314,8 +314,8 @@ def return_item(request: HttpRequest, assessment_id: int, item_id: int, payload:
 class FindingIn(Schema):
     severity: Severity
     description: str = Field(min_length=1, max_length=5000)
-    item_id: int | None = None
-    evidence_id: int | None = None
+    item_id: RecordId | None = None
+    evidence_id: RecordId | None = None
 
 
 @router.post("/assessments/{assessment_id}/findings", response={201: FindingOut})
@@ -392,11 +392,11 @@ def ahp(request: HttpRequest, payload: AhpIn) -> Any:
 
 
 class CompareIn(Schema):
-    engagement_id: int
-    vendor_ids: list[int] = Field(min_length=1, max_length=50)
+    engagement_id: RecordId
+    vendor_ids: list[RecordId] = Field(min_length=1, max_length=50)
     weights: dict[str, float] | None = Field(None, description="Criterion code → weight (normalised to sum 1)")
     ahp: AhpIn | None = Field(None, description="Pairwise matrix over criterion codes instead of weights")
-    as_of: datetime.date | None = None
+    as_of: Day | None = None
 
 
 @router.post("/scoring/compare", response=dict[str, Any])

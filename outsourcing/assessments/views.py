@@ -20,7 +20,7 @@ from outsourcing.accounts.views import apply_form_errors
 from outsourcing.core.access import Role, is_owner_writer, sees_all_vendors
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
-from outsourcing.core.listing import Column, ListPage
+from outsourcing.core.listing import Column, ListPage, record_id
 from outsourcing.documents.models import Document
 
 from . import actions, scoring
@@ -64,8 +64,9 @@ def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
     qs = Assessment.objects.visible_to(request.user).select_related("vendor", "engagement", "template")
     # Links from a vendor's or an engagement's page narrow the list to it.
     for key in ("vendor", "engagement"):
-        if params[key].isdigit():
-            qs = qs.filter(**{f"{key}_id": int(params[key])})
+        pk = record_id(params[key])
+        if pk is not None:
+            qs = qs.filter(**{f"{key}_id": pk})
         else:
             params[key] = ""
     status = params["status"]
@@ -112,7 +113,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 def assessment_create(request: HttpRequest) -> HttpResponse:
     if not is_owner_writer(request.user):
         raise PermissionDenied
-    initial: dict[str, Any] = {k: request.GET[k] for k in ("vendor", "engagement") if request.GET.get(k, "").isdigit()}
+    initial: dict[str, Any] = {k: request.GET[k] for k in ("vendor", "engagement") if record_id(request.GET.get(k))}
     if "vendor" in initial:  # "Repeat" from an earlier assessment: start from its answers by default
         initial["start_from_last"] = True
     form = AssessmentCreateForm(request.POST or None, user=request.user, initial=initial)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from outsourcing.core import registry
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.api import get_visible
+from outsourcing.core.listing import record_id
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
 
@@ -127,11 +128,12 @@ def _build(request: HttpRequest) -> dict[str, Any]:
         raise Http404
     engagements = Engagement.objects.visible_to(request.user).exclude(vendor__isnull=True, form="insourcing")
     engagement = None
-    if request.GET.get("engagement", "").isdigit():
-        engagement = get_visible(Engagement.objects.all(), request.user, pk=int(request.GET["engagement"]))
+    engagement_pk = record_id(request.GET.get("engagement"))
+    if engagement_pk is not None:
+        engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_pk)
     codes = comparison.criterion_codes()
     parsed, errors = _parse(request, codes)
-    chosen = [int(v) for v in request.GET.getlist("vendors") if v.isdigit()]
+    chosen = [pk for pk in map(record_id, request.GET.getlist("vendors")) if pk is not None]
     if engagement is not None and not chosen:
         # A sensible default: the engagement's vendor and every vendor assessed for this engagement.
         assessed = Assessment.objects.filter(engagement=engagement).values_list("vendor_id", flat=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import datetime
+from typing import Annotated, Any, TypeVar
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -11,13 +12,30 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
+from ninja.conf import settings as ninja_settings
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination
+from ninja.parser import Parser
 from ninja.security import HttpBearer
+from pydantic import Field
 
 from outsourcing.core.audit import attribute_request_to
 
 M = TypeVar("M", bound=models.Model)
+
+# Inputs are bounded where the database or date arithmetic would otherwise fail with a 500: an id beyond a
+# 64-bit integer overflows SQLite's INTEGER, and a date near year 1 or 9999 overflows when a period or a
+# notice is computed from it. Out-of-range input is refused with a 422 naming the field.
+MAX_RECORD_ID = 2**63 - 1
+FIRST_DAY = datetime.date(1900, 1, 1)
+LAST_DAY = datetime.date(2999, 12, 31)
+
+RecordId = Annotated[int, Field(ge=1, le=MAX_RECORD_ID, description="the id of a record")]
+Day = Annotated[
+    datetime.date,
+    Field(ge=FIRST_DAY, le=LAST_DAY, description="an ISO date from 1900-01-01 to 2999-12-31"),
+]
 
 
 class BearerToken(HttpBearer):
@@ -68,7 +86,119 @@ def validation_error_dict(exc: ValidationError) -> dict[str, list[str]]:
     return {"__all__": [str(m) for m in exc.messages]}
 
 
+ERROR_BODY_SCHEMA = {
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {
+            "anyOf": [
+                {"type": "string"},
+                {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["loc", "field", "msg"],
+                        "properties": {
+                            "loc": {"type": "array", "items": {"type": "string"}},
+                            "field": {"type": "string"},
+                            "msg": {"type": "string"},
+                        },
+                    },
+                },
+            ]
+        }
+    },
+}
+ERROR_DESCRIPTIONS = {
+    400: "The body could not be read",
+    401: "Authentication required",
+    403: "Visible to the caller but not changeable by it",
+    404: "Not found, or not visible to the caller",
+    409: "Conflicts with another record",
+    422: "Bad input: names the field and the problem; nothing is written",
+}
+
+
+def document_error_answers(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the error answers every operation can give (see the handlers below) to an OpenAPI document."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["ErrorBody"] = ERROR_BODY_SCHEMA
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            codes = {400, 422}
+            if operation.get("security"):
+                codes |= {401, 403, 404}
+            if method in ("post", "put", "patch", "delete"):
+                codes.add(409)
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                if code not in responses and str(code) not in responses:
+                    responses[code] = {"description": ERROR_DESCRIPTIONS[code], "content": content}
+    return schema
+
+
+NUL = "\x00"
+
+
+class NulText:
+    """A text that held a NUL character. PostgreSQL cannot store one (a 500 there, silently kept by SQLite), and
+    no schema accepts this stand-in, so the 422 names the field."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return "<text with a NUL character>"
+
+
+def _mark_nul(value: Any, found: set[str], name: str = "") -> Any:
+    """`value` with every text holding NUL replaced by a NulText; the names of their fields go to `found`."""
+    if isinstance(value, str):
+        if NUL in value:
+            found.add(name)
+            return NulText(value)
+        return value
+    if isinstance(value, list):
+        return [_mark_nul(item, found, name) for item in value]
+    if isinstance(value, dict):
+        return {key: _mark_nul(item, found, str(key)) for key, item in value.items()}
+    return value
+
+
+def _nul_message() -> str:
+    return _("Null characters are not allowed.")
+
+
+class RefuseNulParser(Parser):
+    """The JSON parser, refusing NUL characters in the body (through the schema) and in query and form fields."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        found: set[str] = set()
+        data = _mark_nul(super().parse_body(request), found)
+        request.nul_fields = found  # type: ignore[attr-defined]  # read by the 422 handler for its message
+        return data
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> Any:
+        result = super().parse_querydict(data, list_fields, request)
+        bad = [
+            key
+            for key, value in result.items()
+            if any(isinstance(v, str) and NUL in v for v in (value if isinstance(value, list) else [value]))
+        ]
+        if bad:
+            raise ValidationError({key: [_nul_message()] for key in bad})
+        return result
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
+    api.parser = RefuseNulParser()
+    original_schema = api.get_openapi_schema
+
+    def get_openapi_schema(**kwargs: Any) -> Any:
+        return document_error_answers(original_schema(**kwargs))
+
+    api.get_openapi_schema = get_openapi_schema  # type: ignore[method-assign]  # the error answers, documented
+
     @api.exception_handler(ValidationError)
     def django_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         return api.create_response(request, error_body(validation_error_dict(exc)), status=422)
@@ -78,8 +208,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
         details = []
         for error in exc.errors:
             loc = [str(part) for part in error.get("loc", [])]
-            field = next((p for p in reversed(loc) if p not in {"body", "payload", "query", "path"}), "")
-            details.append({"loc": loc, "field": field, "msg": error.get("msg", "")})
+            # The field is the innermost name: not the location, nor an index into a list ("vendor_ids", not "0").
+            field = next(
+                (p for p in reversed(loc) if p not in {"body", "payload", "query", "path"} and not p.isdigit()), ""
+            )
+            nul = field in getattr(request, "nul_fields", ())
+            message = _nul_message() if nul else error.get("msg", "")
+            details.append({"loc": loc, "field": field, "msg": message})
         return api.create_response(request, {"detail": details}, status=422)
 
     @api.exception_handler(PermissionDenied)
@@ -98,6 +233,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return api.create_response(request, {"detail": _("Authentication required.")}, status=401)
+
+
+class Pagination(LimitOffsetPagination):
+    """`?limit=&offset=` as django-ninja's, with an offset the database can hold: one beyond 64 bits failed in
+    SQLite ("datatype mismatch", answered as a 409) instead of a 422 naming `offset`."""
+
+    class Input(Schema):
+        limit: int = Field(ninja_settings.PAGINATION_PER_PAGE, ge=1, le=ninja_settings.PAGINATION_MAX_LIMIT)
+        offset: int = Field(0, ge=0, le=MAX_RECORD_ID)
 
 
 def get_visible(source: models.Manager[M] | models.QuerySet[M], user: Any, **lookup: Any) -> M:

@@ -15,6 +15,18 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 PER_PAGE_CHOICES = (25, 50, 100)
+MAX_RECORD_ID = 2**63 - 1
+
+
+def record_id(value: str | None) -> int | None:
+    """The id a filter in the address names, or None when it names none: ASCII digits, 1 to 2**63 - 1.
+
+    `str.isdigit()` is not enough: it admits "²" (int() refuses it) and 2**70 (SQLite overflows on it)."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdecimal()) or len(value) > 19:
+        return None
+    number = int(value)
+    return number if 1 <= number <= MAX_RECORD_ID else None
 
 
 @dataclass

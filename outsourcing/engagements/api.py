@@ -5,10 +5,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from outsourcing.core.api import get_visible
+from outsourcing.core.api import Day, Pagination, RecordId, get_visible
 
 from .actions import (
     activation_blockers,
@@ -34,14 +34,14 @@ class EngagementIn(Schema):
     code: str | None = Field(None, max_length=32)
     title: str = Field(min_length=1, max_length=200)
     form: EngagementForm
-    vendor_id: int | None = None
+    vendor_id: RecordId | None = None
     description: str = Field("", max_length=5000)
     department: str = Field("", max_length=200)
-    manager_id: int | None = None
+    manager_id: RecordId | None = None
     internal_unit: str = Field("", max_length=200)
     is_operations_maintenance: bool = False
-    start_date: datetime.date
-    end_date: datetime.date | None = None
+    start_date: Day
+    end_date: Day | None = None
     min_tenure_months: int = Field(12, ge=0, le=600)
     min_experience_months: int = Field(24, ge=0, le=1200)
 
@@ -50,14 +50,14 @@ class EngagementPatch(Schema):
     code: str | None = Field(None, max_length=32)
     title: str | None = Field(None, min_length=1, max_length=200)
     form: EngagementForm | None = None
-    vendor_id: int | None = None
+    vendor_id: RecordId | None = None
     description: str | None = Field(None, max_length=5000)
     department: str | None = Field(None, max_length=200)
-    manager_id: int | None = None
+    manager_id: RecordId | None = None
     internal_unit: str | None = Field(None, max_length=200)
     is_operations_maintenance: bool | None = None
-    start_date: datetime.date | None = None
-    end_date: datetime.date | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
     min_tenure_months: int | None = Field(None, ge=0, le=600)
     min_experience_months: int | None = Field(None, ge=0, le=1200)
 
@@ -97,13 +97,13 @@ class EngagementFilter(Schema):
     q: str | None = Field(None, max_length=200)
     form: EngagementForm | None = None
     status: EngagementStatus | None = None
-    vendor_id: int | None = None
+    vendor_id: RecordId | None = None
     issue: str | None = Field(None, max_length=10, description="notice, late or breach")
     sort: str | None = Field(None, max_length=40)
 
 
 @router.get("/engagements", response=list[EngagementOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_engagements(request: HttpRequest, filters: Query[EngagementFilter]) -> Any:
     return filter_engagements(Engagement.objects.visible_to(request.user), **filters.dict())
 
@@ -152,31 +152,31 @@ class AgreementIn(Schema):
     number: str = Field(min_length=1, max_length=64)
     owner_party: str = Field(min_length=1, max_length=200)
     provider_party: str = Field(min_length=1, max_length=200)
-    start_date: datetime.date
-    end_date: datetime.date
+    start_date: Day
+    end_date: Day
     value: Decimal = Field(max_digits=16, decimal_places=2)
     currency: str = Field("CNY", min_length=3, max_length=3)
     monthly_fee: Decimal | None = Field(None, max_digits=16, decimal_places=2)
     notice_period_days: int = Field(90, ge=0, le=3650)
     auto_renewal: bool = False
-    terminated_on: datetime.date | None = None
+    terminated_on: Day | None = None
 
 
 class AgreementPatch(Schema):
     number: str | None = Field(None, min_length=1, max_length=64)
     owner_party: str | None = Field(None, min_length=1, max_length=200)
     provider_party: str | None = Field(None, min_length=1, max_length=200)
-    start_date: datetime.date | None = None
-    end_date: datetime.date | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
     value: Decimal | None = Field(None, max_digits=16, decimal_places=2)
     currency: str | None = Field(None, min_length=3, max_length=3)
     monthly_fee: Decimal | None = Field(None, max_digits=16, decimal_places=2)
     notice_period_days: int | None = Field(None, ge=0, le=3650)
     auto_renewal: bool | None = None
-    terminated_on: datetime.date | None = None
+    terminated_on: Day | None = None
 
 
-class DocumentOut(Schema):
+class AgreementDocumentOut(Schema):
     id: int
     kind: str
     sha256: str
@@ -234,7 +234,7 @@ def update_agreement(request: HttpRequest, engagement_id: int, payload: Agreemen
     return do_save_agreement(agreement.engagement, acting_user=request.user, changes=payload.dict(exclude_unset=True))
 
 
-@router.post("/engagements/{engagement_id}/agreement/documents", response={201: DocumentOut})
+@router.post("/engagements/{engagement_id}/agreement/documents", response={201: AgreementDocumentOut})
 def attach_agreement_document(
     request: HttpRequest,
     engagement_id: int,
@@ -246,10 +246,10 @@ def attach_agreement_document(
 
 
 class VersionIn(Schema):
-    effective_from: datetime.date
-    effective_to: datetime.date | None = None
+    effective_from: Day
+    effective_to: Day | None = None
     changes: str = Field(min_length=1, max_length=5000)
-    signed_on: datetime.date
+    signed_on: Day
     signed_by: str = Field(min_length=1, max_length=200)
 
 
@@ -280,15 +280,15 @@ def add_version(request: HttpRequest, engagement_id: int, payload: VersionIn) ->
 class DeliverableIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=5000)
-    due_date: datetime.date
-    delivered_on: datetime.date | None = None
+    due_date: Day
+    delivered_on: Day | None = None
 
 
 class DeliverablePatch(Schema):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=5000)
-    due_date: datetime.date | None = None
-    delivered_on: datetime.date | None = None
+    due_date: Day | None = None
+    delivered_on: Day | None = None
 
 
 class DeliverableOut(Schema):
@@ -304,14 +304,14 @@ class DeliverableOut(Schema):
     late: bool
 
 
-class DecisionIn(Schema):
+class AcceptanceDecisionIn(Schema):
     decision: Acceptance
     reason: str = Field("", max_length=5000)
-    delivered_on: datetime.date | None = None
+    delivered_on: Day | None = None
 
 
 @router.get("/engagements/{engagement_id}/deliverables", response=list[DeliverableOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_deliverables(request: HttpRequest, engagement_id: int) -> Any:
     engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
     return Deliverable.objects.filter(engagement=engagement).order_by("due_date", "pk")
@@ -341,7 +341,7 @@ def update_deliverable(request: HttpRequest, deliverable_id: int, payload: Deliv
 
 
 @router.post("/deliverables/{deliverable_id}/acceptance", response=DeliverableOut)
-def decide_deliverable(request: HttpRequest, deliverable_id: int, payload: DecisionIn) -> Any:
+def decide_deliverable(request: HttpRequest, deliverable_id: int, payload: AcceptanceDecisionIn) -> Any:
     deliverable = get_visible(Deliverable.objects.select_related("engagement"), request.user, pk=deliverable_id)
     return do_decide_deliverable(
         deliverable,

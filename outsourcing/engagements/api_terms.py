@@ -7,10 +7,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from outsourcing.core.api import get_visible
+from outsourcing.core.api import Day, Pagination, RecordId, get_visible
 
 from .actions import (
     do_import_measurements,
@@ -34,6 +34,10 @@ def _engagement(request: HttpRequest, engagement_id: int) -> Engagement:
 class BandIO(Schema):
     shortfall_from: Decimal = Field(max_digits=16, decimal_places=4)
     credit_percent: Decimal = Field(max_digits=5, decimal_places=2)
+
+
+class BandOut(BandIO):
+    """A credit band as answered (its own name: OpenAPI documents inputs and outputs apart)."""
 
 
 class MetricIn(Schema):
@@ -65,7 +69,7 @@ class MetricOut(Schema):
     higher_is_better: bool
     period: str
     weight: Decimal
-    bands: list[BandIO]
+    bands: list[BandOut]
 
     @staticmethod
     def resolve_bands(obj: SlaMetric) -> list[dict[str, Decimal]]:
@@ -102,8 +106,8 @@ def update_metric(request: HttpRequest, metric_id: int, payload: MetricPatch) ->
 
 
 class MeasurementIn(Schema):
-    metric_id: int
-    period_start: datetime.date
+    metric_id: RecordId
+    period_start: Day
     value: Decimal = Field(max_digits=16, decimal_places=4)
     note: str = Field("", max_length=500)
 
@@ -125,7 +129,7 @@ class MeasurementOut(Schema):
 
 
 @router.get("/engagements/{engagement_id}/measurements", response=list[MeasurementOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_measurements(request: HttpRequest, engagement_id: int) -> Any:
     engagement = _engagement(request, engagement_id)
     return (
@@ -219,6 +223,10 @@ class TierIO(Schema):
     share_percent: Decimal = Field(max_digits=5, decimal_places=2)
 
 
+class TierOut(TierIO):
+    """A benefit tier as answered (its own name: OpenAPI documents inputs and outputs apart)."""
+
+
 class TermsIn(Schema):
     measure: str = Field(min_length=1, max_length=200)
     unit: str = Field("CNY", min_length=1, max_length=30)
@@ -238,7 +246,7 @@ class TermsOut(Schema):
     direction: str
     share_percent: Decimal
     cap: Decimal | None
-    tiers: list[TierIO]
+    tiers: list[TierOut]
 
     @staticmethod
     def resolve_tiers(obj: Any) -> list[dict[str, Decimal]]:
@@ -261,7 +269,7 @@ def put_terms(request: HttpRequest, engagement_id: int, payload: TermsIn) -> Any
 
 
 class BenefitPeriodIn(Schema):
-    period_start: datetime.date
+    period_start: Day
     measured: Decimal = Field(max_digits=16, decimal_places=2)
     note: str = Field("", max_length=500)
 

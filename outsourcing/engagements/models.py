@@ -176,7 +176,10 @@ class ServiceAgreement(VendorOwned, models.Model):
         if self.start_date and self.end_date:
             if self.end_date < self.start_date:
                 raise ValidationError({"end_date": _("The end date is before the start date.")})
-            self.notice_date = self.end_date - datetime.timedelta(days=self.notice_period_days or 0)
+            try:
+                self.notice_date = self.end_date - datetime.timedelta(days=self.notice_period_days or 0)
+            except OverflowError:
+                raise ValidationError({"end_date": _("The end date is too early for the notice period.")}) from None
         if self.terminated_on and self.start_date and self.terminated_on < self.start_date:
             raise ValidationError({"terminated_on": _("The termination date is before the start date.")})
 

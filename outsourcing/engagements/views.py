@@ -20,7 +20,7 @@ from outsourcing.core.access import can_change, is_owner_writer
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.exports import export_response
-from outsourcing.core.listing import Column, ListPage
+from outsourcing.core.listing import Column, ListPage, record_id
 from outsourcing.documents.models import Document
 from outsourcing.vendors.models import Vendor
 
@@ -58,7 +58,7 @@ def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
         params["status"] = ""
     if params["issue"] not in ISSUES:
         params["issue"] = ""
-    if not params["vendor"].isdigit():
+    if record_id(params["vendor"]) is None:
         params["vendor"] = ""
     queryset = filter_engagements(
         Engagement.objects.visible_to(request.user),
@@ -257,6 +257,8 @@ def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def engagement_transition(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = get_visible(Engagement.objects, request.user, pk=pk)
+    if not can_change(request.user, engagement):
+        raise PermissionDenied  # who may, before what is wrong with the form
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the new status."))

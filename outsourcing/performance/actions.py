@@ -56,6 +56,7 @@ def do_submit_report(
     """Submit the report of one completed period, or resubmit one that was returned.
 
     `received_at` lets the owner record a report that arrived earlier on paper or by mail."""
+    ensure_can_change(acting_user, ImplementationReport(engagement=engagement))  # who may, before what is wrong
     schedule = ReportSchedule.objects.filter(engagement=engagement).select_related("engagement").first()
     if schedule is None:
         raise ValidationError({"period_start": _("This engagement has no report schedule yet.")})

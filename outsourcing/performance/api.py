@@ -5,10 +5,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from outsourcing.core.api import get_visible
+from outsourcing.core.api import Day, Pagination, RecordId, get_visible
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
 
@@ -22,7 +22,7 @@ router = Router(tags=["reports and appraisals"])
 
 class ScheduleIn(Schema):
     frequency: Frequency
-    first_period_start: datetime.date
+    first_period_start: Day
     due_days: int = Field(10, ge=0, le=90)
 
 
@@ -43,7 +43,7 @@ class PeriodOut(Schema):
 
 
 class AsOf(Schema):
-    as_of: datetime.date | None = None
+    as_of: Day | None = None
 
 
 @router.put("/engagements/{engagement_id}/report-schedule", response=ScheduleOut)
@@ -73,7 +73,7 @@ def report_periods(request: HttpRequest, engagement_id: int, query: Query[AsOf])
 
 
 class ReportIn(Schema):
-    period_start: datetime.date
+    period_start: Day
     project_management: str = Field(min_length=1, max_length=10000)
     appraisal_execution: str = Field(min_length=1, max_length=10000)
     resources: str = Field("", max_length=5000)
@@ -103,7 +103,7 @@ def submit_report(request: HttpRequest, engagement_id: int, payload: ReportIn) -
 
 
 @router.get("/implementation-reports", response=list[ReportOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_reports(request: HttpRequest) -> Any:
     return ImplementationReport.objects.visible_to(request.user).order_by("-period_start", "-pk")
 
@@ -120,9 +120,9 @@ def review_report(request: HttpRequest, report_id: int, payload: ReviewIn) -> An
 
 
 class AppraisalIn(Schema):
-    period_start: datetime.date
-    period_end: datetime.date
-    engagement_id: int | None = None
+    period_start: Day
+    period_end: Day
+    engagement_id: RecordId | None = None
     inspection: Decimal | None = Field(None, ge=0, le=100, max_digits=6, decimal_places=2)
     comments: str = Field("", max_length=5000)
 
@@ -153,7 +153,7 @@ def appraise(request: HttpRequest, vendor_id: int, payload: AppraisalIn) -> Any:
 
 
 @router.get("/vendors/{vendor_id}/appraisals", response=list[AppraisalOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_appraisals(request: HttpRequest, vendor_id: int) -> Any:
     vendor = get_visible(Vendor.objects, request.user, pk=vendor_id)
     return Appraisal.objects.filter(vendor=vendor).order_by("-period_end", "-pk")

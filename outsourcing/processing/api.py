@@ -4,10 +4,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from outsourcing.core.api import get_visible
+from outsourcing.core.api import Day, Pagination, RecordId, get_visible
 from outsourcing.vendors.models import Vendor
 
 from . import actions
@@ -36,16 +36,16 @@ class ItemOut(Schema):
 
 
 class LineIn(Schema):
-    item_id: int
+    item_id: RecordId
     quantity: Decimal = Field(gt=0, max_digits=14, decimal_places=3)
     unit_price: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
 
 
 class OrderIn(Schema):
     number: str = Field(min_length=1, max_length=32)
-    vendor_id: int
-    order_date: datetime.date | None = None
-    due_date: datetime.date
+    vendor_id: RecordId
+    order_date: Day | None = None
+    due_date: Day
     currency: str = Field("CNY", min_length=3, max_length=3)
     notes: str = Field("", max_length=2000)
     lines: list[LineIn] = Field(min_length=1, max_length=200)
@@ -118,11 +118,11 @@ def _detail(order: ProcessingOrder) -> dict[str, Any]:
 
 class OrderFilter(Schema):
     status: OrderStatus | None = None
-    vendor_id: int | None = None
+    vendor_id: RecordId | None = None
 
 
 @router.get("/processing/items", response=list[ItemOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_items(request: HttpRequest) -> Any:
     return Item.objects.order_by("code")
 
@@ -133,7 +133,7 @@ def create_item(request: HttpRequest, payload: ItemIn) -> Any:
 
 
 @router.get("/processing/orders", response=list[OrderOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_orders(request: HttpRequest, filters: Query[OrderFilter]) -> Any:
     orders = ProcessingOrder.objects.visible_to(request.user)
     if filters.status:
@@ -184,9 +184,9 @@ def issue_order(request: HttpRequest, order_id: int) -> Any:
 
 
 class MaterialIssueIn(Schema):
-    material_id: int
+    material_id: RecordId
     quantity: Decimal = Field(gt=0, max_digits=14, decimal_places=3)
-    issued_on: datetime.date | None = None
+    issued_on: Day | None = None
 
 
 @router.post("/processing/orders/{order_id}/materials", response={201: OrderDetailOut})
@@ -208,7 +208,7 @@ class ReceiptIn(Schema):
     accepted: Decimal = Qty
     rejected: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=3)
     rework: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=3)
-    received_on: datetime.date | None = None
+    received_on: Day | None = None
     inspection_notes: str = Field("", max_length=500)
 
 
@@ -220,7 +220,7 @@ def receive(request: HttpRequest, line_id: int, payload: ReceiptIn) -> Any:
 
 
 class ReconciliationIn(Schema):
-    material_id: int
+    material_id: RecordId
     consumed: Decimal = Qty
     returned: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=3)
     scrapped: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=3)

@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from outsourcing.core.api import get_visible
+from outsourcing.core.api import Day, Pagination, RecordId, get_visible
 from outsourcing.documents.api import DocumentOut
 from outsourcing.documents.choices import DocumentKind
 from outsourcing.engagements.models import Engagement
@@ -72,7 +72,7 @@ class QualificationTypePatch(Schema):
 
 
 @router.get("/qualification-types", response=list[QualificationTypeOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_qualification_types(request: HttpRequest) -> Any:
     """The catalogue of qualification types (levels: a higher number is the higher grade)."""
     return QualificationType.objects.order_by("category", "code")
@@ -158,9 +158,9 @@ class QualificationIn(Schema):
     number: str = Field(min_length=1, max_length=100)
     issuer: str = Field(min_length=1, max_length=200)
     scope: str = Field("", max_length=2000)
-    valid_from: datetime.date
-    valid_until: datetime.date
-    supersedes_id: int | None = Field(None, description="The certificate this one renews")
+    valid_from: Day
+    valid_until: Day
+    supersedes_id: RecordId | None = Field(None, description="The certificate this one renews")
 
 
 class RenewalIn(Schema):
@@ -168,8 +168,8 @@ class RenewalIn(Schema):
     number: str = Field(min_length=1, max_length=100)
     issuer: str = Field(min_length=1, max_length=200)
     scope: str = Field("", max_length=2000)
-    valid_from: datetime.date
-    valid_until: datetime.date
+    valid_from: Day
+    valid_until: Day
 
 
 class QualificationPatch(Schema):
@@ -178,8 +178,8 @@ class QualificationPatch(Schema):
     number: str | None = Field(None, min_length=1, max_length=100)
     issuer: str | None = Field(None, min_length=1, max_length=200)
     scope: str | None = Field(None, max_length=2000)
-    valid_from: datetime.date | None = None
-    valid_until: datetime.date | None = None
+    valid_from: Day | None = None
+    valid_until: Day | None = None
 
 
 class RejectIn(Schema):
@@ -191,7 +191,7 @@ class QualificationFilter(Schema):
     type_code: str | None = Field(None, max_length=40)
     status: DerivedStatus | None = None
     verification: VerificationStatus | None = None
-    vendor_id: int | None = None
+    vendor_id: RecordId | None = None
     current: bool | None = Field(None, description="Only certificates not superseded by a renewal")
     sort: str | None = Field(None, max_length=40)
 
@@ -214,14 +214,14 @@ def _one(request: HttpRequest, qualification_id: int) -> Qualification:
 
 
 @router.get("/qualifications", response=list[QualificationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_qualifications(request: HttpRequest, filters: Query[QualificationFilter]) -> Any:
     """Every qualification the caller may see, across vendors."""
     return _listed(request, filters)
 
 
 @router.get("/vendors/{vendor_id}/qualifications", response=list[QualificationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_vendor_qualifications(request: HttpRequest, vendor_id: int, filters: Query[QualificationFilter]) -> Any:
     vendor = get_visible(Vendor.objects.all(), request.user, pk=vendor_id)
     return _listed(request, filters, vendor_id=vendor.pk)
@@ -324,7 +324,7 @@ def _engagement(request: HttpRequest, engagement_id: int) -> Engagement:
 
 
 @router.get("/engagements/{engagement_id}/requirements", response=list[RequirementOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_requirements(request: HttpRequest, engagement_id: int) -> Any:
     engagement = _engagement(request, engagement_id)
     return QualificationRequirement.objects.filter(engagement=engagement).select_related("type")
@@ -360,7 +360,7 @@ def remove_requirement(request: HttpRequest, requirement_id: int) -> Any:
 
 
 @router.get("/engagements/{engagement_id}/qualification-gaps", response=GapsOut)
-def engagement_qualification_gaps(request: HttpRequest, engagement_id: int, as_of: datetime.date | None = None) -> Any:
+def engagement_qualification_gaps(request: HttpRequest, engagement_id: int, as_of: Day | None = None) -> Any:
     """Type codes of the requirements the engagement's vendor meets and misses on `as_of` (default today)."""
     engagement = _engagement(request, engagement_id)
     met, missing = qualification_gaps(engagement, as_of or timezone.localdate())

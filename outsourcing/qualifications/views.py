@@ -18,7 +18,7 @@ from outsourcing.core.access import can_change, is_owner_writer, sees_all_vendor
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.exports import export_response
-from outsourcing.core.listing import Column, ListPage
+from outsourcing.core.listing import Column, ListPage, record_id
 from outsourcing.documents.models import Document
 from outsourcing.vendors.models import Vendor
 
@@ -51,6 +51,8 @@ def _params(request: HttpRequest) -> dict[str, str]:
     params = {k: request.GET.get(k, "").strip()[:200] for k in FILTERS}
     if params["status"] not in DerivedStatus.values:
         params["status"] = ""
+    if record_id(params["vendor"]) is None:
+        params["vendor"] = ""
     return params
 
 

@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from outsourcing.accounts.models import User
 from outsourcing.core.access import sees_all_vendors
-from outsourcing.core.api import get_visible
+from outsourcing.core.api import Day, Pagination, RecordId, get_visible
 from outsourcing.documents.actions import do_attach_document
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
@@ -45,9 +45,9 @@ class MemberIn(Schema):
     employee_number: str = Field("", max_length=64)
     employment_type: EmploymentType
     title: str = Field("", max_length=200)
-    hire_date: datetime.date
-    probation_end_date: datetime.date | None = None
-    left_date: datetime.date | None = None
+    hire_date: Day
+    probation_end_date: Day | None = None
+    left_date: Day | None = None
     prior_experience_months: int = Field(0, ge=0, le=600)
 
 
@@ -56,9 +56,9 @@ class MemberPatch(Schema):
     employee_number: str | None = Field(None, max_length=64)
     employment_type: EmploymentType | None = None
     title: str | None = Field(None, max_length=200)
-    hire_date: datetime.date | None = None
-    probation_end_date: datetime.date | None = None
-    left_date: datetime.date | None = None
+    hire_date: Day | None = None
+    probation_end_date: Day | None = None
+    left_date: Day | None = None
     prior_experience_months: int | None = Field(None, ge=0, le=600)
 
 
@@ -82,7 +82,7 @@ class MemberFilter(Schema):
     sort: str | None = Field(None, max_length=40)
 
 
-class DocumentOut(Schema):
+class MemberDocumentOut(Schema):
     id: int
     kind: str
     sha256: str
@@ -108,17 +108,17 @@ class StabilityOut(Schema):
 
 
 class AssignmentIn(Schema):
-    member_id: int | None = None
+    member_id: RecordId | None = None
     role: str = Field(min_length=1, max_length=100)
     key_person: bool = False
-    start_date: datetime.date
+    start_date: Day
     side: TeamSide = TeamSide.VENDOR
-    owner_user_id: int | None = None
+    owner_user_id: RecordId | None = None
     owner_name: str = Field("", max_length=200)
 
 
 class AssignmentEnd(Schema):
-    end_date: datetime.date
+    end_date: Day
     leave_reason: LeaveReason
 
 
@@ -151,10 +151,10 @@ class EligibilityOut(Schema):
 
 
 class WaiverIn(Schema):
-    member_id: int
+    member_id: RecordId
     justification: str = Field(min_length=10, max_length=2000)
-    valid_from: datetime.date | None = None
-    valid_until: datetime.date
+    valid_from: Day | None = None
+    valid_until: Day
 
 
 class WaiverOut(Schema):
@@ -169,13 +169,13 @@ class WaiverOut(Schema):
 
 
 class ReplacementIn(Schema):
-    outgoing_id: int
-    successor_id: int
+    outgoing_id: RecordId
+    successor_id: RecordId
     reason: str = Field(min_length=3, max_length=1000)
-    effective_date: datetime.date
+    effective_date: Day
 
 
-class DecisionIn(Schema):
+class ReplacementDecisionIn(Schema):
     note: str = Field("", max_length=1000)
 
 
@@ -243,7 +243,7 @@ def _replacement_out(replacement: Replacement) -> dict[str, Any]:
 
 
 @router.get("/vendors/{vendor_id}/members", response=list[MemberOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_members(request: HttpRequest, vendor_id: int, filters: Query[MemberFilter]) -> Any:
     vendor = get_visible(Vendor.objects.all(), request.user, pk=vendor_id)
     return filter_members(TeamMember.objects.visible_to(request.user).filter(vendor=vendor), **filters.dict())
@@ -266,7 +266,7 @@ def update_member(request: HttpRequest, member_id: int, payload: MemberPatch) ->
     return do_update_member(member, acting_user=request.user, changes=payload.dict(exclude_unset=True))
 
 
-@router.post("/members/{member_id}/documents", response={201: DocumentOut})
+@router.post("/members/{member_id}/documents", response={201: MemberDocumentOut})
 def upload_member_document(
     request: HttpRequest,
     member_id: int,
@@ -278,9 +278,7 @@ def upload_member_document(
 
 
 @router.get("/vendors/{vendor_id}/stability", response=StabilityOut)
-def get_stability(
-    request: HttpRequest, vendor_id: int, start: datetime.date | None = None, end: datetime.date | None = None
-) -> Any:
+def get_stability(request: HttpRequest, vendor_id: int, start: Day | None = None, end: Day | None = None) -> Any:
     vendor = get_visible(Vendor.objects.all(), request.user, pk=vendor_id)
     end = end or timezone.localdate()
     start = start or end - relativedelta(years=1)
@@ -301,7 +299,7 @@ def get_roster_import(request: HttpRequest, job_id: int) -> Any:
 
 
 @router.get("/engagements/{engagement_id}/team", response=list[AssignmentOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_team(request: HttpRequest, engagement_id: int) -> Any:
     engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
     return TeamAssignment.objects.filter(engagement=engagement).select_related("member", "owner_user")
@@ -346,7 +344,7 @@ def acknowledge_assignment(request: HttpRequest, assignment_id: int) -> Any:
 
 
 @router.get("/engagements/{engagement_id}/eligibility", response=EligibilityOut)
-def get_eligibility(request: HttpRequest, engagement_id: int, as_of: datetime.date | None = None) -> Any:
+def get_eligibility(request: HttpRequest, engagement_id: int, as_of: Day | None = None) -> Any:
     engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
     as_of = as_of or timezone.localdate()
     return {"as_of": as_of, "members": [v.as_dict() for v in evaluate_team(engagement, as_of)]}
@@ -356,8 +354,8 @@ def get_eligibility(request: HttpRequest, engagement_id: int, as_of: datetime.da
 def get_team_metrics(
     request: HttpRequest,
     engagement_id: int,
-    start: datetime.date | None = None,
-    end: datetime.date | None = None,
+    start: Day | None = None,
+    end: Day | None = None,
 ) -> Any:
     engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
     end = end or timezone.localdate()
@@ -368,7 +366,7 @@ def get_team_metrics(
 
 
 @router.get("/engagements/{engagement_id}/waivers", response=list[WaiverOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_waivers(request: HttpRequest, engagement_id: int) -> Any:
     engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
     return Waiver.objects.filter(engagement=engagement)
@@ -397,7 +395,7 @@ def revoke_waiver(request: HttpRequest, waiver_id: int) -> Any:
 
 
 @router.get("/engagements/{engagement_id}/replacements", response=list[ReplacementOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_replacements(request: HttpRequest, engagement_id: int) -> Any:
     engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
     return Replacement.objects.filter(engagement=engagement)
@@ -428,12 +426,12 @@ def get_replacement(request: HttpRequest, replacement_id: int) -> Any:
 
 
 @router.post("/replacements/{replacement_id}/approve", response=ReplacementOut)
-def approve_replacement(request: HttpRequest, replacement_id: int, payload: DecisionIn) -> Any:
+def approve_replacement(request: HttpRequest, replacement_id: int, payload: ReplacementDecisionIn) -> Any:
     replacement = get_visible(Replacement.objects.all(), request.user, pk=replacement_id)
     return _replacement_out(do_approve_replacement(replacement, acting_user=request.user, note=payload.note))
 
 
 @router.post("/replacements/{replacement_id}/reject", response=ReplacementOut)
-def reject_replacement(request: HttpRequest, replacement_id: int, payload: DecisionIn) -> Any:
+def reject_replacement(request: HttpRequest, replacement_id: int, payload: ReplacementDecisionIn) -> Any:
     replacement = get_visible(Replacement.objects.all(), request.user, pk=replacement_id)
     return _replacement_out(do_reject_replacement(replacement, acting_user=request.user, note=payload.note))

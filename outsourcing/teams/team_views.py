@@ -119,6 +119,8 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _engagement(request, pk)
     if request.method != "POST":
         return _back(engagement)
+    if not can_change(request.user, TeamAssignment(engagement=engagement)):
+        raise PermissionDenied  # who may, before what is wrong with the form
     form = AssignmentForm(
         request.POST, engagement=engagement, co_sourcing=engagement.form == EngagementForm.CO_SOURCING
     )
@@ -147,6 +149,8 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_visible(TeamAssignment.objects.select_related("engagement"), request.user, pk=pk)
     if request.method == "POST":
+        if not can_change(request.user, assignment):
+            raise PermissionDenied  # who may, before what is wrong with the form
         form = EndAssignmentForm(request.POST)
         if form.is_valid():
             try:

@@ -2,10 +2,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from outsourcing.core.api import get_visible
+from outsourcing.core.api import Pagination, get_visible
 
 from .actions import do_create_vendor, do_delete_vendor, do_update_vendor
 from .choices import VendorStatus
@@ -61,7 +61,7 @@ class VendorFilter(Schema):
 
 
 @router.get("/vendors", response=list[VendorOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_vendors(request: HttpRequest, filters: Query[VendorFilter]) -> Any:
     return filter_vendors(Vendor.objects.visible_to(request.user), **filters.dict())
 

@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "outsourcing.accounts.middleware.UserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "outsourcing.core.middleware.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -263,4 +264,5 @@ LOGGING = {
 }
 NINJA_PAGINATION_MAX_LIMIT = 1000
 NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_CLASS = "outsourcing.core.api.Pagination"  # bounded limit/offset (422, not a 500)
 FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -58,3 +58,15 @@ def test_a_filter_id_the_database_cannot_hold_is_ignored(
 )
 def test_record_id_reads_only_ascii_ids_a_database_can_hold(value: str | None, expected: int | None) -> None:
     assert record_id(value) == expected
+
+
+@pytest.mark.parametrize("path", ["/vendors/", "/engagements/", "/qualifications/", "/processing/", "/audit/"])
+def test_a_null_character_in_a_search_is_refused_not_a_server_error(web, manager, path):
+    response = web(manager).get(path, {"q": "abc\x00def"})
+    assert response.status_code == 400
+
+
+def test_a_null_character_in_an_api_query_names_the_parameter(api, manager):
+    response = api(manager).get("/vendors", q="a\x00")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "q"

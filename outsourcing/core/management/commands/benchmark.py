@@ -48,6 +48,7 @@ from outsourcing.processing.models import Item, OrderLine, ProcessingOrder
 from outsourcing.qualifications.choices import VerificationStatus
 from outsourcing.qualifications.models import Qualification, QualificationRequirement, QualificationType
 from outsourcing.teams.choices import EmploymentType, TeamSide
+from outsourcing.teams.demo import GIVEN, SURNAMES
 from outsourcing.teams.models import TeamAssignment, TeamMember
 from outsourcing.vendors.choices import VendorStatus
 from outsourcing.vendors.models import Vendor
@@ -56,29 +57,10 @@ PREFIX = "BENCH-"  # registration numbers, agreement and order numbers of genera
 USER_PREFIX = "bench-"
 CODE_PREFIX = "BE-"  # engagement codes
 BATCH = 5_000
+
 RESULTS = Path("docs/benchmarks.md")
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = [
-    "伟",
-    "芳",
-    "娜",
-    "敏",
-    "静",
-    "强",
-    "磊",
-    "军",
-    "洋",
-    "勇",
-    "艳",
-    "杰",
-    "涛",
-    "明",
-    "超",
-    "秀英",
-    "建华",
-    "志强",
-]
+# Names come from the demo's lists, so both speak of the same believable people.
 ENGLISH = ["James", "Mary", "Wei", "Linda", "Chen", "Robert", "Anna", "David", "Grace", "Michael", "Sophia", "Tom"]
 ENGLISH_LAST = ["Smith", "Wang", "Brown", "Li", "Taylor", "Zhang", "Wilson", "Liu", "Clark", "Huang"]
 CITIES = ["北京", "上海", "深圳", "杭州", "成都", "南京", "武汉", "西安", "苏州", "广州"]

@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from outsourcing.core.access import Role, ensure_admin
-from outsourcing.core.api import MAX_RECORD_ID, ErrorOut, Pagination, error_body, login_for_token
+from outsourcing.core.api import MAX_RECORD_ID, ErrorOut, Pagination, RecordId, error_body, login_for_token
 
 from .actions import do_create_user, do_issue_token, do_revoke_token, do_update_user
 from .models import User
@@ -75,7 +75,7 @@ def create_user(request: HttpRequest, payload: UserIn) -> Any:
 
 class UserPatch(Schema):
     role: Role | None = None
-    vendor_id: int | None = None
+    vendor_id: RecordId | None = None
     email: str | None = Field(None, max_length=254)
     first_name: str | None = Field(None, max_length=150)
     last_name: str | None = Field(None, max_length=150)

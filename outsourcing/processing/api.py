@@ -7,12 +7,13 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
+from outsourcing.core.access import ensure_can_change, ensure_owner_writer
 from outsourcing.core.api import Day, Pagination, RecordId, get_visible
 from outsourcing.vendors.models import Vendor
 
 from . import actions
 from .choices import ItemCategory, OrderStatus
-from .models import Item, OrderLine, ProcessingOrder
+from .models import Item, MaterialReconciliation, OrderLine, ProcessingOrder
 from .services import line_figures, material_figures
 
 router = Router(tags=["processing"])
@@ -156,6 +157,7 @@ def _item(item_id: int, field: str) -> Item:
 def create_order(request: HttpRequest, payload: OrderIn) -> Any:
     from django.core.exceptions import ValidationError
 
+    ensure_owner_writer(request.user)  # 403 before judging the body
     vendor = Vendor.objects.visible_to(request.user).filter(pk=payload.vendor_id).first()
     if vendor is None:
         raise ValidationError({"vendor_id": "Unknown vendor."})
@@ -192,6 +194,7 @@ class MaterialIssueIn(Schema):
 @router.post("/processing/orders/{order_id}/materials", response={201: OrderDetailOut})
 def issue_material(request: HttpRequest, order_id: int, payload: MaterialIssueIn) -> Any:
     order = get_visible(ProcessingOrder.objects, request.user, pk=order_id)
+    ensure_owner_writer(request.user)
     material = _item(payload.material_id, "material_id")
     actions.do_issue_material(
         order,
@@ -230,6 +233,7 @@ class ReconciliationIn(Schema):
 @router.put("/processing/orders/{order_id}/reconciliation", response=OrderDetailOut)
 def reconcile(request: HttpRequest, order_id: int, payload: ReconciliationIn) -> Any:
     order = get_visible(ProcessingOrder.objects, request.user, pk=order_id)
+    ensure_can_change(request.user, MaterialReconciliation(order=order))
     figures = payload.dict(exclude={"material_id"})
     actions.do_report_reconciliation(
         order, acting_user=request.user, material=_item(payload.material_id, "material_id"), **figures

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from outsourcing.accounts.models import User
-from outsourcing.core.access import sees_all_vendors
+from outsourcing.core.access import ensure_can_change, sees_all_vendors
 from outsourcing.core.api import Day, Pagination, RecordId, get_visible
 from outsourcing.documents.actions import do_attach_document
 from outsourcing.engagements.models import Engagement
@@ -404,6 +404,7 @@ def list_replacements(request: HttpRequest, engagement_id: int) -> Any:
 @router.post("/engagements/{engagement_id}/replacements", response={201: ReplacementOut})
 def propose_replacement(request: HttpRequest, engagement_id: int, payload: ReplacementIn) -> Any:
     engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
+    ensure_can_change(request.user, Replacement(engagement=engagement))  # 403 before judging the body
     outgoing = TeamAssignment.objects.filter(engagement=engagement, pk=payload.outgoing_id).first()
     if outgoing is None:
         raise ValidationError({"outgoing_id": _("No such place on this engagement's team.")})

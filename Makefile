@@ -42,7 +42,7 @@ pytest: install-dev
 test: lint typecheck check-migrations pytest
 
 messages: install-dev
-	cd outsourcing && ../$(BIN)/outsourcing makemessages -l zh_Hans --no-obsolete --ignore="tests/*" --ignore="*/tests/*"
+	cd outsourcing && ../$(BIN)/outsourcing makemessages -l zh_Hans --no-obsolete --no-location --ignore="tests/*" --ignore="*/tests/*"
 	cd outsourcing && ../$(BIN)/outsourcing compilemessages -l zh_Hans
 
 # Time the pages and figures users feel on a generated portfolio of 10,000 vendors, 200,000 staff and a million

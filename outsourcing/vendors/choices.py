@@ -16,3 +16,17 @@ STATUS_TONE = {
     VendorStatus.SUSPENDED: "amber",
     VendorStatus.BLOCKED: "red",
 }
+
+
+class RiskTier(models.TextChoices):
+    """How much the owner depends on a vendor: it sets how often the vendor is examined again."""
+
+    CRITICAL = "critical", _("Critical")
+    HIGH = "high", _("High")
+    STANDARD = "standard", _("Standard")
+
+
+# Months between two management-system examinations of a vendor (SPEC "Activation gate"); a vendor with no
+# tier set is examined as often as a critical one, so that forgetting to classify it never relaxes the cycle.
+REEXAMINATION_MONTHS = {RiskTier.CRITICAL: 12, RiskTier.HIGH: 24, RiskTier.STANDARD: 36}
+REEXAMINATION_MONTHS_UNSET = 12

@@ -8,7 +8,7 @@ from django_countries.fields import CountryField
 
 from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
 
-from .choices import STATUS_TONE, VendorStatus
+from .choices import REEXAMINATION_MONTHS, REEXAMINATION_MONTHS_UNSET, STATUS_TONE, RiskTier, VendorStatus
 
 
 class VendorQuerySet(VendorScopedQuerySet):
@@ -34,6 +34,13 @@ class Vendor(VendorOwned, models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=VendorStatus.choices, default=VendorStatus.PROSPECTIVE
     )
+    risk_tier = models.CharField(
+        _("risk tier"),
+        max_length=16,
+        choices=RiskTier.choices,
+        blank=True,
+        help_text=_("Sets how often the vendor's management system is examined again (set by the owner)."),
+    )
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -56,6 +63,13 @@ class Vendor(VendorOwned, models.Model):
     @property
     def status_tone(self) -> str:
         return STATUS_TONE[VendorStatus(self.status)]
+
+    @property
+    def reexamination_months(self) -> int:
+        """Months within which a completed management-system assessment still counts for this vendor."""
+        if not self.risk_tier:
+            return REEXAMINATION_MONTHS_UNSET
+        return REEXAMINATION_MONTHS[RiskTier(self.risk_tier)]
 
     def clean(self) -> None:
         super().clean()

@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from outsourcing.accounts.api import router as accounts_router
+from outsourcing.accounts.auth import BearerToken
 from outsourcing.assessments.api import router as assessments_router
-from outsourcing.core.api import BearerToken, install_error_handlers
+from outsourcing.core.api import install_error_handlers
 from outsourcing.documents.api import router as documents_router
 from outsourcing.engagements.api import router as engagements_router
 from outsourcing.performance.api import router as performance_router

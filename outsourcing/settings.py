@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "outsourcing.assessments",
     "outsourcing.processing",
     "outsourcing.performance",
+    "outsourcing.benchmark",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "outsourcing.core.middleware.RefuseNulMiddleware",
+    "outsourcing.core.versioning.RecordVersionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -16,6 +16,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outsourcing.core import registry
 from outsourcing.core.access import (
     Role,
     ensure_admin,
@@ -24,7 +25,6 @@ from outsourcing.core.access import (
     is_owner_writer,
 )
 from outsourcing.core.audit import acting_as
-from outsourcing.documents.actions import do_attach_document
 from outsourcing.documents.choices import DocumentKind
 from outsourcing.documents.models import Document
 
@@ -250,7 +250,7 @@ def do_attach_evidence(
 ) -> Document:
     answer = _answer_for(assessment, item, acting_user)
     _ensure_vendor_may_edit(answer, acting_user)
-    return do_attach_document(
+    return registry.attach_document(
         answer,
         upload=upload,
         kind=DocumentKind.ASSESSMENT_EVIDENCE,

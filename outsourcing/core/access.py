@@ -8,15 +8,12 @@ a vendor user changes only the records its vendor maintains (profile, certificat
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-if TYPE_CHECKING:
-    from outsourcing.accounts.models import User
 
 
 class Role(models.TextChoices):
@@ -54,7 +51,7 @@ class VendorScopedQuerySet(models.QuerySet):
 
     vendor_lookup: ClassVar[str] = "vendor"
 
-    def visible_to(self, user: User | Any) -> Self:
+    def visible_to(self, user: Any) -> Self:
         if sees_all_vendors(user):
             return self
         if _active(user) and user.role == Role.VENDOR and user.vendor_id:

@@ -9,7 +9,6 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, models
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.conf import settings as ninja_settings
@@ -17,10 +16,9 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.parser import Parser
-from ninja.security import HttpBearer
 from pydantic import Field
 
-from outsourcing.core.audit import attribute_request_to
+from outsourcing.core.versioning import PreconditionFailed, StaleRecord, note_lookup
 
 M = TypeVar("M", bound=models.Model)
 
@@ -38,28 +36,16 @@ Day = Annotated[
 ]
 
 
-class BearerToken(HttpBearer):
-    """`Authorization: Bearer <token>` with a token from POST /auth/token; revoked tokens are refused."""
+class DocumentOut(Schema):
+    """A stored evidence file; download it from GET /documents/{id}."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from outsourcing.accounts.models import ApiToken
-
-        try:
-            api_token = ApiToken.objects.select_related("user", "user__vendor").get(
-                key_hash=ApiToken.hash(token), revoked_at__isnull=True
-            )
-        except ApiToken.DoesNotExist:
-            return None
-        user = api_token.user
-        if not user.is_active:
-            return None
-        now = timezone.now()
-        if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 300:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
-        request.user = user
-        request.api_token = api_token  # type: ignore[attr-defined]
-        attribute_request_to(user)
-        return user
+    id: int
+    kind: str
+    sha256: str
+    original_name: str
+    mime_type: str
+    size: int
+    uploaded_at: Any
 
 
 class ErrorOut(Schema):
@@ -114,7 +100,8 @@ ERROR_DESCRIPTIONS = {
     401: "Authentication required",
     403: "Visible to the caller but not changeable by it",
     404: "Not found, or not visible to the caller",
-    409: "Conflicts with another record",
+    409: "Conflicts with another record, or the record was changed by someone else meanwhile",
+    412: "If-Match does not name the record's current version (see its ETag); nothing is written",
     422: "Bad input: names the field and the problem; nothing is written",
 }
 
@@ -130,6 +117,8 @@ def document_error_answers(schema: dict[str, Any]) -> dict[str, Any]:
                 codes |= {401, 403, 404}
             if method in ("post", "put", "patch", "delete"):
                 codes.add(409)
+            if method in ("put", "patch", "delete") and operation.get("security"):
+                codes.add(412)
             responses = operation.setdefault("responses", {})
             for code in sorted(codes):
                 if code not in responses and str(code) not in responses:
@@ -230,6 +219,26 @@ def install_error_handlers(api: NinjaAPI) -> None:
         # Validation runs first; this is only reached when two writers race for the same unique value.
         return api.create_response(request, {"detail": _("This conflicts with another record.")}, status=409)
 
+    @api.exception_handler(PreconditionFailed)
+    def precondition_failed(request: HttpRequest, exc: PreconditionFailed) -> HttpResponse:
+        message = _("The record was changed since you read it (If-Match does not name its current version %(etag)s).")
+        body = {
+            "detail": [
+                {
+                    "loc": ["header", "If-Match"],
+                    "field": "If-Match",
+                    "msg": message % {"etag": f'"{exc.record.version}"'},
+                }
+            ]
+        }
+        return api.create_response(request, body, status=412)
+
+    @api.exception_handler(StaleRecord)
+    def stale_record(request: HttpRequest, exc: StaleRecord) -> HttpResponse:
+        return api.create_response(
+            request, {"detail": _("The record was changed by someone else meanwhile; read it again.")}, status=409
+        )
+
     @api.exception_handler(AuthenticationError)
     def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return api.create_response(request, {"detail": _("Authentication required.")}, status=401)
@@ -248,9 +257,11 @@ def get_visible(source: models.Manager[M] | models.QuerySet[M], user: Any, **loo
     """The object if `user` may see it; 404 otherwise, exactly as if it did not exist."""
     visible = source.visible_to(user)  # type: ignore[union-attr]
     try:
-        return visible.get(**lookup)
+        record = visible.get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+    note_lookup(record)  # the ETag / If-Match of the record an API address names
+    return record
 
 
 def login_for_token(request: HttpRequest, username: str, password: str) -> Any:

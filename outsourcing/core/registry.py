@@ -106,3 +106,24 @@ def register_vendor_blocker(
     if many is not None:
         vendor_blockers_many[fn] = many
     return fn
+
+
+# Evidence files: the documents app registers the one path by which a file is attached to a record and removed
+# again, so that engagements, teams, qualifications and assessments store evidence without importing it.
+_document_store: dict[str, Callable[..., Any]] = {}
+
+
+def register_document_store(*, attach: Callable[..., Any], delete: Callable[..., None]) -> None:
+    """`attach(subject, *, upload, kind, acting_user, description="")` returns the stored Document;
+    `delete(document, *, acting_user)` removes it and its bytes."""
+    _document_store.update(attach=attach, delete=delete)
+
+
+def attach_document(subject: Any, *, upload: Any, kind: str, acting_user: Any, description: str = "") -> Any:
+    return _document_store["attach"](
+        subject, upload=upload, kind=kind, acting_user=acting_user, description=description
+    )
+
+
+def delete_document(document: Any, *, acting_user: Any) -> None:
+    _document_store["delete"](document, acting_user=acting_user)

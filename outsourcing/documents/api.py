@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router
 
 from outsourcing.core.api import get_visible
 
@@ -9,18 +9,6 @@ from .models import Document
 from .views import document_response
 
 router = Router(tags=["documents"])
-
-
-class DocumentOut(Schema):
-    """A stored evidence file; download it from GET /documents/{id}."""
-
-    id: int
-    kind: str
-    sha256: str
-    original_name: str
-    mime_type: str
-    size: int
-    uploaded_at: Any
 
 
 @router.get("/documents/{document_id}", response={200: None}, summary="Download a document")

@@ -10,6 +10,9 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from outsourcing.core.registry import register_document_store
 
+        from . import actions, models
+
+        register_document_store(attach=actions.do_attach_document, delete=actions.do_delete_document)
         auditlog.register(models.Document, exclude_fields=["file"])

@@ -19,10 +19,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outsourcing.core import registry
 from outsourcing.core.access import ensure_can_change, ensure_owner_writer
 from outsourcing.core.audit import acting_as
 from outsourcing.core.registry import Blocker, activation_checks, activation_checks_many
-from outsourcing.documents.actions import do_attach_document
 from outsourcing.documents.choices import DocumentKind
 from outsourcing.documents.models import Document
 
@@ -258,7 +258,7 @@ def do_attach_signed_agreement(
     kind = kind or DocumentKind.SERVICE_AGREEMENT
     if kind not in (DocumentKind.SERVICE_AGREEMENT, DocumentKind.AGREEMENT_AMENDMENT):
         raise ValidationError({"kind": _("Attach a signed agreement or an amendment here.")})
-    return do_attach_document(agreement, upload=upload, kind=kind, acting_user=acting_user)
+    return registry.attach_document(agreement, upload=upload, kind=kind, acting_user=acting_user)
 
 
 @transaction.atomic

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outsourcing.core import registry
 from outsourcing.core.access import ensure_admin, ensure_can_change, ensure_owner_writer, is_owner_writer
 from outsourcing.core.audit import acting_as
-from outsourcing.documents.actions import do_attach_document, do_delete_document
 from outsourcing.documents.choices import DocumentKind
 from outsourcing.documents.models import Document
 
@@ -97,7 +97,7 @@ def do_delete_qualification_type(qtype: QualificationType, *, acting_user: Any) 
 
 
 def _attach_evidence(qualification: Qualification, upload: UploadedFile | None, acting_user: Any) -> Document:
-    return do_attach_document(
+    return registry.attach_document(
         qualification, upload=upload, kind=DocumentKind.QUALIFICATION_CERTIFICATE, acting_user=acting_user
     )
 
@@ -228,7 +228,7 @@ def do_delete_qualification(qualification: Qualification, *, acting_user: Any) -
     if qualification.verification_status == VerificationStatus.VERIFIED and not is_owner_writer(acting_user):
         raise PermissionDenied(_("A verified certificate can only be removed by the owner; renew it instead."))
     for document in Document.for_object(qualification):
-        do_delete_document(document, acting_user=acting_user)
+        registry.delete_document(document, acting_user=acting_user)
     with acting_as(acting_user):
         qualification.delete()
 

@@ -10,8 +10,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
-from outsourcing.core.api import Day, Pagination, RecordId, get_visible
-from outsourcing.documents.api import DocumentOut
+from outsourcing.core.api import Day, DocumentOut, Pagination, RecordId, get_visible
 from outsourcing.documents.choices import DocumentKind
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor

@@ -12,9 +12,9 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from outsourcing.accounts.models import User
+from outsourcing.core import registry
 from outsourcing.core.access import ensure_can_change, sees_all_vendors
 from outsourcing.core.api import Day, Pagination, RecordId, get_visible
-from outsourcing.documents.actions import do_attach_document
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
 
@@ -274,7 +274,7 @@ def upload_member_document(
     file: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> Any:
     member = get_visible(TeamMember.objects.all(), request.user, pk=member_id)
-    return Status(201, do_attach_document(member, upload=file, kind=kind, acting_user=request.user))
+    return Status(201, registry.attach_document(member, upload=file, kind=kind, acting_user=request.user))
 
 
 @router.get("/vendors/{vendor_id}/stability", response=StabilityOut)

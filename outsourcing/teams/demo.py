@@ -9,8 +9,8 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from outsourcing.core import registry
 from outsourcing.core.access import SYSTEM
-from outsourcing.documents.actions import do_attach_document
 
 from .actions import do_add_to_team, do_create_member, do_grant_waiver, do_propose_replacement
 from .choices import EmploymentType, TeamSide
@@ -202,7 +202,9 @@ def build(ctx: dict[str, Any]) -> None:
                 prior_experience_months=prior,
             )
             if contract:
-                do_attach_document(member, upload=contract_pdf(name), kind="employment_contract", acting_user=SYSTEM)
+                registry.attach_document(
+                    member, upload=contract_pdf(name), kind="employment_contract", acting_user=SYSTEM
+                )
             members[key].append(member)
         _history(vendor, key, rng, {"a": 40, "b": 30, "c": 20}[key])
     engagements = ctx["engagements"]

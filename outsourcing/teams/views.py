@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from outsourcing.accounts.views import apply_form_errors
+from outsourcing.core import registry
 from outsourcing.core.access import can_change
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.exports import export_response
 from outsourcing.core.listing import Column, ListPage
-from outsourcing.documents.actions import do_attach_document
 from outsourcing.documents.models import Document
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
@@ -251,7 +251,7 @@ def member_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            do_attach_document(
+            registry.attach_document(
                 member,
                 upload=form.cleaned_data["file"],
                 kind=form.cleaned_data["kind"],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from outsourcing.accounts.actions import do_create_user
 from outsourcing.core.access import SYSTEM
 from outsourcing.vendors.actions import do_create_vendor, do_save_contact
 
@@ -148,7 +147,7 @@ def build(ctx: dict[str, Any]) -> None:
     }
     for username, role, password, vendor_key in DEMO_LOGINS:
         first, last = names[username]
-        ctx["users"][username] = do_create_user(
+        ctx["users"][username] = ctx["create_user"](
             username=username,
             password=password,
             role=role,

@@ -1,32 +1,25 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+
+from outsourcing.core.forms import ActionForm
 
 from .models import Vendor, VendorContact
 
 
-class VendorForm(forms.ModelForm):
-    class Meta:
-        model = Vendor
-        fields = [
-            "name",
-            "english_name",
-            "registration_number",
-            "country",
-            "address",
-            "website",
-            "status",
-            "notes",
-        ]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+class VendorForm(ActionForm):
+    model = Vendor
+    model_fields = ("name", "english_name", "registration_number", "country", "address", "website", "status", "notes")
+    widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args: object, can_set_status: bool = True, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, can_set_status: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         if not can_set_status:
             del self.fields["status"]
 
 
-class ContactForm(forms.ModelForm):
-    class Meta:
-        model = VendorContact
-        fields = ["name", "title", "email", "phone", "is_primary"]
+class ContactForm(ActionForm):
+    model = VendorContact
+    model_fields = ("name", "title", "email", "phone", "is_primary")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
+from outsourcing.core.versioning import Versioned
 
 from .choices import REEXAMINATION_MONTHS, REEXAMINATION_MONTHS_UNSET, STATUS_TONE, RiskTier, VendorStatus
 
@@ -15,7 +16,7 @@ class VendorQuerySet(VendorScopedQuerySet):
     vendor_lookup = "pk"
 
 
-class Vendor(VendorOwned, models.Model):
+class Vendor(VendorOwned, Versioned):
     """A company the owner outsources work to (or considers doing so): its legal identity and standing."""
 
     vendor_maintained = True  # a vendor's own users keep the company profile up to date
@@ -77,7 +78,7 @@ class Vendor(VendorOwned, models.Model):
         self.registration_number = self.registration_number.strip()
 
 
-class VendorContact(VendorOwned, models.Model):
+class VendorContact(VendorOwned, Versioned):
     """A person at a vendor the owner deals with: account manager, project lead, escalation contact."""
 
     vendor_maintained = True

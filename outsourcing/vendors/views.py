@@ -6,16 +6,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from outsourcing.accounts.views import apply_form_errors
 from outsourcing.core import registry
 from outsourcing.core.access import can_change, is_owner_writer
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.exports import export_response
+from outsourcing.core.forms import get_changeable, handle_form
 from outsourcing.core.listing import Column, ListPage
 from outsourcing.documents.models import Document
 
@@ -131,34 +132,29 @@ def vendor_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def vendor_create(request: HttpRequest) -> HttpResponse:
     if not is_owner_writer(request.user):
         raise PermissionDenied
-    form = VendorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            vendor = do_create_vendor(acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("Vendor %(name)s created.") % {"name": vendor.name})
-            return redirect("vendors:detail", pk=vendor.pk)
-    return render(request, "vendors/form.html", {"title": _("New vendor"), "form": form})
+    return handle_form(
+        request,
+        VendorForm(request.POST or None),
+        lambda data: do_create_vendor(acting_user=request.user, **data),
+        template="vendors/form.html",
+        context={"title": _("New vendor")},
+        success=lambda vendor: _("Vendor %(name)s created.") % {"name": vendor.name},
+        redirect_to=lambda vendor: reverse("vendors:detail", args=[vendor.pk]),
+    )
 
 
 @login_required
 def vendor_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    vendor = get_visible(Vendor.objects, request.user, pk=pk)
-    if not can_change(request.user, vendor):
-        raise PermissionDenied
-    original = Vendor.objects.get(pk=vendor.pk)
-    form = VendorForm(request.POST or None, instance=vendor, can_set_status=is_owner_writer(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_update_vendor(original, acting_user=request.user, changes=form.cleaned_data)
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("Vendor saved."))
-            return redirect("vendors:detail", pk=vendor.pk)
-    return render(request, "vendors/form.html", {"title": _("Edit %(name)s") % {"name": original.name}, "form": form})
+    vendor = get_changeable(Vendor.objects, request.user, pk=pk)
+    return handle_form(
+        request,
+        VendorForm(request.POST or None, record=vendor, can_set_status=is_owner_writer(request.user)),
+        lambda data: do_update_vendor(vendor, acting_user=request.user, changes=data),
+        template="vendors/form.html",
+        context={"title": _("Edit %(name)s") % {"name": vendor.name}},
+        success=_("Vendor saved."),
+        redirect_to=reverse("vendors:detail", args=[pk]),
+    )
 
 
 @login_required
@@ -181,27 +177,16 @@ def contact_edit(request: HttpRequest, pk: int, contact_pk: int | None = None) -
     contact = get_visible(VendorContact.objects, request.user, pk=contact_pk, vendor=vendor) if contact_pk else None
     if not can_change(request.user, contact or VendorContact(vendor=vendor)):
         raise PermissionDenied
-    form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and request.POST.get("delete") and contact:
         do_delete_contact(contact, acting_user=request.user)
         messages.success(request, _("Contact removed."))
         return redirect("vendors:detail", pk=pk)
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_save_contact(
-                VendorContact.objects.get(pk=contact.pk) if contact else None,
-                vendor=vendor,
-                acting_user=request.user,
-                changes=form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("Contact saved."))
-            return redirect("vendors:detail", pk=pk)
-    title = _("Edit contact") if contact else _("New contact")
-    return render(
+    return handle_form(
         request,
-        "vendors/contact_form.html",
-        {"title": title, "form": form, "vendor": vendor, "contact": contact},
+        ContactForm(request.POST or None, record=contact),
+        lambda data: do_save_contact(contact, vendor=vendor, acting_user=request.user, changes=data),
+        template="vendors/contact_form.html",
+        context={"title": _("Edit contact") if contact else _("New contact"), "vendor": vendor, "contact": contact},
+        success=_("Contact saved."),
+        redirect_to=reverse("vendors:detail", args=[pk]),
     )

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from outsourcing.core import registry
 from outsourcing.core.access import SYSTEM
-from outsourcing.documents.actions import do_attach_document
 from outsourcing.engagements.models import Engagement
 from outsourcing.teams.models import TeamMember
 
@@ -57,7 +57,7 @@ def person() -> Any:
         values.update(fields)
         member = TeamMember.objects.create(vendor=vendor, **values)
         if contract:
-            do_attach_document(member, upload=pdf(), kind="employment_contract", acting_user=SYSTEM)
+            registry.attach_document(member, upload=pdf(), kind="employment_contract", acting_user=SYSTEM)
         return member
 
     return make

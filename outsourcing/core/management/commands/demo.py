@@ -11,10 +11,9 @@ import importlib.util
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
-
-from outsourcing.accounts.models import User
 
 DEMO_LOGINS = [
     ("admin", "admin", "Admin-Demo-2026", None),
@@ -32,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when users already exist.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["if_empty"] and User.objects.exists():
+        if options["if_empty"] and get_user_model().objects.exists():
             self.stdout.write("Demo data already loaded.")
         else:
             with transaction.atomic():

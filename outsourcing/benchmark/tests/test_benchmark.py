@@ -11,7 +11,7 @@ from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from outsourcing.core.management.commands import benchmark
+from outsourcing.benchmark.management.commands import benchmark
 from outsourcing.engagements.calc import evaluate
 from outsourcing.engagements.models_sla import Measurement
 from outsourcing.performance.models import Appraisal, ImplementationReport

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from outsourcing.core.access import Role
+from outsourcing.core.forms import ActionForm
 from outsourcing.vendors.models import Vendor
 
 from .models import User
@@ -37,11 +38,13 @@ class UserCreateForm(forms.Form):
         return data
 
 
-class LanguageForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["language"]
-        labels = {"language": _("Language")}
+class LanguageForm(ActionForm):
+    model = User
+    model_fields = ("language",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].label = _("Language")
 
 
 class UserEditForm(forms.Form):

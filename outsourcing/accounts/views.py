@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in
-from django.core.exceptions import ValidationError
 from django.dispatch import receiver
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from outsourcing.core.access import is_admin
+from outsourcing.core.forms import handle_form
 
 from .actions import do_create_user, do_issue_token, do_revoke_token, do_set_language, do_update_user
 from .forms import LanguageForm, UserCreateForm, UserEditForm
@@ -39,17 +40,6 @@ def lockout(request: HttpRequest, credentials: Any, *args: Any, **kwargs: Any) -
     return render(request, "accounts/locked.html", status=429)
 
 
-def apply_form_errors(form: Any, exc: ValidationError) -> None:
-    """Show an action's validation errors next to the form's fields (or above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else (field[:-3] if field.endswith("_id") else None)
-            for error in errors:
-                form.add_error(target if target in form.fields else None, error)
-    else:
-        form.add_error(None, exc)
-
-
 @login_required
 def users(request: HttpRequest) -> HttpResponse:
     if not is_admin(request.user):
@@ -66,21 +56,21 @@ def user_create(request: HttpRequest) -> HttpResponse:
     if not is_admin(request.user):
         raise Http404
     form = UserCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = do_create_user(acting_user=request.user, **form.action_kwargs())
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("User %(name)s created.") % {"name": user.username})
-            return redirect("accounts:users")
-    return render(request, "accounts/user_form.html", {"title": _("New user"), "form": form})
+    return handle_form(
+        request,
+        form,
+        lambda data: do_create_user(acting_user=request.user, **form.action_kwargs()),
+        template="accounts/user_form.html",
+        context={"title": _("New user")},
+        success=lambda user: _("User %(name)s created.") % {"name": user.username},
+        redirect_to="accounts:users",
+    )
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    form = LanguageForm(request.POST or None, instance=user)
+    form = LanguageForm(request.POST or None, record=user)
     new_token = None
     if request.method == "POST" and request.POST.get("action") == "language" and form.is_valid():
         do_set_language(user, form.cleaned_data["language"])
@@ -114,25 +104,13 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_admin(request.user):
         raise Http404
     user = get_object_or_404(User, pk=pk)
-    initial = {
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "email": user.email,
-        "role": user.role,
-        "vendor": user.vendor_id,
-        "is_active": user.is_active,
-    }
-    form = UserEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_update_user(user, acting_user=request.user, changes=form.changes())
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("User %(name)s saved.") % {"name": user.username})
-            return redirect("accounts:users")
-    return render(
+    form = UserEditForm(request.POST or None, initial=model_to_dict(user, fields=list(UserEditForm.base_fields)))
+    return handle_form(
         request,
-        "accounts/user_form.html",
-        {"title": _("Edit %(name)s") % {"name": user.username}, "form": form, "editing": True},
+        form,
+        lambda data: do_update_user(user, acting_user=request.user, changes=form.changes()),
+        template="accounts/user_form.html",
+        context={"title": _("Edit %(name)s") % {"name": user.username}, "editing": True},
+        success=_("User %(name)s saved.") % {"name": user.username},
+        redirect_to="accounts:users",
     )

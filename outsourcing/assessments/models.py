@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
+from outsourcing.core.versioning import Versioned
 
 from .choices import (
     RECOMMENDATION_TONE,
@@ -26,7 +27,7 @@ from .choices import (
 )
 
 
-class AssessmentSettings(models.Model):
+class AssessmentSettings(Versioned):
     """The admin's thresholds that turn an assessment score into a recommendation (one row)."""
 
     approve_threshold = models.DecimalField(
@@ -71,7 +72,7 @@ class AssessmentSettings(models.Model):
         return obj
 
 
-class AssessmentTemplate(models.Model):
+class AssessmentTemplate(Versioned):
     """A questionnaire for examining a vendor's management system: sections of weighted items."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -90,7 +91,7 @@ class AssessmentTemplate(models.Model):
         return self.name
 
 
-class TemplateSection(models.Model):
+class TemplateSection(Versioned):
     """A part of a template, e.g. "project management system"; its score is reported on its own."""
 
     template = models.ForeignKey(AssessmentTemplate, on_delete=models.CASCADE, related_name="sections")
@@ -109,7 +110,7 @@ class TemplateSection(models.Model):
         return self.title
 
 
-class TemplateItem(models.Model):
+class TemplateItem(Versioned):
     """One question of a template: what the vendor answers (or which figure fills it), weight and scale."""
 
     section = models.ForeignKey(TemplateSection, on_delete=models.CASCADE, related_name="items")

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from outsourcing.accounts.views import apply_form_errors
 from outsourcing.core.access import Role, is_owner_writer, sees_all_vendors
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
+from outsourcing.core.forms import apply_form_errors
 from outsourcing.core.listing import Column, ListPage, record_id
 from outsourcing.documents.models import Document
 

@@ -10,9 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from outsourcing.accounts.views import apply_form_errors
 from outsourcing.core.access import is_admin, sees_all_vendors
 from outsourcing.core.audit import entries_for
+from outsourcing.core.forms import apply_form_errors
 
 from . import actions
 from .forms import ItemForm, SectionForm, SettingsForm, TemplateForm

@@ -116,20 +116,21 @@ def handle_form(
     action: Callable[[dict[str, Any]], Any],
     *,
     template: str,
-    context: dict[str, Any] | None = None,
+    context: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
     success: str | Callable[[Any], str],
     redirect_to: Any | Callable[[Any], Any],
 ) -> HttpResponse:
     """On a valid POST call `action(cleaned_data)`; its ValidationError goes next to the fields, a stale version
     becomes a conflict shown field by field; on success show `success` and redirect to `redirect_to` (each may be
-    a function of the action's result). Otherwise render `template` with the form."""
+    a function of the action's result). Otherwise render `template` with the form and `context` (a function when
+    the page's other content is worth computing only when the page is shown)."""
     if request.method == "POST" and form.is_valid():
         record = getattr(form, "record", None)
-        data = dict(form.cleaned_data)
-        version = data.pop("version", None) if isinstance(record, Versioned) else None
+        # The version is the form's, not a change to the record: the action never sees it.
+        version = form.cleaned_data.pop("version", None) if isinstance(record, Versioned) else None
         try:
             with expecting_version(record, version):
-                result = action(data)
+                result = action(dict(form.cleaned_data))
         except StaleRecord:
             assert isinstance(form, ActionForm) and record is not None
             show_conflict(form, record)
@@ -138,4 +139,5 @@ def handle_form(
         else:
             messages.success(request, success(result) if callable(success) else success)
             return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
-    return render(request, template, {"form": form, **(context or {})})
+    extra = context() if callable(context) else context or {}
+    return render(request, template, {"form": form, **extra})

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from outsourcing.accounts.models import User
+from outsourcing.core.forms import ActionForm
 
 from .choices import Acceptance
 from .models import BenefitTerms, Deliverable, Engagement, ServiceAgreement, SlaMetric
@@ -17,25 +18,24 @@ from .models import BenefitTerms, Deliverable, Engagement, ServiceAgreement, Sla
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class EngagementForm(forms.ModelForm):
-    class Meta:
-        model = Engagement
-        fields = [
-            "code",
-            "title",
-            "form",
-            "vendor",
-            "internal_unit",
-            "department",
-            "manager",
-            "is_operations_maintenance",
-            "start_date",
-            "end_date",
-            "min_tenure_months",
-            "min_experience_months",
-            "description",
-        ]
-        widgets = {"start_date": DATE, "end_date": DATE, "description": forms.Textarea(attrs={"rows": 4})}
+class EngagementForm(ActionForm):
+    model = Engagement
+    model_fields = (
+        "code",
+        "title",
+        "form",
+        "vendor",
+        "internal_unit",
+        "department",
+        "manager",
+        "is_operations_maintenance",
+        "start_date",
+        "end_date",
+        "min_tenure_months",
+        "min_experience_months",
+        "description",
+    )
+    widgets = {"start_date": DATE, "end_date": DATE, "description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -43,10 +43,6 @@ class EngagementForm(forms.ModelForm):
         manager.queryset = User.objects.filter(role__in=["admin", "manager"], is_active=True).order_by(  # type: ignore[attr-defined]
             "username"
         )
-
-    def _post_clean(self) -> None:
-        # The action validates the whole engagement; the form only parses its fields.
-        pass
 
     def changes(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -57,26 +53,22 @@ class EngagementForm(forms.ModelForm):
         return data
 
 
-class AgreementForm(forms.ModelForm):
-    class Meta:
-        model = ServiceAgreement
-        fields = [
-            "number",
-            "owner_party",
-            "provider_party",
-            "start_date",
-            "end_date",
-            "value",
-            "currency",
-            "monthly_fee",
-            "notice_period_days",
-            "auto_renewal",
-            "terminated_on",
-        ]
-        widgets = {"start_date": DATE, "end_date": DATE, "terminated_on": DATE}
-
-    def _post_clean(self) -> None:
-        pass
+class AgreementForm(ActionForm):
+    model = ServiceAgreement
+    model_fields = (
+        "number",
+        "owner_party",
+        "provider_party",
+        "start_date",
+        "end_date",
+        "value",
+        "currency",
+        "monthly_fee",
+        "notice_period_days",
+        "auto_renewal",
+        "terminated_on",
+    )
+    widgets = {"start_date": DATE, "end_date": DATE, "terminated_on": DATE}
 
 
 class UploadForm(forms.Form):
@@ -100,14 +92,10 @@ class VersionForm(forms.Form):
     signed_by = forms.CharField(label=_("Signed by"), max_length=200)
 
 
-class DeliverableForm(forms.ModelForm):
-    class Meta:
-        model = Deliverable
-        fields = ["title", "description", "due_date", "delivered_on"]
-        widgets = {"due_date": DATE, "delivered_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
-
-    def _post_clean(self) -> None:
-        pass
+class DeliverableForm(ActionForm):
+    model = Deliverable
+    model_fields = ("title", "description", "due_date", "delivered_on")
+    widgets = {"due_date": DATE, "delivered_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
 
 
 class DecisionForm(forms.Form):
@@ -143,7 +131,7 @@ def parse_table(text: str, field: str) -> list[tuple[Decimal, Decimal]]:
     return pairs
 
 
-class MetricForm(forms.ModelForm):
+class MetricForm(ActionForm):
     bands = forms.CharField(
         label=_("Service-credit bands"),
         required=False,
@@ -155,17 +143,13 @@ class MetricForm(forms.ModelForm):
         ),
     )
 
-    class Meta:
-        model = SlaMetric
-        fields = ["name", "unit", "target", "higher_is_better", "period", "weight"]
+    model = SlaMetric
+    model_fields = ("name", "unit", "target", "higher_is_better", "period", "weight")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["bands"] = "\n".join(f"{s} {p}" for s, p in self.instance.band_pairs())
-
-    def _post_clean(self) -> None:
-        pass
+    def __init__(self, *args: Any, record: SlaMetric | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, record=record, **kwargs)
+        if record is not None and not self.is_bound:
+            self.initial["bands"] = "\n".join(f"{s} {p}" for s, p in record.band_pairs())
 
     def clean_bands(self) -> list[tuple[Decimal, Decimal]]:
         return parse_table(self.cleaned_data.get("bands", ""), "bands")
@@ -191,7 +175,7 @@ class ImportForm(forms.Form):
     )
 
 
-class TermsForm(forms.ModelForm):
+class TermsForm(ActionForm):
     tiers = forms.CharField(
         label=_("Tiers"),
         required=False,
@@ -199,17 +183,13 @@ class TermsForm(forms.ModelForm):
         help_text=_("Optional, one a line: benefit from which a higher share applies, then that share in %."),
     )
 
-    class Meta:
-        model = BenefitTerms
-        fields = ["measure", "unit", "baseline", "direction", "share_percent", "cap"]
+    model = BenefitTerms
+    model_fields = ("measure", "unit", "baseline", "direction", "share_percent", "cap")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["tiers"] = "\n".join(f"{s} {p}" for s, p in self.instance.tier_pairs())
-
-    def _post_clean(self) -> None:
-        pass
+    def __init__(self, *args: Any, record: BenefitTerms | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, record=record, **kwargs)
+        if record is not None and not self.is_bound:
+            self.initial["tiers"] = "\n".join(f"{s} {p}" for s, p in record.tier_pairs())
 
     def clean_tiers(self) -> list[tuple[Decimal, Decimal]]:
         return parse_table(self.cleaned_data.get("tiers", ""), "tiers")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
+from outsourcing.core.versioning import Versioned
 
 from .choices import (
     ACCEPTANCE_TONE,
@@ -27,7 +28,7 @@ CURRENCY = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code suc
 NOT_NEGATIVE = MinValueValidator(Decimal(0), _("Must not be negative."))
 
 
-class Engagement(VendorOwned, models.Model):
+class Engagement(VendorOwned, Versioned):
     """One outsourced piece of work under a service agreement with one vendor, in one of the five forms.
 
     The stability thresholds decide who may work on it (operation-and-maintenance work sets them higher).
@@ -124,7 +125,7 @@ class Engagement(VendorOwned, models.Model):
             raise ValidationError({"vendor_id": _("Choose the vendor (only insourcing has none).")})
 
 
-class ServiceAgreement(VendorOwned, models.Model):
+class ServiceAgreement(VendorOwned, Versioned):
     """The contract that governs an engagement: term, value, notice period and renewal, signed copy."""
 
     engagement = models.OneToOneField(
@@ -259,7 +260,7 @@ class AgreementVersion(VendorOwned, models.Model):
                 )
 
 
-class Deliverable(VendorOwned, models.Model):
+class Deliverable(VendorOwned, Versioned):
     """A result the vendor owes under a contracted-out activity, with its due date and acceptance."""
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="deliverables")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outsourcing.core.access import VendorOwned
+from outsourcing.core.versioning import Versioned
 
 from . import calc
 from .choices import BenefitDirection
@@ -20,7 +21,7 @@ NOT_NEGATIVE = MinValueValidator(Decimal(0), _("Must not be negative."))
 PERCENT = [NOT_NEGATIVE, MaxValueValidator(Decimal(100))]
 
 
-class BenefitTerms(VendorOwned, models.Model):
+class BenefitTerms(VendorOwned, Versioned):
     """How the vendor shares a measured benefit: baseline per period, share percentage, tiers and a cap."""
 
     engagement = models.OneToOneField("engagements.Engagement", on_delete=models.CASCADE, related_name="benefit_terms")

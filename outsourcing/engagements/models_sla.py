@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outsourcing.core.access import VendorOwned
+from outsourcing.core.versioning import Versioned
 
 from . import calc
 from .choices import MeasurementPeriod
@@ -19,7 +20,7 @@ from .querysets import ThroughEngagement, ThroughMetric
 NOT_NEGATIVE = MinValueValidator(Decimal(0), _("Must not be negative."))
 
 
-class SlaMetric(VendorOwned, models.Model):
+class SlaMetric(VendorOwned, Versioned):
     """One service level of an outsourced service (e.g. availability ≥ 99.9 % a month) and its credit rule."""
 
     engagement = models.ForeignKey("engagements.Engagement", on_delete=models.CASCADE, related_name="sla_metrics")

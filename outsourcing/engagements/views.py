@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from outsourcing.accounts.views import apply_form_errors
 from outsourcing.core.access import can_change, is_owner_writer
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.exports import export_response
+from outsourcing.core.forms import get_changeable, handle_form
 from outsourcing.core.listing import Column, ListPage, record_id
 from outsourcing.documents.models import Document
 from outsourcing.vendors.models import Vendor
@@ -221,44 +221,36 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
     if not is_owner_writer(request.user):
         raise PermissionDenied
     form = EngagementModelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            engagement = do_create_engagement(acting_user=request.user, **form.changes())
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("Engagement %(title)s created.") % {"title": engagement.title})
-            return redirect("engagements:detail", pk=engagement.pk)
-    return render(request, "engagements/form.html", {"title": _("New engagement"), "form": form})
+    return handle_form(
+        request,
+        form,
+        lambda data: do_create_engagement(acting_user=request.user, **form.changes()),
+        template="engagements/form.html",
+        context={"title": _("New engagement")},
+        success=lambda engagement: _("Engagement %(title)s created.") % {"title": engagement.title},
+        redirect_to=lambda engagement: reverse("engagements:detail", args=[engagement.pk]),
+    )
 
 
 @login_required
 def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = get_visible(Engagement.objects, request.user, pk=pk)
-    if not can_change(request.user, engagement):
-        raise PermissionDenied
-    form = EngagementModelForm(request.POST or None, instance=Engagement.objects.get(pk=pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_update_engagement(engagement, acting_user=request.user, changes=form.changes())
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("Engagement saved."))
-            return redirect("engagements:detail", pk=pk)
-    return render(
+    engagement = get_changeable(Engagement.objects, request.user, pk=pk)
+    form = EngagementModelForm(request.POST or None, record=engagement)
+    return handle_form(
         request,
-        "engagements/form.html",
-        {"title": _("Edit %(title)s") % {"title": engagement.title}, "form": form, "engagement": engagement},
+        form,
+        lambda data: do_update_engagement(engagement, acting_user=request.user, changes=form.changes()),
+        template="engagements/form.html",
+        context={"title": _("Edit %(title)s") % {"title": engagement.title}, "engagement": engagement},
+        success=_("Engagement saved."),
+        redirect_to=reverse("engagements:detail", args=[pk]),
     )
 
 
 @login_required
 @require_POST
 def engagement_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = get_visible(Engagement.objects, request.user, pk=pk)
-    if not can_change(request.user, engagement):
-        raise PermissionDenied  # who may, before what is wrong with the form
+    engagement = get_changeable(Engagement.objects, request.user, pk=pk)  # who may, before what is wrong
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the new status."))

@@ -5,17 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from outsourcing.accounts.views import apply_form_errors
-from outsourcing.core.access import can_change
 from outsourcing.core.api import get_visible
+from outsourcing.core.forms import get_changeable, handle_form
 
 from . import forms
 from .actions import (
@@ -34,41 +30,31 @@ from .imports import read_rows
 from .models import BenefitTerms, Deliverable, Engagement, ServiceAgreement, SlaMetric
 
 
-def _writable(request: HttpRequest, pk: int) -> Engagement:
-    engagement = get_visible(Engagement.objects.select_related("vendor"), request.user, pk=pk)
-    if not can_change(request.user, engagement):
-        raise PermissionDenied
-    return engagement
-
-
 def _form_page(
     request: HttpRequest,
     engagement: Engagement,
     form: Any,
     title: str,
-    save: Callable[[], Any],
+    save: Callable[[dict[str, Any]], Any],
     done: str,
     tab: str,
     multipart: bool = False,
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            save()
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect(reverse("engagements:detail", args=[engagement.pk]) + f"#{tab}")
-    return render(
+    """An engagement's sub-form: back to the engagement's tab when saved."""
+    return handle_form(
         request,
-        "engagements/form.html",
-        {"title": title, "form": form, "engagement": engagement, "multipart": multipart, "tab": tab},
+        form,
+        save,
+        template="engagements/form.html",
+        context={"title": title, "engagement": engagement, "multipart": multipart, "tab": tab},
+        success=done,
+        redirect_to=reverse("engagements:detail", args=[engagement.pk]) + f"#{tab}",
     )
 
 
 @login_required
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = _writable(request, pk)
+    engagement = get_changeable(Engagement.objects.select_related("vendor"), request.user, pk=pk)
     agreement = ServiceAgreement.objects.filter(engagement=engagement).first()
     initial = (
         {}
@@ -79,13 +65,13 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "end_date": engagement.end_date,
         }
     )
-    form = forms.AgreementForm(request.POST or None, instance=agreement, initial=initial)
+    form = forms.AgreementForm(request.POST or None, record=agreement, initial=initial)
     return _form_page(
         request,
         engagement,
         form,
         _("Service agreement"),
-        lambda: do_save_agreement(engagement, acting_user=request.user, changes=form.cleaned_data),
+        lambda data: do_save_agreement(engagement, acting_user=request.user, changes=data),
         _("Agreement saved."),
         "agreement",
     )
@@ -97,7 +83,7 @@ def _agreement(request: HttpRequest, engagement: Engagement) -> ServiceAgreement
 
 @login_required
 def agreement_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = _writable(request, pk)
+    engagement = get_changeable(Engagement.objects.select_related("vendor"), request.user, pk=pk)
     agreement = _agreement(request, engagement)
     form = forms.UploadForm(request.POST or None, request.FILES or None)
     return _form_page(
@@ -105,11 +91,8 @@ def agreement_upload(request: HttpRequest, pk: int) -> HttpResponse:
         engagement,
         form,
         _("Attach the signed agreement"),
-        lambda: do_attach_signed_agreement(
-            agreement,
-            upload=form.cleaned_data["file"],
-            kind=form.cleaned_data["kind"],
-            acting_user=request.user,
+        lambda data: do_attach_signed_agreement(
+            agreement, upload=data["file"], kind=data["kind"], acting_user=request.user
         ),
         _("Document attached."),
         "agreement",
@@ -119,7 +102,7 @@ def agreement_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def version_create(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = _writable(request, pk)
+    engagement = get_changeable(Engagement.objects.select_related("vendor"), request.user, pk=pk)
     agreement = _agreement(request, engagement)
     form = forms.VersionForm(request.POST or None)
     return _form_page(
@@ -127,7 +110,7 @@ def version_create(request: HttpRequest, pk: int) -> HttpResponse:
         engagement,
         form,
         _("New agreement version"),
-        lambda: do_add_version(agreement, acting_user=request.user, **form.cleaned_data),
+        lambda data: do_add_version(agreement, acting_user=request.user, **data),
         _("Version recorded."),
         "agreement",
     )
@@ -135,21 +118,19 @@ def version_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def deliverable_edit(request: HttpRequest, pk: int, deliverable_pk: int | None = None) -> HttpResponse:
-    engagement = _writable(request, pk)
+    engagement = get_changeable(Engagement.objects.select_related("vendor"), request.user, pk=pk)
     deliverable = (
         get_visible(Deliverable.objects, request.user, pk=deliverable_pk, engagement=engagement)
         if deliverable_pk
         else None
     )
-    form = forms.DeliverableForm(request.POST or None, instance=deliverable)
+    form = forms.DeliverableForm(request.POST or None, record=deliverable)
     return _form_page(
         request,
         engagement,
         form,
         _("Edit deliverable") if deliverable else _("New deliverable"),
-        lambda: do_save_deliverable(
-            deliverable, engagement=engagement, acting_user=request.user, changes=form.cleaned_data
-        ),
+        lambda data: do_save_deliverable(deliverable, engagement=engagement, acting_user=request.user, changes=data),
         _("Deliverable saved."),
         "deliverables",
     )
@@ -157,7 +138,7 @@ def deliverable_edit(request: HttpRequest, pk: int, deliverable_pk: int | None =
 
 @login_required
 def deliverable_decide(request: HttpRequest, pk: int, deliverable_pk: int) -> HttpResponse:
-    engagement = _writable(request, pk)
+    engagement = get_changeable(Engagement.objects.select_related("vendor"), request.user, pk=pk)
     deliverable: Deliverable = get_visible(Deliverable.objects, request.user, pk=deliverable_pk, engagement=engagement)
     form = forms.DecisionForm(request.POST or None)
     return _form_page(
@@ -165,13 +146,7 @@ def deliverable_decide(request: HttpRequest, pk: int, deliverable_pk: int) -> Ht
         engagement,
         form,
         _("Acceptance of %(title)s") % {"title": deliverable.title},
-        lambda: do_decide_deliverable(
-            deliverable,
-            decision=form.cleaned_data["decision"],
-            reason=form.cleaned_data["reason"],
-            delivered_on=form.cleaned_data["delivered_on"],
-            acting_user=request.user,
-        ),
+        lambda data: do_decide_deliverable(deliverable, acting_user=request.user, **data),
         _("Decision recorded."),
         "deliverables",
     )
@@ -179,12 +154,11 @@ def deliverable_decide(request: HttpRequest, pk: int, deliverable_pk: int) -> Ht
 
 @login_required
 def metric_edit(request: HttpRequest, pk: int, metric_pk: int | None = None) -> HttpResponse:
-    engagement = _writable(request, pk)
+    engagement = get_changeable(Engagement.objects.select_related("vendor"), request.user, pk=pk)
     metric = get_visible(SlaMetric.objects, request.user, pk=metric_pk, engagement=engagement) if metric_pk else None
-    form = forms.MetricForm(request.POST or None, instance=metric)
+    form = forms.MetricForm(request.POST or None, record=metric)
 
-    def save() -> Any:
-        data = dict(form.cleaned_data)
+    def save(data: dict[str, Any]) -> Any:
         bands = data.pop("bands")
         return do_save_metric(metric, engagement=engagement, acting_user=request.user, changes=data, bands=bands)
 
@@ -201,11 +175,10 @@ def metric_edit(request: HttpRequest, pk: int, metric_pk: int | None = None) -> 
 
 @login_required
 def measurement_create(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = _writable(request, pk)
+    engagement = get_changeable(Engagement.objects.select_related("vendor"), request.user, pk=pk)
     form = forms.MeasurementForm(request.POST or None, engagement=engagement, initial=request.GET.dict())
 
-    def save() -> Any:
-        data = dict(form.cleaned_data)
+    def save(data: dict[str, Any]) -> Any:
         return do_record_measurement(engagement, metric_id=data.pop("metric").pk, acting_user=request.user, **data)
 
     return _form_page(request, engagement, form, _("Record a measurement"), save, _("Measurement recorded."), "sla")
@@ -213,11 +186,11 @@ def measurement_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def measurement_import(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = _writable(request, pk)
+    engagement = get_changeable(Engagement.objects.select_related("vendor"), request.user, pk=pk)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
 
-    def save() -> Any:
-        return do_import_measurements(engagement, rows=read_rows(form.cleaned_data["file"]), acting_user=request.user)
+    def save(data: dict[str, Any]) -> Any:
+        return do_import_measurements(engagement, rows=read_rows(data["file"]), acting_user=request.user)
 
     return _form_page(
         request,
@@ -233,12 +206,11 @@ def measurement_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def terms_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = _writable(request, pk)
+    engagement = get_changeable(Engagement.objects.select_related("vendor"), request.user, pk=pk)
     terms = BenefitTerms.objects.filter(engagement=engagement).first()
-    form = forms.TermsForm(request.POST or None, instance=terms)
+    form = forms.TermsForm(request.POST or None, record=terms)
 
-    def save() -> Any:
-        data = dict(form.cleaned_data)
+    def save(data: dict[str, Any]) -> Any:
         tiers = data.pop("tiers")
         return do_save_benefit_terms(engagement, acting_user=request.user, changes=data, tiers=tiers)
 
@@ -247,14 +219,14 @@ def terms_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def benefit_period_create(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = _writable(request, pk)
+    engagement = get_changeable(Engagement.objects.select_related("vendor"), request.user, pk=pk)
     form = forms.BenefitPeriodForm(request.POST or None)
     return _form_page(
         request,
         engagement,
         form,
         _("Record a measured result"),
-        lambda: do_record_benefit_period(engagement, acting_user=request.user, **form.cleaned_data),
+        lambda data: do_record_benefit_period(engagement, acting_user=request.user, **data),
         _("Result recorded."),
         "benefit",
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
+from outsourcing.core.versioning import Versioned
 
 from .choices import STANDING_TONE, Frequency, ReportStatus, Standing
 
@@ -31,7 +32,7 @@ def score_field(label: Any, **options: Any) -> models.DecimalField:
     )
 
 
-class ReportSchedule(VendorOwned, models.Model):
+class ReportSchedule(VendorOwned, Versioned):
     """How often the vendor must issue a written implementation report for an engagement, and how long
     after each period's end it is due."""
 

@@ -2,19 +2,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outsourcing.accounts.views import apply_form_errors
 from outsourcing.core.access import can_change, is_owner_writer, sees_all_vendors
 from outsourcing.core.api import get_visible
 from outsourcing.core.charts import Point, line_chart
+from outsourcing.core.forms import handle_form
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
 
@@ -89,11 +90,7 @@ def engagement_reports(request: HttpRequest, pk: int) -> HttpResponse:
     open_periods = [s.period for s in statuses if s.report_id is None or s.report_status == ReportStatus.RETURNED]
     action = request.POST.get("action", "") if request.method == "POST" else ""
     initial = (
-        {
-            "frequency": schedule.frequency,
-            "first_period_start": schedule.first_period_start,
-            "due_days": schedule.due_days,
-        }
+        model_to_dict(schedule, fields=list(ScheduleForm.base_fields))
         if schedule
         else {"first_period_start": engagement.start_date}
     )
@@ -101,102 +98,107 @@ def engagement_reports(request: HttpRequest, pk: int) -> HttpResponse:
     report_form = ReportForm(request.POST if action == "submit" else None, periods=open_periods)
     review_form = ReviewForm(request.POST if action in ("accept", "return") else None)
     can_submit = can_change(request.user, ImplementationReport(engagement=engagement))
-    try:
-        if action == "schedule" and schedule_form.is_valid():
-            actions.do_set_schedule(engagement, acting_user=request.user, **schedule_form.cleaned_data)
-            messages.success(request, _("Schedule saved."))
-            return redirect("performance:engagement", pk=pk)
-        if action == "submit":
-            if not can_submit:
-                raise PermissionDenied
-            if report_form.is_valid():
-                actions.do_submit_report(engagement, acting_user=request.user, **report_form.cleaned_data)
-                messages.success(request, _("Report submitted."))
-                return redirect("performance:engagement", pk=pk)
-        if action in ("accept", "return") and review_form.is_valid():
-            report = get_visible(
-                ImplementationReport.objects,
-                request.user,
-                pk=request.POST.get("report"),
-                engagement=engagement,
-            )
-            actions.do_review_report(
-                report,
-                acting_user=request.user,
-                accept=action == "accept",
-                comments=review_form.cleaned_data["comments"],
-            )
-            messages.success(request, _("Review saved."))
-            return redirect("performance:engagement", pk=pk)
-    except ValidationError as exc:
-        form: Any = {"schedule": schedule_form, "submit": report_form}.get(action, review_form)
-        apply_form_errors(form, exc)
-    reports = {r.pk: r for r in ImplementationReport.objects.filter(engagement=engagement)}
-    rows = [
-        {
-            "status": s,
-            "report": reports.get(s.report_id) if s.report_id else None,
-            "tone": TIMELINESS_TONE[Timeliness(s.timeliness)],
+    if action == "submit" and not can_submit:
+        raise PermissionDenied
+
+    def page() -> dict[str, Any]:
+        reports = {r.pk: r for r in ImplementationReport.objects.filter(engagement=engagement)}
+        rows = [
+            {
+                "status": s,
+                "report": reports.get(s.report_id) if s.report_id else None,
+                "tone": TIMELINESS_TONE[Timeliness(s.timeliness)],
+            }
+            for s in reversed(statuses)
+        ]
+        return {
+            "title": _("Implementation reports"),
+            "engagement": engagement,
+            "schedule": schedule,
+            "rows": rows,
+            "schedule_form": schedule_form,
+            "report_form": report_form,
+            "review_form": review_form,
+            "writer": is_owner_writer(request.user),
+            "can_submit": can_submit and bool(open_periods),
         }
-        for s in reversed(statuses)
-    ]
-    context = {
-        "title": _("Implementation reports"),
-        "engagement": engagement,
-        "schedule": schedule,
-        "rows": rows,
-        "schedule_form": schedule_form,
-        "report_form": report_form,
-        "review_form": review_form,
-        "writer": is_owner_writer(request.user),
-        "can_submit": can_submit and bool(open_periods),
-    }
-    return render(request, "performance/engagement.html", context)
+
+    def review(data: dict[str, Any]) -> Any:
+        lookup = {"pk": request.POST.get("report"), "engagement": engagement}
+        report = get_visible(ImplementationReport.objects, request.user, **lookup)
+        return actions.do_review_report(report, acting_user=request.user, accept=action == "accept", **data)
+
+    form, save, done = {
+        "schedule": (
+            schedule_form,
+            lambda data: actions.do_set_schedule(engagement, acting_user=request.user, **data),
+            _("Schedule saved."),
+        ),
+        "submit": (
+            report_form,
+            lambda data: actions.do_submit_report(engagement, acting_user=request.user, **data),
+            _("Report submitted."),
+        ),
+    }.get(action, (review_form, review, _("Review saved.")))
+    if action not in ("schedule", "submit", "accept", "return"):
+        return render(request, "performance/engagement.html", page())
+    return handle_form(
+        request,
+        form,
+        save,
+        template="performance/engagement.html",
+        context=page,
+        success=done,
+        redirect_to=reverse("performance:engagement", args=[pk]),
+    )
 
 
 @login_required
 def vendor_appraisals(request: HttpRequest, pk: int) -> HttpResponse:
     vendor = get_visible(Vendor.objects, request.user, pk=pk)
-    form = AppraisalForm(request.POST or None)
-    if request.method == "POST":
-        if not is_owner_writer(request.user):
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                actions.do_appraise(vendor, acting_user=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_form_errors(form, exc)
-            else:
-                messages.success(request, _("Appraisal recorded."))
-                return redirect("performance:vendor", pk=pk)
-    appraisals = list(Appraisal.objects.filter(vendor=vendor).order_by("period_end", "pk"))
-    figures = long_term([vendor.pk], timezone.localdate()).get(vendor.pk)
-    chart = (
-        line_chart(
-            [Point(a.period_end.strftime("%Y-%m"), float(a.total)) for a in appraisals[-24:]],
-            title=_("Appraisal total by period"),
-            x_label=_("Period end (month)"),
-            y_label=_("Score (0–100)"),
-            y_max=100,
-            bands=[(90, _("excellent")), (75, _("good")), (60, _("watch")), (40, _("probation"))],
+    if request.method == "POST" and not is_owner_writer(request.user):
+        raise PermissionDenied
+
+    def page() -> dict[str, Any]:
+        appraisals = list(Appraisal.objects.filter(vendor=vendor).order_by("period_end", "pk"))
+        figures = long_term([vendor.pk], timezone.localdate()).get(vendor.pk)
+        chart = (
+            line_chart(
+                [Point(a.period_end.strftime("%Y-%m"), float(a.total)) for a in appraisals[-24:]],
+                title=_("Appraisal total by period"),
+                x_label=_("Period end (month)"),
+                y_label=_("Score (0–100)"),
+                y_max=100,
+                bands=[(90, _("excellent")), (75, _("good")), (60, _("watch")), (40, _("probation"))],
+            )
+            if appraisals
+            else None
         )
-        if appraisals
-        else None
-    )
-    context = {
-        "title": _("Appraisals"),
-        "vendor": vendor,
-        "appraisals": list(reversed(appraisals)),
-        "standing": {
-            "score": figures[0],
-            "standing": Standing(figures[1]),
-            "tone": STANDING_TONE[Standing(figures[1])],
-            "n": figures[2],
+        standing = (
+            {
+                "score": figures[0],
+                "standing": Standing(figures[1]),
+                "tone": STANDING_TONE[Standing(figures[1])],
+                "n": figures[2],
+            }
+            if figures
+            else None
+        )
+        return {
+            "title": _("Appraisals"),
+            "vendor": vendor,
+            "appraisals": list(reversed(appraisals)),
+            "standing": standing,
+            "chart": chart,
+            "writer": is_owner_writer(request.user),
         }
-        if figures
-        else None,
-        "chart": chart,
-        "form": form,
-        "writer": is_owner_writer(request.user),
-    }
-    return render(request, "performance/vendor.html", context)
+
+    return handle_form(
+        request,
+        AppraisalForm(request.POST or None),
+        lambda data: actions.do_appraise(vendor, acting_user=request.user, **data),
+        template="performance/vendor.html",
+        context=page,
+        success=_("Appraisal recorded."),
+        redirect_to=reverse("performance:vendor", args=[pk]),
+    )

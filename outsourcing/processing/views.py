@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from outsourcing.accounts.views import apply_form_errors
 from outsourcing.core.access import can_change, is_owner_writer
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
+from outsourcing.core.forms import apply_form_errors
 from outsourcing.core.listing import Column, ListPage
 
 from . import actions

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
+from outsourcing.core.versioning import Versioned
 
 from .choices import (
     EXPIRING_WITHIN_DAYS,
@@ -25,7 +26,7 @@ from .choices import (
 LEVEL_LIMIT = 99
 
 
-class QualificationType(models.Model):
+class QualificationType(Versioned):
     """A kind of proof a vendor can hold (a licence, a maturity rating, a management-system certificate).
 
     Kept by the owner's admins. A type may have ordered levels: a higher number is always the higher grade.
@@ -151,7 +152,7 @@ def status_q(status: str, day: datetime.date) -> Q:
     return rules.get(status, Q(pk__in=[]))
 
 
-class Qualification(VendorOwned, models.Model):
+class Qualification(VendorOwned, Versioned):
     """A qualification a vendor holds: a certificate of a catalogued type with its number, level and validity.
 
     The vendor's users keep it; the owner's staff verify or reject it. It counts on a date only when
@@ -279,7 +280,7 @@ class RequirementQuerySet(VendorScopedQuerySet):
     vendor_lookup = "engagement__vendor"
 
 
-class QualificationRequirement(VendorOwned, models.Model):
+class QualificationRequirement(VendorOwned, Versioned):
     """A qualification an engagement requires of its vendor: a type and, for types with levels, a minimum."""
 
     engagement = models.ForeignKey(

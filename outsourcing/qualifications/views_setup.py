@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outsourcing.accounts.views import apply_form_errors
 from outsourcing.core.access import is_admin, is_owner_writer
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for_queryset
+from outsourcing.core.forms import apply_form_errors
 from outsourcing.engagements.models import Engagement
 
 from .actions import do_add_requirement, do_remove_requirement, do_save_qualification_type

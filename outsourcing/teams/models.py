@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
+from outsourcing.core.versioning import Versioned
 
 from .choices import (
     REPLACEMENT_TONE,
@@ -30,7 +31,7 @@ class EngagementScopedQuerySet(VendorScopedQuerySet):
     vendor_lookup = "engagement__vendor"
 
 
-class TeamMember(VendorOwned, models.Model):
+class TeamMember(VendorOwned, Versioned):
     """A person employed (now or once) by a vendor: the facts that decide whether they may work for us.
 
     Kept by the vendor's own users; personal data is seen only by that vendor and the owner's staff.

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outsourcing.accounts.views import apply_form_errors
 from outsourcing.core.access import can_change, is_owner_writer
 from outsourcing.core.api import get_visible
+from outsourcing.core.forms import apply_form_errors
 from outsourcing.engagements.choices import EngagementForm
 from outsourcing.engagements.models import Engagement
 

@@ -18,12 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from outsourcing.accounts.views import apply_form_errors
 from outsourcing.core import registry
 from outsourcing.core.access import can_change
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.exports import export_response
+from outsourcing.core.forms import apply_form_errors
 from outsourcing.core.listing import Column, ListPage
 from outsourcing.documents.models import Document
 from outsourcing.engagements.models import Engagement

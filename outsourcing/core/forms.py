@@ -115,15 +115,17 @@ def handle_form(
     form: forms.BaseForm,
     action: Callable[[dict[str, Any]], Any],
     *,
-    template: str,
+    template: str = "",
     context: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
-    success: str | Callable[[Any], str],
+    page: Callable[[], HttpResponse] | None = None,
+    success: str | Callable[[Any], str] | None,
     redirect_to: Any | Callable[[Any], Any],
 ) -> HttpResponse:
     """On a valid POST call `action(cleaned_data)`; its ValidationError goes next to the fields, a stale version
     becomes a conflict shown field by field; on success show `success` and redirect to `redirect_to` (each may be
     a function of the action's result). Otherwise render `template` with the form and `context` (a function when
-    the page's other content is worth computing only when the page is shown)."""
+    the page's other content is worth computing only when the page is shown), or answer `page()` where the form
+    stands on a page of its own making."""
     if request.method == "POST" and form.is_valid():
         record = getattr(form, "record", None)
         # The version is the form's, not a change to the record: the action never sees it.
@@ -137,7 +139,10 @@ def handle_form(
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:
-            messages.success(request, success(result) if callable(success) else success)
+            if success is not None:
+                messages.success(request, success(result) if callable(success) else success)
             return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+    if page is not None:
+        return page()
     extra = context() if callable(context) else context or {}
     return render(request, template, {"form": form, **extra})

@@ -8,6 +8,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from outsourcing.core.forms import ActionForm
 from outsourcing.documents.choices import DocumentKind
 
 from .choices import LeaveReason, TeamSide
@@ -16,20 +17,19 @@ from .models import TeamAssignment, TeamMember
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class MemberForm(forms.ModelForm):
-    class Meta:
-        model = TeamMember
-        fields = [
-            "full_name",
-            "employee_number",
-            "employment_type",
-            "title",
-            "hire_date",
-            "probation_end_date",
-            "left_date",
-            "prior_experience_months",
-        ]
-        widgets = {"hire_date": DATE, "probation_end_date": DATE, "left_date": DATE}
+class MemberForm(ActionForm):
+    model = TeamMember
+    model_fields = (
+        "full_name",
+        "employee_number",
+        "employment_type",
+        "title",
+        "hire_date",
+        "probation_end_date",
+        "left_date",
+        "prior_experience_months",
+    )
+    widgets = {"hire_date": DATE, "probation_end_date": DATE, "left_date": DATE}
 
 
 class DocumentForm(forms.Form):

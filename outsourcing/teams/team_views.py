@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from outsourcing.core.access import can_change, is_owner_writer
 from outsourcing.core.api import get_visible
-from outsourcing.core.forms import apply_form_errors
+from outsourcing.core.forms import handle_form
 from outsourcing.engagements.choices import EngagementForm
 from outsourcing.engagements.models import Engagement
 
@@ -110,39 +110,29 @@ def engagement_team(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, _engagement(request, pk))
 
 
-def _back(engagement: Engagement, anchor: str = "") -> HttpResponse:
-    return redirect(reverse("teams:engagement-team", kwargs={"pk": engagement.pk}) + (f"#{anchor}" if anchor else ""))
+def _back(engagement: Engagement, anchor: str = "") -> str:
+    return reverse("teams:engagement-team", kwargs={"pk": engagement.pk}) + (f"#{anchor}" if anchor else "")
 
 
 @login_required
 def team_add(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _engagement(request, pk)
     if request.method != "POST":
-        return _back(engagement)
+        return redirect(_back(engagement))
     if not can_change(request.user, TeamAssignment(engagement=engagement)):
         raise PermissionDenied  # who may, before what is wrong with the form
     form = AssignmentForm(
         request.POST, engagement=engagement, co_sourcing=engagement.form == EngagementForm.CO_SOURCING
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            do_add_to_team(
-                engagement,
-                acting_user=request.user,
-                member=data.get("member"),
-                role=data["role"],
-                key_person=data["key_person"],
-                start_date=data["start_date"],
-                side=data.get("side") or TeamSide.VENDOR,
-                owner_name=data.get("owner_name", ""),
-            )
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("Added to the team."))
-            return _back(engagement)
-    return _page(request, engagement, status=422, assignment_form=form)
+
+    return handle_form(
+        request,
+        form,
+        lambda data: do_add_to_team(engagement, acting_user=request.user, **data),
+        page=lambda: _page(request, engagement, status=422, assignment_form=form),
+        success=_("Added to the team."),
+        redirect_to=_back(engagement),
+    )
 
 
 @login_required
@@ -161,7 +151,7 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("%(name)s left the team.") % {"name": assignment.person_name})
         else:
             messages.error(request, _("Give the last day and the reason for leaving."))
-    return _back(assignment.engagement)
+    return redirect(_back(assignment.engagement))
 
 
 @login_required
@@ -170,34 +160,25 @@ def assignment_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         do_acknowledge_change(assignment, acting_user=request.user)
         messages.success(request, _("Team change acknowledged."))
-    return _back(assignment.engagement)
+    return redirect(_back(assignment.engagement))
 
 
 @login_required
 def waiver_grant(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _engagement(request, pk)
     if request.method != "POST":
-        return _back(engagement, "waivers")
+        return redirect(_back(engagement, "waivers"))
     if not is_owner_writer(request.user):
         raise PermissionDenied
     form = WaiverForm(request.POST, engagement=engagement)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            do_grant_waiver(
-                engagement,
-                member=data["member"],
-                acting_user=request.user,
-                justification=data["justification"],
-                valid_from=data.get("valid_from"),
-                valid_until=data["valid_until"],
-            )
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("Waiver granted."))
-            return _back(engagement, "waivers")
-    return _page(request, engagement, status=422, waiver_form=form)
+    return handle_form(
+        request,
+        form,
+        lambda data: do_grant_waiver(engagement, acting_user=request.user, **data),
+        page=lambda: _page(request, engagement, status=422, waiver_form=form),
+        success=_("Waiver granted."),
+        redirect_to=_back(engagement, "waivers"),
+    )
 
 
 @login_required
@@ -210,35 +191,27 @@ def waiver_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Waiver revoked."))
-    return _back(waiver.engagement, "waivers")
+    return redirect(_back(waiver.engagement, "waivers"))
 
 
 @login_required
 def replacement_propose(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _engagement(request, pk)
     if request.method != "POST":
-        return _back(engagement, "replacements")
+        return redirect(_back(engagement, "replacements"))
     form = ReplacementForm(request.POST, engagement=engagement)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            replacement = do_propose_replacement(
-                engagement,
-                outgoing=data["outgoing"],
-                successor=data["successor"],
-                reason=data["reason"],
-                effective_date=data["effective_date"],
-                acting_user=request.user,
-            )
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            if replacement.status == ReplacementStatus.PENDING:
-                messages.success(request, _("Replacement proposed: it takes effect when the owner approves it."))
-            else:
-                messages.success(request, _("Replacement applied."))
-            return _back(engagement, "replacements")
-    return _page(request, engagement, status=422, replacement_form=form)
+    return handle_form(
+        request,
+        form,
+        lambda data: do_propose_replacement(engagement, acting_user=request.user, **data),
+        page=lambda: _page(request, engagement, status=422, replacement_form=form),
+        success=lambda replacement: (
+            _("Replacement proposed: it takes effect when the owner approves it.")
+            if replacement.status == ReplacementStatus.PENDING
+            else _("Replacement applied.")
+        ),
+        redirect_to=_back(engagement, "replacements"),
+    )
 
 
 @login_required
@@ -259,4 +232,4 @@ def replacement_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 if decided.status == ReplacementStatus.APPROVED
                 else _("Replacement rejected."),
             )
-    return _back(replacement.engagement, "replacements")
+    return redirect(_back(replacement.engagement, "replacements"))

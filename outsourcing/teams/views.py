@@ -6,9 +6,8 @@ import datetime
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -23,7 +22,7 @@ from outsourcing.core.access import can_change
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.exports import export_response
-from outsourcing.core.forms import apply_form_errors
+from outsourcing.core.forms import get_changeable, handle_form
 from outsourcing.core.listing import Column, ListPage
 from outsourcing.documents.models import Document
 from outsourcing.engagements.models import Engagement
@@ -185,49 +184,43 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
     vendor = get_visible(Vendor.objects.all(), request.user, pk=pk)
     if not can_change(request.user, TeamMember(vendor=vendor)):
         raise PermissionDenied
-    form = MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = do_create_member(vendor=vendor, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s added to the roster.") % {"name": member.full_name})
-            return redirect("teams:member", pk=member.pk)
-    return render(request, "teams/member_form.html", {"title": _("New team member"), "form": form, "vendor": vendor})
+    return handle_form(
+        request,
+        MemberForm(request.POST or None),
+        lambda data: do_create_member(vendor=vendor, acting_user=request.user, **data),
+        template="teams/member_form.html",
+        context={"title": _("New team member"), "vendor": vendor},
+        success=lambda member: _("%(name)s added to the roster.") % {"name": member.full_name},
+        redirect_to=lambda member: reverse("teams:member", args=[member.pk]),
+    )
 
 
 @login_required
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_visible(TeamMember.objects.select_related("vendor"), request.user, pk=pk)
-    if not can_change(request.user, member):
-        raise PermissionDenied
-    original = TeamMember.objects.get(pk=member.pk)
-    form = MemberForm(request.POST or None, instance=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_update_member(original, acting_user=request.user, changes=form.cleaned_data)
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("Team member saved."))
-            return redirect("teams:member", pk=pk)
-    title = _("Edit %(name)s") % {"name": original.full_name}
-    return render(request, "teams/member_form.html", {"title": title, "form": form, "vendor": member.vendor})
+    member = get_changeable(TeamMember.objects.select_related("vendor"), request.user, pk=pk)
+    return handle_form(
+        request,
+        MemberForm(request.POST or None, record=member),
+        lambda data: do_update_member(member, acting_user=request.user, changes=data),
+        template="teams/member_form.html",
+        context={"title": _("Edit %(name)s") % {"name": member.full_name}, "vendor": member.vendor},
+        success=_("Team member saved."),
+        redirect_to=reverse("teams:member", args=[pk]),
+    )
 
 
 @login_required
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_visible(TeamMember.objects.select_related("vendor"), request.user, pk=pk)
-    return _member_page(request, member, DocumentForm())
+    return render(request, "teams/member_detail.html", _member_page(request, member, DocumentForm()))
 
 
-def _member_page(request: HttpRequest, member: TeamMember, upload_form: DocumentForm) -> HttpResponse:
+def _member_page(request: HttpRequest, member: TeamMember, upload_form: DocumentForm) -> dict[str, Any]:
     from .eligibility import full_months
 
     today = timezone.localdate()
     assignments = list(member.assignments.select_related("engagement").order_by("-start_date"))  # type: ignore[attr-defined]
-    context = {
+    return {
         "title": member.full_name,
         "member": member,
         "tenure_months": full_months(member.hire_date, today) if member.hire_date <= today else None,
@@ -238,7 +231,6 @@ def _member_page(request: HttpRequest, member: TeamMember, upload_form: Document
         "can_edit": can_change(request.user, member),
         "upload_form": upload_form,
     }
-    return render(request, "teams/member_detail.html", context)
 
 
 @login_required
@@ -249,20 +241,15 @@ def member_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_change(request.user, member):
         raise PermissionDenied
     form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            registry.attach_document(
-                member,
-                upload=form.cleaned_data["file"],
-                kind=form.cleaned_data["kind"],
-                acting_user=request.user,
-            )
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("Document attached."))
-            return redirect(reverse("teams:member", kwargs={"pk": pk}) + "#documents")
-    return _member_page(request, member, form)
+    return handle_form(
+        request,
+        form,
+        lambda data: registry.attach_document(member, upload=data["file"], kind=data["kind"], acting_user=request.user),
+        template="teams/member_detail.html",
+        context=lambda: _member_page(request, member, form),
+        success=_("Document attached."),
+        redirect_to=reverse("teams:member", kwargs={"pk": pk}) + "#documents",
+    )
 
 
 @login_required
@@ -270,17 +257,19 @@ def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
     vendor = get_visible(Vendor.objects.all(), request.user, pk=pk)
     if not can_change(request.user, ImportJob(vendor=vendor)):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = do_start_roster_import(vendor, upload=form.cleaned_data["file"], acting_user=request.user)
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            return redirect("teams:import-job", pk=job.pk)
-    recent = ImportJob.objects.visible_to(request.user).filter(vendor=vendor)[:10]
-    context = {"title": _("Import a roster"), "vendor": vendor, "form": form, "recent": recent}
-    return render(request, "teams/import.html", context)
+    return handle_form(
+        request,
+        ImportForm(request.POST or None, request.FILES or None),
+        lambda data: do_start_roster_import(vendor, upload=data["file"], acting_user=request.user),
+        template="teams/import.html",
+        context=lambda: {
+            "title": _("Import a roster"),
+            "vendor": vendor,
+            "recent": ImportJob.objects.visible_to(request.user).filter(vendor=vendor)[:10],
+        },
+        success=None,
+        redirect_to=lambda job: reverse("teams:import-job", args=[job.pk]),
+    )
 
 
 @login_required

@@ -36,10 +36,12 @@ def get_changeable(source: models.Manager[M] | models.QuerySet[M], user: Any, **
     return obj
 
 
-def apply_form_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show an action's validation errors next to the form's fields (or above the form)."""
+def apply_form_errors(form: forms.BaseForm, exc: ValidationError, renamed: dict[str, str] | None = None) -> None:
+    """Show an action's validation errors next to the form's fields (or above the form). `renamed` maps the
+    action's name of a field to the form's where they differ (the upload `file` a form calls `evidence`)."""
     if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
+        for name, errors in exc.error_dict.items():
+            field = (renamed or {}).get(name, name)
             target = field if field in form.fields else (field[:-3] if field.endswith("_id") else None)
             for error in errors:
                 form.add_error(target if target in form.fields else None, error)
@@ -118,6 +120,7 @@ def handle_form(
     template: str = "",
     context: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
     page: Callable[[], HttpResponse] | None = None,
+    renamed: dict[str, str] | None = None,
     success: str | Callable[[Any], str] | None,
     redirect_to: Any | Callable[[Any], Any],
 ) -> HttpResponse:
@@ -137,7 +140,7 @@ def handle_form(
             assert isinstance(form, ActionForm) and record is not None
             show_conflict(form, record)
         except ValidationError as exc:
-            apply_form_errors(form, exc)
+            apply_form_errors(form, exc, renamed)
         else:
             if success is not None:
                 messages.success(request, success(result) if callable(success) else success)

@@ -5,36 +5,29 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from outsourcing.core.forms import ActionForm
+
 from .models import LEVEL_LIMIT, Qualification, QualificationRequirement, QualificationType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EVIDENCE_HELP = _("PDF, PNG, JPEG, DOCX or XLSX, checked by content. The scan of the certificate.")
 
 
-class QualificationForm(forms.ModelForm):
+class QualificationForm(ActionForm):
     """A certificate's facts, with an optional evidence file attached in the same step."""
 
     evidence = forms.FileField(label=_("Evidence file"), required=False, help_text=EVIDENCE_HELP)
-
-    class Meta:
-        model = Qualification
-        fields = ["type", "level", "number", "issuer", "scope", "valid_from", "valid_until"]
-        widgets = {"valid_from": DATE, "valid_until": DATE, "scope": forms.Textarea(attrs={"rows": 3})}
+    model = Qualification
+    model_fields = ("type", "level", "number", "issuer", "scope", "valid_from", "valid_until")
+    widgets = {"valid_from": DATE, "valid_until": DATE, "scope": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, renewal: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["type"].queryset = QualificationType.objects.order_by("category", "code")  # type: ignore[attr-defined]
         if renewal:
             del self.fields["type"]
-        if self.instance.pk and not renewal:
+        if self.record is not None and not renewal:
             del self.fields["evidence"]  # evidence of an existing certificate is added on its page
-
-    def _post_clean(self) -> None:
-        # The action validates (one place); the form only parses. Rules on level and dates stay in clean().
-        return None
-
-    def changes(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "evidence"}
 
 
 class RejectForm(forms.Form):
@@ -50,31 +43,23 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("Evidence file"), help_text=EVIDENCE_HELP)
 
 
-class RequirementForm(forms.ModelForm):
-    class Meta:
-        model = QualificationRequirement
-        fields = ["type", "min_level"]
+class RequirementForm(ActionForm):
+    model = QualificationRequirement
+    model_fields = ("type", "min_level")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["type"].queryset = QualificationType.objects.order_by("category", "code")  # type: ignore[attr-defined]
         self.fields["min_level"].widget.attrs.update({"min": 0, "max": LEVEL_LIMIT})
 
-    def _post_clean(self) -> None:
-        return None
 
-
-class QualificationTypeForm(forms.ModelForm):
-    class Meta:
-        model = QualificationType
-        fields = ["code", "name", "category", "has_levels", "min_level", "max_level", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+class QualificationTypeForm(ActionForm):
+    model = QualificationType
+    model_fields = ("code", "name", "category", "has_levels", "min_level", "max_level", "description")
+    widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        if self.record is not None:
             self.fields["code"].disabled = True  # integrators rely on the code
         self.fields["min_level"].help_text = _("Only for types with levels. A higher number is the higher grade.")
-
-    def _post_clean(self) -> None:
-        return None

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +18,7 @@ from outsourcing.core.access import can_change, is_owner_writer, sees_all_vendor
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.exports import export_response
-from outsourcing.core.forms import apply_form_errors
+from outsourcing.core.forms import handle_form
 from outsourcing.core.listing import Column, ListPage, record_id
 from outsourcing.documents.models import Document
 from outsourcing.vendors.models import Vendor
@@ -191,8 +192,18 @@ def qualification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "qualifications/detail.html", context)
 
 
-def _form_page(request: HttpRequest, form: Any, title: str, **extra: Any) -> HttpResponse:
-    return render(request, "qualifications/form.html", {"title": title, "form": form, "multipart": True, **extra})
+def _form_page(request: HttpRequest, form: Any, action: Any, title: str, done: str, **extra: Any) -> HttpResponse:
+    """A certificate's form; when saved, the certificate's page."""
+    return handle_form(
+        request,
+        form,
+        action,
+        template="qualifications/form.html",
+        context={"title": title, "multipart": True, **extra},
+        renamed={"file": "evidence"},  # the documents app names the upload `file`; this form calls it `evidence`
+        success=done,
+        redirect_to=lambda qualification: reverse("qualifications:detail", args=[qualification.pk]),
+    )
 
 
 @login_required
@@ -201,29 +212,16 @@ def qualification_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_change(request.user, Qualification(vendor=vendor)):
         raise PermissionDenied
     form = QualificationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            qualification = do_create_qualification(
-                vendor=vendor,
-                acting_user=request.user,
-                fields=form.changes(),
-                evidence=form.cleaned_data.get("evidence"),
-            )
-        except ValidationError as exc:
-            apply_form_errors(form, _evidence_named(exc))
-        else:
-            messages.success(request, _("Certificate recorded; it counts once the owner has verified it."))
-            return redirect("qualifications:detail", pk=qualification.pk)
-    return _form_page(request, form, _("New qualification of %(vendor)s") % {"vendor": vendor.name}, vendor=vendor)
-
-
-def _evidence_named(exc: ValidationError) -> ValidationError:
-    """The documents app names the upload `file`; this form calls it `evidence`."""
-    if hasattr(exc, "error_dict") and "file" in exc.error_dict:
-        errors = dict(exc.error_dict)
-        errors["evidence"] = errors.pop("file")
-        return ValidationError(errors)
-    return exc
+    return _form_page(
+        request,
+        form,
+        lambda data: do_create_qualification(
+            vendor=vendor, acting_user=request.user, evidence=data.pop("evidence"), fields=data
+        ),
+        _("New qualification of %(vendor)s") % {"vendor": vendor.name},
+        _("Certificate recorded; it counts once the owner has verified it."),
+        vendor=vendor,
+    )
 
 
 @login_required
@@ -231,25 +229,19 @@ def qualification_edit(request: HttpRequest, pk: int) -> HttpResponse:
     qualification = _one(request, pk)
     if not can_change(request.user, qualification):
         raise PermissionDenied
-    form = QualificationForm(request.POST or None, instance=qualification)
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_update_qualification(
-                Qualification.objects.get(pk=qualification.pk),
-                acting_user=request.user,
-                changes=form.changes(),
-            )
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("Certificate saved."))
-            return redirect("qualifications:detail", pk=pk)
     warning = (
         _("Changing the facts of a verified certificate sends it back to the owner for verification.")
         if qualification.verification_status == VerificationStatus.VERIFIED and not is_owner_writer(request.user)
         else ""
     )
-    return _form_page(request, form, _("Edit %(q)s") % {"q": qualification}, warning=warning)
+    return _form_page(
+        request,
+        QualificationForm(request.POST or None, record=qualification),
+        lambda data: do_update_qualification(qualification, acting_user=request.user, changes=data),
+        _("Edit %(q)s") % {"q": qualification},
+        _("Certificate saved."),
+        warning=warning,
+    )
 
 
 @login_required
@@ -258,21 +250,13 @@ def qualification_renew(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_change(request.user, old):
         raise PermissionDenied
     initial = {"level": old.level, "issuer": old.issuer, "scope": old.scope, "valid_from": old.valid_until}
-    form = QualificationForm(request.POST or None, request.FILES or None, renewal=True, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = do_renew_qualification(
-                old,
-                acting_user=request.user,
-                fields=form.changes(),
-                evidence=form.cleaned_data.get("evidence"),
-            )
-        except ValidationError as exc:
-            apply_form_errors(form, _evidence_named(exc))
-        else:
-            messages.success(request, _("Renewal recorded; it supersedes the previous certificate."))
-            return redirect("qualifications:detail", pk=new.pk)
-    return _form_page(request, form, _("Renew %(q)s") % {"q": old})
+    return _form_page(
+        request,
+        QualificationForm(request.POST or None, request.FILES or None, renewal=True, initial=initial),
+        lambda data: do_renew_qualification(old, acting_user=request.user, evidence=data.pop("evidence"), fields=data),
+        _("Renew %(q)s") % {"q": old},
+        _("Renewal recorded; it supersedes the previous certificate."),
+    )
 
 
 @login_required
@@ -289,19 +273,14 @@ def qualification_reject(request: HttpRequest, pk: int) -> HttpResponse:
     qualification = _one(request, pk)
     if not is_owner_writer(request.user):
         raise PermissionDenied
-    form = RejectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_reject_qualification(qualification, acting_user=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("Certificate rejected; the vendor sees why."))
-            return redirect("qualifications:detail", pk=pk)
-    return render(
+    return handle_form(
         request,
-        "qualifications/form.html",
-        {"title": _("Reject %(q)s") % {"q": qualification}, "form": form, "danger": True},
+        RejectForm(request.POST or None),
+        lambda data: do_reject_qualification(qualification, acting_user=request.user, **data),
+        template="qualifications/form.html",
+        context={"title": _("Reject %(q)s") % {"q": qualification}, "danger": True},
+        success=_("Certificate rejected; the vendor sees why."),
+        redirect_to=reverse("qualifications:detail", args=[pk]),
     )
 
 

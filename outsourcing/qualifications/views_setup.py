@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outsourcing.core.access import is_admin, is_owner_writer
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for_queryset
-from outsourcing.core.forms import apply_form_errors
+from outsourcing.core.forms import handle_form
 from outsourcing.engagements.models import Engagement
 
 from .actions import do_add_requirement, do_remove_requirement, do_save_qualification_type
@@ -62,66 +64,56 @@ def engagement_requirements(request: HttpRequest, pk: int) -> HttpResponse:
     """What the engagement requires of its vendor, and on a date which requirements its vendor meets."""
     engagement = get_visible(Engagement.objects.select_related("vendor"), request.user, pk=pk)
     as_of = _as_of(request)
-    form = RequirementForm(request.POST or None)
-    if request.method == "POST":
-        if not is_owner_writer(request.user):
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                do_add_requirement(
-                    engagement,
-                    acting_user=request.user,
-                    type_code=form.cleaned_data["type"].code,
-                    min_level=form.cleaned_data["min_level"],
-                )
-            except ValidationError as exc:
-                apply_form_errors(form, _type_named(exc))
-            else:
-                messages.success(request, _("Requirement added."))
-                return redirect("qualifications:engagement-requirements", pk=pk)
-    requirements = list(
-        QualificationRequirement.objects.filter(engagement=engagement).select_related("type").order_by("type__code")
-    )
-    held = (
-        {
-            q.type_id: q
-            for q in Qualification.objects.filter(
-                counts_q(as_of), vendor_id=engagement.vendor_id, type__in=[r.type_id for r in requirements]
-            )
-            .select_related("type")
-            .order_by("type_id", "level")
-        }
-        if engagement.vendor_id
-        else {}
-    )
-    rows = []
-    for requirement in requirements:
-        best = held.get(requirement.type_id)  # ordered by level: the last one kept is the highest
-        rows.append(
-            {
-                "requirement": requirement,
-                "best": best,
-                "met": best is not None and requirement.is_met_by(best.level),
-            }
+    if request.method == "POST" and not is_owner_writer(request.user):
+        raise PermissionDenied
+
+    def page() -> dict[str, Any]:
+        requirements = list(
+            QualificationRequirement.objects.filter(engagement=engagement).select_related("type").order_by("type__code")
         )
-    context = {
-        "title": _("Qualification requirements of %(engagement)s") % {"engagement": engagement},
-        "engagement": engagement,
-        "rows": rows,
-        "met_count": sum(1 for row in rows if row["met"]),
-        "as_of": as_of,
-        "form": form,
-        "can_edit": is_owner_writer(request.user),
-    }
-    return render(request, "qualifications/requirements.html", context)
+        held = (
+            {
+                q.type_id: q
+                for q in Qualification.objects.filter(
+                    counts_q(as_of), vendor_id=engagement.vendor_id, type__in=[r.type_id for r in requirements]
+                )
+                .select_related("type")
+                .order_by("type_id", "level")
+            }
+            if engagement.vendor_id
+            else {}
+        )
+        rows = []
+        for requirement in requirements:
+            best = held.get(requirement.type_id)  # ordered by level: the last one kept is the highest
+            rows.append(
+                {
+                    "requirement": requirement,
+                    "best": best,
+                    "met": best is not None and requirement.is_met_by(best.level),
+                }
+            )
+        return {
+            "title": _("Qualification requirements of %(engagement)s") % {"engagement": engagement},
+            "engagement": engagement,
+            "rows": rows,
+            "met_count": sum(1 for row in rows if row["met"]),
+            "as_of": as_of,
+            "can_edit": is_owner_writer(request.user),
+        }
 
-
-def _type_named(exc: ValidationError) -> ValidationError:
-    if hasattr(exc, "error_dict") and "type_code" in exc.error_dict:
-        errors = dict(exc.error_dict)
-        errors["type"] = errors.pop("type_code")
-        return ValidationError(errors)
-    return exc
+    return handle_form(
+        request,
+        RequirementForm(request.POST or None),
+        lambda data: do_add_requirement(
+            engagement, acting_user=request.user, type_code=data["type"].code, min_level=data["min_level"]
+        ),
+        template="qualifications/requirements.html",
+        context=page,
+        renamed={"type_code": "type"},
+        success=_("Requirement added."),
+        redirect_to=reverse("qualifications:engagement-requirements", args=[pk]),
+    )
 
 
 @login_required
@@ -155,18 +147,12 @@ def type_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     qtype = QualificationType.objects.filter(pk=pk).first() if pk else None
     if pk and qtype is None:
         raise Http404
-    form = QualificationTypeForm(request.POST or None, instance=qtype)
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_save_qualification_type(
-                QualificationType.objects.get(pk=qtype.pk) if qtype else None,
-                acting_user=request.user,
-                changes=form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("Qualification type saved."))
-            return redirect("qualifications:types")
-    title = _("Edit %(type)s") % {"type": qtype} if qtype else _("New qualification type")
-    return render(request, "qualifications/form.html", {"title": title, "form": form})
+    return handle_form(
+        request,
+        QualificationTypeForm(request.POST or None, record=qtype),
+        lambda data: do_save_qualification_type(qtype, acting_user=request.user, changes=data),
+        template="qualifications/form.html",
+        context={"title": _("Edit %(type)s") % {"type": qtype} if qtype else _("New qualification type")},
+        success=_("Qualification type saved."),
+        redirect_to="qualifications:types",
+    )

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from outsourcing.core.forms import ActionForm
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
 
@@ -35,51 +36,47 @@ class AssessmentCreateForm(forms.Form):
         self.fields["engagement"].queryset = Engagement.objects.visible_to(user).order_by("code", "title")  # type: ignore[attr-defined]
 
 
-class TemplateForm(forms.ModelForm):
-    class Meta:
-        model = AssessmentTemplate
-        fields = ["name", "description", "is_active"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+class TemplateForm(ActionForm):
+    model = AssessmentTemplate
+    model_fields = ("name", "description", "is_active")
+    widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class SectionForm(forms.ModelForm):
-    class Meta:
-        model = TemplateSection
-        fields = ["code", "title", "description", "order"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+class SectionForm(ActionForm):
+    model = TemplateSection
+    model_fields = ("code", "title", "description", "order")
+    widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class ItemForm(forms.ModelForm):
-    class Meta:
-        model = TemplateItem
-        fields = [
-            "code",
-            "text",
-            "guidance",
-            "weight",
-            "scale",
-            "evidence_required",
-            "source",
-            "criterion_code",
-            "condition_item",
-            "condition_value",
-            "order",
-        ]
-        widgets = {"guidance": forms.Textarea(attrs={"rows": 3})}
+class ItemForm(ActionForm):
+    model = TemplateItem
+    model_fields = (
+        "code",
+        "text",
+        "guidance",
+        "weight",
+        "scale",
+        "evidence_required",
+        "source",
+        "criterion_code",
+        "condition_item",
+        "condition_value",
+        "order",
+    )
+    widgets = {"guidance": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, template: AssessmentTemplate, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = TemplateItem.objects.filter(section__template=template).select_related("section")
-        if self.instance.pk:
-            choices = choices.exclude(pk=self.instance.pk)
+        if self.record is not None:
+            choices = choices.exclude(pk=self.record.pk)
         self.fields["condition_item"].queryset = choices  # type: ignore[attr-defined]
         self.fields["condition_item"].label_from_instance = lambda i: f"{i.code} — {i.text[:60]}"  # type: ignore[attr-defined]
 
 
-class SettingsForm(forms.ModelForm):
-    class Meta:
-        model = AssessmentSettings
-        fields = ["approve_threshold", "conditions_threshold"]
+class SettingsForm(ActionForm):
+    model = AssessmentSettings
+    model_fields = ("approve_threshold", "conditions_threshold")
 
 
 class FindingForm(forms.Form):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from outsourcing.core.access import Role, is_owner_writer, sees_all_vendors
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
-from outsourcing.core.forms import apply_form_errors
+from outsourcing.core.forms import handle_form
 from outsourcing.core.listing import Column, ListPage, record_id
 from outsourcing.documents.models import Document
 
@@ -116,16 +116,15 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {k: request.GET[k] for k in ("vendor", "engagement") if record_id(request.GET.get(k))}
     if "vendor" in initial:  # "Repeat" from an earlier assessment: start from its answers by default
         initial["start_from_last"] = True
-    form = AssessmentCreateForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = actions.do_create_assessment(acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("Assessment created as a draft; send it to the vendor when ready."))
-            return redirect("assessments:detail", pk=assessment.pk)
-    return render(request, "assessments/form.html", {"title": _("New assessment"), "form": form})
+    return handle_form(
+        request,
+        AssessmentCreateForm(request.POST or None, user=request.user, initial=initial),
+        lambda data: actions.do_create_assessment(acting_user=request.user, **data),
+        template="assessments/form.html",
+        context={"title": _("New assessment")},
+        success=_("Assessment created as a draft; send it to the vendor when ready."),
+        redirect_to=lambda assessment: reverse("assessments:detail", args=[assessment.pk]),
+    )
 
 
 def _is_vendor_of(user: Any, assessment: Assessment) -> bool:
@@ -310,21 +309,14 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
         content_type=ContentType.objects.get_for_model(Answer),
         object_id__in=Answer.objects.filter(assessment=assessment).values("pk"),
     )
-    form = FindingForm(
-        request.POST or None, items=items, documents=documents, initial={"item": request.GET.get("item")}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_record_finding(assessment, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("Finding recorded."))
-            return redirect(reverse("assessments:detail", args=[pk]) + "#findings")
-    return render(
+    return handle_form(
         request,
-        "assessments/finding_form.html",
-        {"title": _("New finding"), "form": form, "assessment": assessment},
+        FindingForm(request.POST or None, items=items, documents=documents, initial={"item": request.GET.get("item")}),
+        lambda data: actions.do_record_finding(assessment, acting_user=request.user, **data),
+        template="assessments/finding_form.html",
+        context={"title": _("New finding"), "assessment": assessment},
+        success=_("Finding recorded."),
+        redirect_to=reverse("assessments:detail", args=[pk]) + "#findings",
     )
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from outsourcing.core.access import is_admin, sees_all_vendors
 from outsourcing.core.audit import entries_for
-from outsourcing.core.forms import apply_form_errors
+from outsourcing.core.forms import handle_form
 
 from . import actions
 from .forms import ItemForm, SectionForm, SettingsForm, TemplateForm
@@ -63,28 +66,40 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/template_detail.html", context)
 
 
-def _form_page(request: HttpRequest, form: object, title: str, template: AssessmentTemplate | None) -> HttpResponse:
-    return render(request, "assessments/admin_form.html", {"title": title, "form": form, "template": template})
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    action: Any,
+    title: str,
+    template: AssessmentTemplate | None,
+    done: str,
+    redirect_to: Any,
+    **extra: Any,
+) -> HttpResponse:
+    return handle_form(
+        request,
+        form,
+        action,
+        template="assessments/admin_form.html",
+        context={"title": title, "template": template, **extra},
+        success=done,
+        redirect_to=redirect_to,
+    )
 
 
 @login_required
 def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _admin_only(request)
     template = get_object_or_404(AssessmentTemplate, pk=pk) if pk else None
-    form = TemplateForm(request.POST or None, instance=template)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = actions.do_save_template(
-                AssessmentTemplate.objects.get(pk=pk) if pk else None,
-                acting_user=request.user,
-                changes=form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("Template saved."))
-            return redirect("assessments:template-detail", pk=saved.pk)
-    return _form_page(request, form, _("Edit template") if template else _("New template"), template)
+    return _form_page(
+        request,
+        TemplateForm(request.POST or None, record=template),
+        lambda data: actions.do_save_template(template, acting_user=request.user, changes=data),
+        _("Edit template") if template else _("New template"),
+        template,
+        _("Template saved."),
+        lambda saved: reverse("assessments:template-detail", args=[saved.pk]),
+    )
 
 
 @login_required
@@ -92,21 +107,15 @@ def section_edit(request: HttpRequest, template_pk: int, pk: int | None = None) 
     _admin_only(request)
     template = get_object_or_404(AssessmentTemplate, pk=template_pk)
     section = get_object_or_404(TemplateSection, pk=pk, template=template) if pk else None
-    form = SectionForm(request.POST or None, instance=section)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_save_section(
-                TemplateSection.objects.get(pk=pk) if pk else None,
-                template=template,
-                acting_user=request.user,
-                changes=form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("Section saved."))
-            return redirect("assessments:template-detail", pk=template.pk)
-    return _form_page(request, form, _("Edit section") if section else _("New section"), template)
+    return _form_page(
+        request,
+        SectionForm(request.POST or None, record=section),
+        lambda data: actions.do_save_section(section, template=template, acting_user=request.user, changes=data),
+        _("Edit section") if section else _("New section"),
+        template,
+        _("Section saved."),
+        reverse("assessments:template-detail", args=[template.pk]),
+    )
 
 
 @login_required
@@ -114,7 +123,6 @@ def item_edit(request: HttpRequest, section_pk: int, pk: int | None = None) -> H
     _admin_only(request)
     section = get_object_or_404(TemplateSection.objects.select_related("template"), pk=section_pk)
     item = get_object_or_404(TemplateItem, pk=pk, section=section) if pk else None
-    form = ItemForm(request.POST or None, instance=item, template=section.template)
     if request.method == "POST" and request.POST.get("delete") and item:
         try:
             actions.do_delete_item(item, acting_user=request.user)
@@ -123,38 +131,27 @@ def item_edit(request: HttpRequest, section_pk: int, pk: int | None = None) -> H
         else:
             messages.success(request, _("Item deleted."))
         return redirect("assessments:template-detail", pk=section.template_id)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_save_item(
-                TemplateItem.objects.get(pk=pk) if pk else None,
-                section=section,
-                acting_user=request.user,
-                changes=form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("Item saved."))
-            return redirect("assessments:template-detail", pk=section.template_id)
-    title = _("Edit item") if item else _("New item in %(section)s") % {"section": section.title}
-    return render(
+    return _form_page(
         request,
-        "assessments/admin_form.html",
-        {"title": title, "form": form, "template": section.template, "deletable": item is not None},
+        ItemForm(request.POST or None, record=item, template=section.template),
+        lambda data: actions.do_save_item(item, section=section, acting_user=request.user, changes=data),
+        _("Edit item") if item else _("New item in %(section)s") % {"section": section.title},
+        section.template,
+        _("Item saved."),
+        reverse("assessments:template-detail", args=[section.template_id]),
+        deletable=item is not None,
     )
 
 
 @login_required
 def settings_edit(request: HttpRequest) -> HttpResponse:
     _admin_only(request)
-    current = AssessmentSettings.current()
-    form = SettingsForm(request.POST or None, instance=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_save_settings(acting_user=request.user, changes=form.cleaned_data)
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("Thresholds saved; they apply to assessments completed from now on."))
-            return redirect("assessments:templates")
-    return _form_page(request, form, _("Recommendation thresholds"), None)
+    return _form_page(
+        request,
+        SettingsForm(request.POST or None, record=AssessmentSettings.current()),
+        lambda data: actions.do_save_settings(acting_user=request.user, changes=data),
+        _("Recommendation thresholds"),
+        None,
+        _("Thresholds saved; they apply to assessments completed from now on."),
+        "assessments:templates",
+    )

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from outsourcing.core.forms import ActionForm
 from outsourcing.vendors.models import Vendor
 
 from .choices import ItemCategory
@@ -13,10 +14,9 @@ from .models import Item, OrderLine
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class ItemForm(forms.ModelForm):
-    class Meta:
-        model = Item
-        fields = ["code", "name", "unit", "category"]
+class ItemForm(ActionForm):
+    model = Item
+    model_fields = ("code", "name", "unit", "category")
 
 
 class OrderForm(forms.Form):

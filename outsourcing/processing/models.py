@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
-from outsourcing.core.versioning import Versioned
 
 from .choices import STATUS_TONE, ItemCategory, OrderStatus
 
@@ -38,7 +37,7 @@ class ReceiptQuerySet(VendorScopedQuerySet):
     vendor_lookup = "line__order__vendor"
 
 
-class Item(Versioned):
+class Item(models.Model):
     """A part, product or material in the owner's item master; its category says whether it belongs to
     direct production (and so may be processed outside)."""
 

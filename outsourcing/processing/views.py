@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from outsourcing.core.access import can_change, is_owner_writer
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
-from outsourcing.core.forms import apply_form_errors
+from outsourcing.core.forms import apply_form_errors, handle_form
 from outsourcing.core.listing import Column, ListPage
 
 from . import actions
@@ -202,25 +202,18 @@ def _run_action(
 def item_list(request: HttpRequest) -> HttpResponse:
     if not is_owner_writer(request.user) and getattr(request.user, "role", "") != "auditor":
         raise PermissionDenied
-    form = ItemForm(request.POST or None)
-    if request.method == "POST":
-        if not is_owner_writer(request.user):
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                actions.do_create_item(acting_user=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_form_errors(form, exc)
-            else:
-                messages.success(request, _("Item added."))
-                return redirect("processing:items")
-    return render(
+    if request.method == "POST" and not is_owner_writer(request.user):
+        raise PermissionDenied
+    return handle_form(
         request,
-        "processing/items.html",
-        {
+        ItemForm(request.POST or None),
+        lambda data: actions.do_create_item(acting_user=request.user, **data),
+        template="processing/items.html",
+        context=lambda: {
             "title": _("Item master"),
             "items": Item.objects.all(),
-            "form": form,
             "writer": is_owner_writer(request.user),
         },
+        success=_("Item added."),
+        redirect_to="processing:items",
     )

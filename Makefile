@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export OUTSOURCING_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-dev lint typecheck check-migrations pytest messages clean benchmark
+.PHONY: run test install install-dev lint lint-imports typecheck check-migrations pytest messages clean benchmark
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The layering (core imports no app; apps share only models and choices): contracts in pyproject.toml.
+lint-imports: install-dev
+	$(BIN)/lint-imports --no-cache
+
 typecheck: install-dev
 	$(BIN)/mypy outsourcing
 
@@ -39,7 +43,7 @@ check-migrations: install-dev
 pytest: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: lint typecheck check-migrations pytest
+test: lint lint-imports typecheck check-migrations pytest
 
 messages: install-dev
 	cd outsourcing && ../$(BIN)/outsourcing makemessages -l zh_Hans --no-obsolete --no-location --ignore="tests/*" --ignore="*/tests/*"

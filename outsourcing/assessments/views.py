@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from outsourcing.core.access import Role, is_owner_writer, sees_all_vendors
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
-from outsourcing.core.forms import handle_form
+from outsourcing.core.forms import handle_action, handle_form
 from outsourcing.core.listing import Column, ListPage, record_id
 from outsourcing.documents.models import Document
 
@@ -218,10 +218,6 @@ def section_chart(result: dict[str, Any]) -> dict[str, Any]:
     return {"rows": rows, "ticks": ticks, "axis_y": axis_y, "label_y": axis_y + 16, "height": axis_y + 22}
 
 
-def _refused(request: HttpRequest, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
-
-
 TRANSITIONS = {
     "send": actions.do_send_assessment,
     "submit": actions.do_submit_assessment,
@@ -232,22 +228,22 @@ TRANSITIONS = {
 @login_required
 def assessment_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     assessment = get_visible(Assessment.objects.all(), request.user, pk=pk)
-    if request.method != "POST":
-        return redirect("assessments:detail", pk=pk)
-    try:
+    if name != "complete" and name not in TRANSITIONS:
+        raise Http404
+
+    def transition() -> Any:
         if name == "complete":
             form = CompleteForm(request.POST)
             conclusion = form.cleaned_data["conclusion"] if form.is_valid() else ""
-            actions.do_complete_assessment(assessment, acting_user=request.user, conclusion=conclusion)
-        elif name in TRANSITIONS:
-            TRANSITIONS[name](assessment, acting_user=request.user)
-        else:
-            raise Http404
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Assessment is now: %(status)s.") % {"status": assessment.get_status_display()})
-    return redirect("assessments:detail", pk=pk)
+            return actions.do_complete_assessment(assessment, acting_user=request.user, conclusion=conclusion)
+        return TRANSITIONS[name](assessment, acting_user=request.user)
+
+    return handle_action(
+        request,
+        transition,
+        success=lambda _result: _("Assessment is now: %(status)s.") % {"status": assessment.get_status_display()},
+        redirect_to=reverse("assessments:detail", args=[pk]),
+    )
 
 
 def _item_of(assessment: Assessment, item_pk: int) -> TemplateItem:
@@ -295,7 +291,7 @@ def item_action(request: HttpRequest, pk: int, item_pk: int, name: str) -> HttpR
         else:
             raise Http404
     except ValidationError as exc:
-        _refused(request, exc)
+        messages.error(request, " ".join(exc.messages))
     return redirect(reverse("assessments:detail", args=[pk]) + anchor)
 
 
@@ -323,11 +319,9 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def finding_comment(request: HttpRequest, pk: int) -> HttpResponse:
     finding = get_visible(Finding.objects.select_related("assessment"), request.user, pk=pk)
-    if request.method == "POST":
-        try:
-            actions.do_comment_finding(finding, acting_user=request.user, comment=request.POST.get("comment", ""))
-        except ValidationError as exc:
-            _refused(request, exc)
-        else:
-            messages.success(request, _("Comment saved."))
-    return redirect(reverse("assessments:detail", args=[finding.assessment_id]) + "#findings")
+    return handle_action(
+        request,
+        lambda: actions.do_comment_finding(finding, acting_user=request.user, comment=request.POST.get("comment", "")),
+        success=_("Comment saved."),
+        redirect_to=reverse("assessments:detail", args=[finding.assessment_id]) + "#findings",
+    )

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from outsourcing.core.access import is_admin, sees_all_vendors
 from outsourcing.core.audit import entries_for
-from outsourcing.core.forms import handle_form
+from outsourcing.core.forms import handle_action, handle_form
 
 from . import actions
 from .forms import ItemForm, SectionForm, SettingsForm, TemplateForm
@@ -124,13 +123,12 @@ def item_edit(request: HttpRequest, section_pk: int, pk: int | None = None) -> H
     section = get_object_or_404(TemplateSection.objects.select_related("template"), pk=section_pk)
     item = get_object_or_404(TemplateItem, pk=pk, section=section) if pk else None
     if request.method == "POST" and request.POST.get("delete") and item:
-        try:
-            actions.do_delete_item(item, acting_user=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Item deleted."))
-        return redirect("assessments:template-detail", pk=section.template_id)
+        return handle_action(
+            request,
+            lambda: actions.do_delete_item(item, acting_user=request.user),
+            success=_("Item deleted."),
+            redirect_to=reverse("assessments:template-detail", args=[section.template_id]),
+        )
     return _form_page(
         request,
         ItemForm(request.POST or None, record=item, template=section.template),

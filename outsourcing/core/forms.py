@@ -60,14 +60,22 @@ class ActionForm(forms.Form):
     model_fields: ClassVar[Sequence[str]] = ()
     widgets: ClassVar[dict[str, Any]] = {}
 
-    def __init__(self, *args: Any, record: models.Model | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        data: Any = None,
+        files: Any = None,
+        *,
+        record: models.Model | None = None,
+        initial: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.record = record
-        initial = dict(kwargs.pop("initial", None) or {})
+        initial = dict(initial or {})
         if record is not None and self.model_fields:
             initial = {**model_to_dict(record, fields=self.model_fields), **initial}
         if isinstance(record, Versioned):
             initial["version"] = record.version
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, files, initial=initial, **kwargs)
         if self.model is not None:
             generated = fields_for_model(self.model, fields=self.model_fields, widgets=self.widgets)
             declared = self.fields
@@ -75,6 +83,10 @@ class ActionForm(forms.Form):
             self.fields.update((name, field) for name, field in declared.items() if name not in self.fields)
         if isinstance(record, Versioned):
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+def stale_message() -> str:
+    return _("Someone else changed this meanwhile; nothing was saved. Reload the page and try again.")
 
 
 def _shown(value: Any) -> str:
@@ -107,7 +119,7 @@ def show_conflict(form: ActionForm, record: models.Model) -> None:
                 _("Now “%(theirs)s” (saved by someone else); yours: “%(yours)s”.")
                 % {"theirs": _shown(shown_theirs), "yours": _shown(yours)},
             )
-    data = form.data.copy()
+    data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict
     data[form.add_prefix("version")] = str(current.version)  # type: ignore[attr-defined]
     form.data = data
 
@@ -136,9 +148,11 @@ def handle_form(
         try:
             with expecting_version(record, version):
                 result = action(dict(form.cleaned_data))
-        except StaleRecord:
-            assert isinstance(form, ActionForm) and record is not None
-            show_conflict(form, record)
+        except StaleRecord as exc:
+            if isinstance(form, ActionForm) and record is not None and exc.record._meta.label == record._meta.label:
+                show_conflict(form, record)
+            else:
+                form.add_error(None, stale_message())
         except ValidationError as exc:
             apply_form_errors(form, exc, renamed)
         else:
@@ -149,3 +163,25 @@ def handle_form(
         return page()
     extra = context() if callable(context) else context or {}
     return render(request, template, {"form": form, **extra})
+
+
+def handle_action(
+    request: HttpRequest,
+    action: Callable[[], Any],
+    *,
+    success: str | Callable[[Any], str],
+    redirect_to: Any,
+) -> HttpResponse:
+    """A button that posts no form of its own (a transition, a removal, an upload): on POST call `action()`; its
+    refusal (a ValidationError) becomes an error message, otherwise `success` (or `success(result)`) is shown;
+    either way back to `redirect_to`."""
+    if request.method == "POST":
+        try:
+            result = action()
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except StaleRecord:
+            messages.error(request, stale_message())
+        else:
+            messages.success(request, success(result) if callable(success) else success)
+    return redirect(redirect_to)

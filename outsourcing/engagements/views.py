@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -19,7 +19,7 @@ from outsourcing.core.access import can_change, is_owner_writer
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.exports import export_response
-from outsourcing.core.forms import get_changeable, handle_form
+from outsourcing.core.forms import get_changeable, handle_action, handle_form
 from outsourcing.core.listing import Column, ListPage, record_id
 from outsourcing.documents.models import Document
 from outsourcing.vendors.models import Vendor
@@ -255,16 +255,9 @@ def engagement_transition(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose the new status."))
         return redirect("engagements:detail", pk=pk)
-    try:
-        engagement = do_transition(
-            engagement,
-            to=form.cleaned_data["to"],
-            override_reason=form.cleaned_data["override_reason"],
-            acting_user=request.user,
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The engagement is now %(status)s.") % {"status": engagement.get_status_display()})
-    return redirect("engagements:detail", pk=pk)
+    return handle_action(
+        request,
+        lambda: do_transition(engagement, acting_user=request.user, **form.cleaned_data),
+        success=lambda moved: _("The engagement is now %(status)s.") % {"status": moved.get_status_display()},
+        redirect_to=reverse("engagements:detail", args=[pk]),
+    )

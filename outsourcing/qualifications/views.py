@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from outsourcing.core.access import can_change, is_owner_writer, sees_all_vendor
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.exports import export_response
-from outsourcing.core.forms import handle_form
+from outsourcing.core.forms import handle_action, handle_form
 from outsourcing.core.listing import Column, ListPage, record_id
 from outsourcing.documents.models import Document
 from outsourcing.vendors.models import Vendor
@@ -289,14 +289,12 @@ def qualification_upload(request: HttpRequest, pk: int) -> HttpResponse:
     qualification = _one(request, pk)
     if not can_change(request.user, qualification):
         raise PermissionDenied
-    if request.method == "POST":
-        try:
-            do_attach_evidence(qualification, acting_user=request.user, upload=request.FILES.get("file"))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Evidence file added."))
-    return redirect("qualifications:detail", pk=pk)
+    return handle_action(
+        request,
+        lambda: do_attach_evidence(qualification, acting_user=request.user, upload=request.FILES.get("file")),
+        success=_("Evidence file added."),
+        redirect_to=reverse("qualifications:detail", args=[pk]),
+    )
 
 
 @login_required

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from outsourcing.core.access import can_change, is_owner_writer
 from outsourcing.core.api import get_visible
-from outsourcing.core.forms import handle_form
+from outsourcing.core.forms import handle_action, handle_form
 from outsourcing.engagements.choices import EngagementForm
 from outsourcing.engagements.models import Engagement
 
@@ -184,14 +184,12 @@ def waiver_grant(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def waiver_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     waiver = get_visible(Waiver.objects.select_related("engagement"), request.user, pk=pk)
-    if request.method == "POST":
-        try:
-            do_revoke_waiver(waiver, acting_user=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Waiver revoked."))
-    return redirect(_back(waiver.engagement, "waivers"))
+    return handle_action(
+        request,
+        lambda: do_revoke_waiver(waiver, acting_user=request.user),
+        success=_("Waiver revoked."),
+        redirect_to=_back(waiver.engagement, "waivers"),
+    )
 
 
 @login_required
@@ -217,19 +215,16 @@ def replacement_propose(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def replacement_decide(request: HttpRequest, pk: int) -> HttpResponse:
     replacement = get_visible(Replacement.objects.select_related("engagement"), request.user, pk=pk)
-    if request.method == "POST":
-        form = DecisionForm(request.POST)
-        note = form.cleaned_data["note"] if form.is_valid() else ""
-        decide = do_approve_replacement if request.POST.get("decision") == "approve" else do_reject_replacement
-        try:
-            decided = decide(replacement, acting_user=request.user, note=note)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("Replacement approved: the successor is on the team.")
-                if decided.status == ReplacementStatus.APPROVED
-                else _("Replacement rejected."),
-            )
-    return redirect(_back(replacement.engagement, "replacements"))
+    form = DecisionForm(request.POST or None)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    decide = do_approve_replacement if request.POST.get("decision") == "approve" else do_reject_replacement
+    return handle_action(
+        request,
+        lambda: decide(replacement, acting_user=request.user, note=note),
+        success=lambda decided: (
+            _("Replacement approved: the successor is on the team.")
+            if decided.status == ReplacementStatus.APPROVED
+            else _("Replacement rejected.")
+        ),
+        redirect_to=_back(replacement.engagement, "replacements"),
+    )

@@ -39,7 +39,7 @@ class StaleRecord(Exception):
 class PreconditionFailed(Exception):
     """An API write's `If-Match` does not name the record's current version."""
 
-    def __init__(self, record: models.Model) -> None:
+    def __init__(self, record: Versioned) -> None:
         super().__init__(f"If-Match does not match {record._meta.label} {record.pk}")
         self.record = record
 

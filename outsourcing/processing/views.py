@@ -148,17 +148,17 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return request.POST if action == name else None
 
     forms: dict[str, Any] = {
-        "receive": ReceiptForm(bound("receive"), order=order, initial={"received_on": today}),
-        "return": MaterialReturnForm(bound("return"), order=order, initial={"moved_on": today}),
-        "dispatch": DispatchForm(bound("dispatch"), order=order, initial={"dispatched_on": today}),
-        "consumption": ConsumptionForm(bound("consumption"), order=order),
+        "receive": ReceiptForm(bound("receive"), order=order, prefix="receive", initial={"received_on": today}),
+        "return": MaterialReturnForm(bound("return"), order=order, prefix="return", initial={"moved_on": today}),
+        "dispatch": DispatchForm(bound("dispatch"), order=order, prefix="dispatch", initial={"dispatched_on": today}),
+        "consumption": ConsumptionForm(bound("consumption"), order=order, prefix="consumption"),
     }
     issue_rows = IssueFormSet(
         bound("issue_materials"),
         prefix="issue",
         initial=[{"material": m.material.pk, "quantity": m.suggested_issue} for m in materials if m.required],
     )
-    issue_date = IssueDateForm(bound("issue_materials"), initial={"issued_on": today})
+    issue_date = IssueDateForm(bound("issue_materials"), prefix="issue-date", initial={"issued_on": today})
     if action and _run(request, order, action, forms, issue_rows, issue_date):
         return redirect("processing:detail", pk=order.pk)
     if action:
@@ -186,9 +186,10 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_issue": writer and in_progress and bool(materials),
         "can_receive": writer and in_progress,
         "can_return": writer and order.status in OPEN_STATUSES and any(m.held > 0 for m in materials),
-        "can_confirm": processor and order.status == OrderStatus.ISSUED,
-        "can_dispatch": processor and order.status == OrderStatus.CONFIRMED,
-        "can_report": processor and order.status in OPEN_STATUSES and any(m.issued for m in materials),
+        # The processor's own forms; the owner's staff may act for it through the API.
+        "can_confirm": processor and not writer and order.status == OrderStatus.ISSUED,
+        "can_dispatch": processor and not writer and order.status == OrderStatus.CONFIRMED,
+        "can_report": processor and not writer and order.status == OrderStatus.RECEIVED,
         "history": entries_for(order, *[f.line for f in lines])[:200],
         "today": today,
     }

@@ -278,7 +278,7 @@ class OrderLine(VendorOwned, models.Model):
                     % {"item": self.item.code, "category": self.item.get_category_display()}
                 }
             )
-        if self.bom_id and self.item_id and self.bom.item_id != self.item_id:
+        if self.bom is not None and self.item_id and self.bom.item_id != self.item_id:
             raise ValidationError({"bom": _("This bill of materials is for another item.")})
         if self.quantity is not None and self.quantity <= 0:
             raise ValidationError({"quantity": _("The quantity must be more than zero.")})
@@ -474,9 +474,9 @@ class Receipt(VendorOwned, models.Model):
             )
         if self.failed > 0 and not self.defect_reason:
             raise ValidationError({"defect_reason": _("Say why goods were rejected or sent to rework.")})
-        if self.dispatch_id and self.line_id and self.dispatch.line_id != self.line_id:
+        if self.dispatch is not None and self.line_id and self.dispatch.line_id != self.line_id:
             raise ValidationError({"dispatch": _("This dispatch is for another order line.")})
-        if self.dispatch_id and self.dispatch.reworked != self.reworked:
+        if self.dispatch is not None and self.dispatch.reworked != self.reworked:
             raise ValidationError({"reworked": _("Reworked goods are received against a dispatch of reworked goods.")})
 
 

@@ -5,12 +5,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from outsourcing.core.forms import ActionForm
+
 from .choices import Frequency
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(ActionForm):
+    model_fields = ("frequency", "first_period_start", "due_days")
     frequency = forms.ChoiceField(label=_("Frequency"), choices=Frequency.choices)
     first_period_start = forms.DateField(label=_("First period starts"), widget=DATE)
     due_days = forms.IntegerField(label=_("Due days after period end"), min_value=0, max_value=90, initial=10)

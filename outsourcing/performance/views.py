@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -89,12 +88,8 @@ def engagement_reports(request: HttpRequest, pk: int) -> HttpResponse:
     statuses = report_statuses(schedule, today) if schedule else []
     open_periods = [s.period for s in statuses if s.report_id is None or s.report_status == ReportStatus.RETURNED]
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    initial = (
-        model_to_dict(schedule, fields=list(ScheduleForm.base_fields))
-        if schedule
-        else {"first_period_start": engagement.start_date}
-    )
-    schedule_form = ScheduleForm(request.POST if action == "schedule" else None, initial=initial)
+    initial = {} if schedule else {"first_period_start": engagement.start_date}
+    schedule_form = ScheduleForm(request.POST if action == "schedule" else None, record=schedule, initial=initial)
     report_form = ReportForm(request.POST if action == "submit" else None, periods=open_periods)
     review_form = ReviewForm(request.POST if action in ("accept", "return") else None)
     can_submit = can_change(request.user, ImplementationReport(engagement=engagement))
@@ -123,23 +118,17 @@ def engagement_reports(request: HttpRequest, pk: int) -> HttpResponse:
             "can_submit": can_submit and bool(open_periods),
         }
 
-    def review(data: dict[str, Any]) -> Any:
+    def save(data: dict[str, Any]) -> Any:
+        if action == "schedule":
+            return actions.do_set_schedule(engagement, acting_user=request.user, **data)
+        if action == "submit":
+            return actions.do_submit_report(engagement, acting_user=request.user, **data)
         lookup = {"pk": request.POST.get("report"), "engagement": engagement}
         report = get_visible(ImplementationReport.objects, request.user, **lookup)
         return actions.do_review_report(report, acting_user=request.user, accept=action == "accept", **data)
 
-    form, save, done = {
-        "schedule": (
-            schedule_form,
-            lambda data: actions.do_set_schedule(engagement, acting_user=request.user, **data),
-            _("Schedule saved."),
-        ),
-        "submit": (
-            report_form,
-            lambda data: actions.do_submit_report(engagement, acting_user=request.user, **data),
-            _("Report submitted."),
-        ),
-    }.get(action, (review_form, review, _("Review saved.")))
+    form = {"schedule": schedule_form, "submit": report_form}.get(action, review_form)
+    done = {"schedule": _("Schedule saved."), "submit": _("Report submitted.")}.get(action, _("Review saved."))
     if action not in ("schedule", "submit", "accept", "return"):
         return render(request, "performance/engagement.html", page())
     return handle_form(

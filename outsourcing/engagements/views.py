@@ -33,7 +33,7 @@ from .choices import (
     EngagementForm,
     EngagementStatus,
 )
-from .forms import EngagementForm as EngagementModelForm
+from .forms import EngagementForm as EngagementEditForm
 from .forms import TransitionForm
 from .models import Deliverable, Engagement, ServiceAgreement, SlaMetric
 from .queries import ISSUES, SORTS, filter_engagements
@@ -220,7 +220,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def engagement_create(request: HttpRequest) -> HttpResponse:
     if not is_owner_writer(request.user):
         raise PermissionDenied
-    form = EngagementModelForm(request.POST or None)
+    form = EngagementEditForm(request.POST or None)
     return handle_form(
         request,
         form,
@@ -235,7 +235,7 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = get_changeable(Engagement.objects, request.user, pk=pk)
-    form = EngagementModelForm(request.POST or None, record=engagement)
+    form = EngagementEditForm(request.POST or None, record=engagement)
     return handle_form(
         request,
         form,

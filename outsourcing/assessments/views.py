@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from outsourcing.core.access import Role, is_owner_writer, sees_all_vendors
+from outsourcing.core.access import Role, ensure_owner_writer, is_owner_writer, sees_all_vendors
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.forms import handle_action, handle_form
-from outsourcing.core.listing import Column, ListPage, record_id
+from outsourcing.core.listing import Column, ListPage, record_id, render_list
 from outsourcing.documents.models import Document
 
 from . import actions, scoring
@@ -104,15 +104,12 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         "can_create": is_owner_writer(request.user),
         "is_owner": sees_all_vendors(request.user),
     }
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "assessments/_results.html", context)
-    return render(request, "assessments/list.html", context)
+    return render_list(request, "assessments/list.html", "assessments/_results.html", context)
 
 
 @login_required
 def assessment_create(request: HttpRequest) -> HttpResponse:
-    if not is_owner_writer(request.user):
-        raise PermissionDenied
+    ensure_owner_writer(request.user)
     initial: dict[str, Any] = {k: request.GET[k] for k in ("vendor", "engagement") if record_id(request.GET.get(k))}
     if "vendor" in initial:  # "Repeat" from an earlier assessment: start from its answers by default
         initial["start_from_last"] = True
@@ -298,8 +295,7 @@ def item_action(request: HttpRequest, pk: int, item_pk: int, name: str) -> HttpR
 @login_required
 def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_visible(Assessment.objects.select_related("vendor"), request.user, pk=pk)
-    if not is_owner_writer(request.user):
-        raise PermissionDenied
+    ensure_owner_writer(request.user)
     items = TemplateItem.objects.filter(section__template_id=assessment.template_id).order_by("section__order", "order")
     documents = Document.objects.visible_to(request.user).filter(
         content_type=ContentType.objects.get_for_model(Answer),

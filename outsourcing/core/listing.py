@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 PER_PAGE_CHOICES = (25, 50, 100)
 MAX_RECORD_ID = 2**63 - 1
@@ -87,3 +88,8 @@ class ListPage:
     @property
     def filtered(self) -> bool:
         return any(k not in {"sort", "page", "per_page"} and v for k, v in self.request.GET.items())
+
+
+def render_list(request: HttpRequest, template: str, partial: str, context: dict[str, Any]) -> HttpResponse:
+    """A list page, or only its results (`partial`) when htmx asks for them (filters, sorting, paging)."""
+    return render(request, partial if getattr(request, "htmx", False) else template, context)

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -15,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from outsourcing.core.access import can_change, is_owner_writer
+from outsourcing.core.access import can_change, ensure_owner_writer, is_owner_writer
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.exports import export_response
 from outsourcing.core.forms import get_changeable, handle_action, handle_form
-from outsourcing.core.listing import Column, ListPage, record_id
+from outsourcing.core.listing import Column, ListPage, record_id, render_list
 from outsourcing.documents.models import Document
 from outsourcing.vendors.models import Vendor
 
@@ -89,9 +88,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
         ],
         "can_create": is_owner_writer(request.user),
     }
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "engagements/_results.html", context)
-    return render(request, "engagements/list.html", context)
+    return render_list(request, "engagements/list.html", "engagements/_results.html", context)
 
 
 @login_required
@@ -218,8 +215,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def engagement_create(request: HttpRequest) -> HttpResponse:
-    if not is_owner_writer(request.user):
-        raise PermissionDenied
+    ensure_owner_writer(request.user)
     form = EngagementEditForm(request.POST or None)
     return handle_form(
         request,

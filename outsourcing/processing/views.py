@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from outsourcing.core.access import can_change, is_owner_writer
+from outsourcing.core.access import can_change, ensure_owner_writer, is_owner_writer
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.forms import apply_form_errors
@@ -85,8 +85,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def order_create(request: HttpRequest) -> HttpResponse:
-    if not is_owner_writer(request.user):
-        raise PermissionDenied
+    ensure_owner_writer(request.user)
     form = OrderForm(request.POST or None, user=request.user, initial={"order_date": timezone.localdate()})
     lines = LineFormSet(request.POST or None, prefix="lines")
     if request.method == "POST" and form.is_valid() and lines.is_valid():

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,12 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from outsourcing.core.access import can_change, is_owner_writer, sees_all_vendors
+from outsourcing.core.access import (
+    can_change,
+    ensure_can_change,
+    ensure_owner_writer,
+    is_owner_writer,
+    sees_all_vendors,
+)
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.exports import export_response
 from outsourcing.core.forms import handle_action, handle_form
-from outsourcing.core.listing import Column, ListPage, record_id
+from outsourcing.core.listing import Column, ListPage, record_id, render_list
 from outsourcing.documents.models import Document
 from outsourcing.vendors.models import Vendor
 
@@ -93,9 +98,7 @@ def qualification_list_view(request: HttpRequest) -> HttpResponse:
         )
     elif request.user.vendor_id:  # type: ignore[union-attr]
         context["own_vendor_id"] = request.user.vendor_id  # type: ignore[union-attr]
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "qualifications/_results.html", context)
-    return render(request, "qualifications/list.html", context)
+    return render_list(request, "qualifications/list.html", "qualifications/_results.html", context)
 
 
 @login_required
@@ -156,9 +159,7 @@ def vendor_qualifications(request: HttpRequest, pk: int) -> HttpResponse:
             "can_add": can_change(request.user, Qualification(vendor=vendor)),
         }
     )
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "qualifications/_results.html", context)
-    return render(request, "qualifications/vendor.html", context)
+    return render_list(request, "qualifications/vendor.html", "qualifications/_results.html", context)
 
 
 def _one(request: HttpRequest, pk: int) -> Qualification:
@@ -209,8 +210,7 @@ def _form_page(request: HttpRequest, form: Any, action: Any, title: str, done: s
 @login_required
 def qualification_create(request: HttpRequest, pk: int) -> HttpResponse:
     vendor = get_visible(Vendor.objects.all(), request.user, pk=pk)
-    if not can_change(request.user, Qualification(vendor=vendor)):
-        raise PermissionDenied
+    ensure_can_change(request.user, Qualification(vendor=vendor))
     form = QualificationForm(request.POST or None, request.FILES or None)
     return _form_page(
         request,
@@ -227,8 +227,7 @@ def qualification_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def qualification_edit(request: HttpRequest, pk: int) -> HttpResponse:
     qualification = _one(request, pk)
-    if not can_change(request.user, qualification):
-        raise PermissionDenied
+    ensure_can_change(request.user, qualification)
     warning = (
         _("Changing the facts of a verified certificate sends it back to the owner for verification.")
         if qualification.verification_status == VerificationStatus.VERIFIED and not is_owner_writer(request.user)
@@ -247,8 +246,7 @@ def qualification_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def qualification_renew(request: HttpRequest, pk: int) -> HttpResponse:
     old = _one(request, pk)
-    if not can_change(request.user, old):
-        raise PermissionDenied
+    ensure_can_change(request.user, old)
     initial = {"level": old.level, "issuer": old.issuer, "scope": old.scope, "valid_from": old.valid_until}
     return _form_page(
         request,
@@ -271,8 +269,7 @@ def qualification_verify(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def qualification_reject(request: HttpRequest, pk: int) -> HttpResponse:
     qualification = _one(request, pk)
-    if not is_owner_writer(request.user):
-        raise PermissionDenied
+    ensure_owner_writer(request.user)
     return handle_form(
         request,
         RejectForm(request.POST or None),
@@ -287,8 +284,7 @@ def qualification_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def qualification_upload(request: HttpRequest, pk: int) -> HttpResponse:
     qualification = _one(request, pk)
-    if not can_change(request.user, qualification):
-        raise PermissionDenied
+    ensure_can_change(request.user, qualification)
     return handle_action(
         request,
         lambda: do_attach_evidence(qualification, acting_user=request.user, upload=request.FILES.get("file")),

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outsourcing.core.access import can_change, is_owner_writer
+from outsourcing.core.access import can_change, ensure_can_change, ensure_owner_writer, is_owner_writer
 from outsourcing.core.api import get_visible
 from outsourcing.core.forms import handle_action, handle_form
 from outsourcing.engagements.choices import EngagementForm
@@ -119,8 +119,9 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _engagement(request, pk)
     if request.method != "POST":
         return redirect(_back(engagement))
-    if not can_change(request.user, TeamAssignment(engagement=engagement)):
-        raise PermissionDenied  # who may, before what is wrong with the form
+    ensure_can_change(
+        request.user, TeamAssignment(engagement=engagement)
+    )  # who may, before what is wrong with the form
     form = AssignmentForm(
         request.POST, engagement=engagement, co_sourcing=engagement.form == EngagementForm.CO_SOURCING
     )
@@ -139,8 +140,7 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_visible(TeamAssignment.objects.select_related("engagement"), request.user, pk=pk)
     if request.method == "POST":
-        if not can_change(request.user, assignment):
-            raise PermissionDenied  # who may, before what is wrong with the form
+        ensure_can_change(request.user, assignment)  # who may, before what is wrong with the form
         form = EndAssignmentForm(request.POST)
         if form.is_valid():
             try:
@@ -168,8 +168,7 @@ def waiver_grant(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _engagement(request, pk)
     if request.method != "POST":
         return redirect(_back(engagement, "waivers"))
-    if not is_owner_writer(request.user):
-        raise PermissionDenied
+    ensure_owner_writer(request.user)
     form = WaiverForm(request.POST, engagement=engagement)
     return handle_form(
         request,

@@ -7,7 +7,6 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -18,12 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from outsourcing.core import registry
-from outsourcing.core.access import can_change
+from outsourcing.core.access import can_change, ensure_can_change
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.exports import export_response
 from outsourcing.core.forms import get_changeable, handle_form
-from outsourcing.core.listing import Column, ListPage
+from outsourcing.core.listing import Column, ListPage, render_list
 from outsourcing.documents.models import Document
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
@@ -144,9 +143,7 @@ def roster(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_change(request.user, TeamMember(vendor=vendor)),
         "today": timezone.localdate(),
     }
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "teams/_roster_results.html", context)
-    return render(request, "teams/roster.html", context)
+    return render_list(request, "teams/roster.html", "teams/_roster_results.html", context)
 
 
 @login_required
@@ -182,8 +179,7 @@ def roster_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | Str
 @login_required
 def member_create(request: HttpRequest, pk: int) -> HttpResponse:
     vendor = get_visible(Vendor.objects.all(), request.user, pk=pk)
-    if not can_change(request.user, TeamMember(vendor=vendor)):
-        raise PermissionDenied
+    ensure_can_change(request.user, TeamMember(vendor=vendor))
     return handle_form(
         request,
         MemberForm(request.POST or None),
@@ -238,8 +234,7 @@ def member_upload(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_visible(TeamMember.objects.select_related("vendor"), request.user, pk=pk)
     if request.method != "POST":
         return redirect("teams:member", pk=pk)
-    if not can_change(request.user, member):
-        raise PermissionDenied
+    ensure_can_change(request.user, member)
     form = DocumentForm(request.POST, request.FILES)
     return handle_form(
         request,
@@ -255,8 +250,7 @@ def member_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
     vendor = get_visible(Vendor.objects.all(), request.user, pk=pk)
-    if not can_change(request.user, ImportJob(vendor=vendor)):
-        raise PermissionDenied
+    ensure_can_change(request.user, ImportJob(vendor=vendor))
     return handle_form(
         request,
         ImportForm(request.POST or None, request.FILES or None),
@@ -276,9 +270,7 @@ def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_visible(ImportJob.objects.select_related("vendor"), request.user, pk=pk)
     context = {"title": _("Roster import"), "job": job, "vendor": job.vendor}
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "teams/_import_status.html", context)
-    return render(request, "teams/import_job.html", context)
+    return render_list(request, "teams/import_job.html", "teams/_import_status.html", context)
 
 
 @login_required

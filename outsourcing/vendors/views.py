@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from outsourcing.core import registry
-from outsourcing.core.access import can_change, is_owner_writer
+from outsourcing.core.access import can_change, ensure_can_change, ensure_owner_writer, is_owner_writer
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.exports import export_response
 from outsourcing.core.forms import get_changeable, handle_form
-from outsourcing.core.listing import Column, ListPage
+from outsourcing.core.listing import Column, ListPage, render_list
 from outsourcing.documents.models import Document
 
 from .actions import do_create_vendor, do_delete_contact, do_delete_vendor, do_save_contact, do_update_vendor
@@ -53,9 +53,7 @@ def vendor_list(request: HttpRequest) -> HttpResponse:
         "statuses": VendorStatus.choices,
         "can_create": is_owner_writer(request.user),
     }
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "vendors/_results.html", context)
-    return render(request, "vendors/list.html", context)
+    return render_list(request, "vendors/list.html", "vendors/_results.html", context)
 
 
 @login_required
@@ -130,8 +128,7 @@ def vendor_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def vendor_create(request: HttpRequest) -> HttpResponse:
-    if not is_owner_writer(request.user):
-        raise PermissionDenied
+    ensure_owner_writer(request.user)
     return handle_form(
         request,
         VendorForm(request.POST or None),
@@ -175,8 +172,7 @@ def vendor_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_edit(request: HttpRequest, pk: int, contact_pk: int | None = None) -> HttpResponse:
     vendor = get_visible(Vendor.objects, request.user, pk=pk)
     contact = get_visible(VendorContact.objects, request.user, pk=contact_pk, vendor=vendor) if contact_pk else None
-    if not can_change(request.user, contact or VendorContact(vendor=vendor)):
-        raise PermissionDenied
+    ensure_can_change(request.user, contact or VendorContact(vendor=vendor))
     if request.method == "POST" and request.POST.get("delete") and contact:
         do_delete_contact(contact, acting_user=request.user)
         messages.success(request, _("Contact removed."))

@@ -30,6 +30,7 @@ from .actions import (
     do_revoke_waiver,
     do_update_member,
 )
+from .api_forecast import router as forecast_router
 from .choices import EmploymentType, LeaveReason, TeamSide
 from .eligibility import evaluate_members, evaluate_team
 from .imports import do_start_roster_import
@@ -38,6 +39,7 @@ from .queries import filter_members
 from .stability import team_metrics, vendor_stability
 
 router = Router(tags=["teams"])
+router.add_router("", forecast_router)
 
 
 class MemberIn(Schema):

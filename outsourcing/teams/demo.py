@@ -163,8 +163,9 @@ def _history(vendor: Any, key: str, rng: random.Random, count: int) -> None:
     for i in range(count):
         hire = D(2015, 1, 1) + datetime.timedelta(days=rng.randrange(3800))
         left = None
-        if rng.random() < (0.45 if key == "b" else 0.25):
-            left = hire + datetime.timedelta(days=30 + rng.randrange(1500))
+        # Vendor B loses people fast, at any tenure: its attrition forecast calls for attention.
+        if rng.random() < (0.8 if key == "b" else 0.25):
+            left = hire + datetime.timedelta(days=30 + rng.randrange(1900 if key == "b" else 1500))
             if left > D.today():
                 left = None
         name = rng.choice(SURNAMES) + rng.choice(GIVEN)
@@ -204,7 +205,7 @@ def build(ctx: dict[str, Any]) -> None:
             if contract:
                 do_attach_document(member, upload=contract_pdf(name), kind="employment_contract", acting_user=SYSTEM)
             members[key].append(member)
-        _history(vendor, key, rng, {"a": 40, "b": 30, "c": 20}[key])
+        _history(vendor, key, rng, {"a": 40, "b": 60, "c": 20}[key])
     engagements = ctx["engagements"]
     ops, dev, cosource = engagements["ops"], engagements["dev"], engagements["cosource"]
     start = ops.start_date

@@ -106,3 +106,68 @@ def register_vendor_blocker(
     if many is not None:
         vendor_blockers_many[fn] = many
     return fn
+
+
+# Notices and reminders ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something to tell people: `message` is an English msgid with %(name)s placeholders (marked with
+    gettext_noop by the app that sends it) rendered in each recipient's language from `params`. `occasion`
+    names the event once and for all: each recipient gets each occasion once, however often it is sent."""
+
+    kind: str
+    recipient_ids: tuple[int, ...]
+    subject: Any  # the model instance the notice is about; the inbox links to `url`
+    message: str
+    params: dict[str, str]
+    occasion: str
+    url: str = ""
+
+
+notifiers: list[Callable[[Notice], int]] = []
+reminder_sources: list[Callable[[datetime.date], list[Notice]]] = []
+daily_jobs: list[Callable[[datetime.date], Any]] = []
+
+
+def register_notifier(fn: Callable[[Notice], int]) -> Callable[[Notice], int]:
+    """`fn(notice)` delivers a notice (the notifications app registers the inbox and e-mail)."""
+    if fn not in notifiers:
+        notifiers.append(fn)
+    return fn
+
+
+def notify(notice: Notice) -> int:
+    """Deliver `notice` through every registered notifier; how many new notifications it made."""
+    return sum(fn(notice) for fn in notifiers)
+
+
+def register_reminder_source(fn: Callable[[datetime.date], list[Notice]]) -> Callable[[datetime.date], list[Notice]]:
+    """`fn(day)` returns the reminders due on `day` (set-based: a fixed number of queries for all records)."""
+    if fn not in reminder_sources:
+        reminder_sources.append(fn)
+    return fn
+
+
+def register_daily_job(fn: Callable[[datetime.date], Any]) -> Callable[[datetime.date], Any]:
+    """`fn(day)` is run once by the daily pass before the reminders (e.g. automatic renewals); it must be
+    idempotent: the pass may run again for the same day."""
+    if fn not in daily_jobs:
+        daily_jobs.append(fn)
+    return fn
+
+
+def reminder_offset(due: datetime.date, day: datetime.date) -> str | None:
+    """SPEC "Reminders": 30, 7 and 0 days before the due date, then once "overdue" the day after."""
+    days = (due - day).days
+    if days in (30, 7, 0):
+        return str(days)
+    if days == -1:
+        return "overdue"
+    return None
+
+
+def reminder_days(day: datetime.date) -> list[datetime.date]:
+    """The due dates that have a reminder on `day` (for a set-based `due__in=` filter)."""
+    return [day + datetime.timedelta(days=n) for n in (30, 7, 0, -1)]

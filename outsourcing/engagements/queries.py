@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from .choices import AgreementState
 from .models import Deliverable, Measurement, ServiceAgreement, late_deliverables
 
 SORTS = {
@@ -34,6 +35,7 @@ def filter_engagements(
     status: str | None = None,
     vendor_id: int | str | None = None,
     issue: str | None = None,
+    agreement: str | None = None,
     sort: str | None = None,
     **_ignored: Any,
 ) -> QuerySet[Any]:
@@ -51,16 +53,14 @@ def filter_engagements(
         except (TypeError, ValueError):
             queryset = queryset.none()
     today = timezone.localdate()
-    if issue == "notice":
+    if agreement in AgreementState.values:
         queryset = queryset.filter(
-            Exists(
-                ServiceAgreement.objects.filter(
-                    engagement=OuterRef("pk"),
-                    notice_date__lte=today,
-                    end_date__gte=today,
-                    terminated_on__isnull=True,
-                )
-            )
+            Exists(ServiceAgreement.objects.in_state(today, agreement).filter(engagement=OuterRef("pk")))
+        )
+    if issue == "notice":
+        # The same question as the agreement badge, the dashboard card and the decision reminders.
+        queryset = queryset.filter(
+            Exists(ServiceAgreement.objects.decision_due(today).filter(engagement=OuterRef("pk")))
         )
     elif issue == "late":
         queryset = queryset.filter(

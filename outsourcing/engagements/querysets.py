@@ -1,8 +1,15 @@
-"""Visibility of the engagement records that reach their vendor through a relation (see core.access)."""
+"""Visibility of the engagement records that reach their vendor through a relation (see core.access), and the
+one home of the agreement deadline states (SPEC "Agreement deadlines")."""
 
 from __future__ import annotations
 
+import datetime
+
+from django.db.models import Case, CharField, F, Q, Value, When
+
 from outsourcing.core.access import VendorScopedQuerySet
+
+from .choices import AgreementState
 
 
 class ThroughEngagement(VendorScopedQuerySet):
@@ -19,3 +26,61 @@ class ThroughMetric(VendorScopedQuerySet):
 
 class ThroughTerms(VendorScopedQuerySet):
     vendor_lookup = "terms__engagement__vendor"
+
+
+def notice_in_time(day: datetime.date) -> Q:
+    """Notice of non-renewal was given by `day`, and no later than the notice deadline of the current term."""
+    return Q(notice_given_on__isnull=False, notice_given_on__lte=day) & Q(notice_given_on__lte=F("notice_date"))
+
+
+def agreement_state_conditions(day: datetime.date) -> list[tuple[AgreementState, Q]]:
+    """SPEC's states in SPEC's order: the first condition that holds on `day` is the state.
+
+    `notice_date` is the notice deadline (E − N) and `decision_from` the first day of the decision window
+    (notice deadline − L), both stored by ServiceAgreement.clean() so the conditions stay plain indexable
+    comparisons. ServiceAgreement.state() is the same rule for one object in memory; a test proves they agree.
+    """
+    will_renew = Q(auto_renewal=True, terminated_on__isnull=True) & ~notice_in_time(day)
+    return [
+        (AgreementState.TERMINATED, Q(terminated_on__isnull=False, terminated_on__lte=day)),
+        (AgreementState.UPCOMING, Q(start_date__gt=day)),
+        # Past its end an auto-renewing term that the scheduler has not yet renewed is still renewing.
+        (AgreementState.EXPIRED, Q(end_date__lt=day) & ~will_renew),
+        # A termination date after `day` is scheduled: the agreement is ending until then.
+        (AgreementState.ENDING, notice_in_time(day) | Q(terminated_on__isnull=False)),
+        (AgreementState.DECISION_DUE, Q(decision_from__lte=day, notice_date__gte=day)),
+        (AgreementState.RENEWING, Q(notice_date__lt=day, auto_renewal=True)),
+        (AgreementState.EXPIRING, Q(notice_date__lt=day, auto_renewal=False)),
+        (AgreementState.ACTIVE, Q()),
+    ]
+
+
+class AgreementQuerySet(ThroughEngagement):
+    """Service agreements, with their deadline state on a day answered in the database for a whole portfolio."""
+
+    def with_state(self, day: datetime.date) -> AgreementQuerySet:
+        """Annotate `deadline_state` on `day`."""
+        conditions = agreement_state_conditions(day)[:-1]  # the last, "active", is the default
+        whens = [When(condition, then=Value(state.value)) for state, condition in conditions]
+        return self.annotate(
+            deadline_state=Case(*whens, default=Value(AgreementState.ACTIVE.value), output_field=CharField())
+        )
+
+    def in_state(self, day: datetime.date, *states: str) -> AgreementQuerySet:
+        """The agreements whose state on `day` is one of `states` (a plain filter: each state's condition and
+        the negation of every earlier one)."""
+        wanted = Q(pk__in=[])
+        earlier = Q()
+        for state, condition in agreement_state_conditions(day):
+            if state in states:
+                wanted |= earlier & condition
+            earlier &= ~condition
+        return self.filter(wanted)
+
+    def decision_due(self, day: datetime.date) -> AgreementQuerySet:
+        """The owner must decide now: renew, or give notice by the notice deadline."""
+        return self.in_state(day, AgreementState.DECISION_DUE)
+
+    def renewal_due(self, day: datetime.date) -> AgreementQuerySet:
+        """Auto-renewing terms that ended before `day` and whose next term has not been created yet."""
+        return self.in_state(day, AgreementState.RENEWING).filter(end_date__lt=day)

@@ -205,9 +205,7 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
         return []
     today = timezone.localdate()
     engagements = Engagement.objects.visible_to(user)
-    agreements = ServiceAgreement.objects.visible_to(user).filter(
-        notice_date__lte=today, end_date__gte=today, terminated_on__isnull=True
-    )
+    agreements = ServiceAgreement.objects.visible_to(user).decision_due(today)
     from .models import late_deliverables
 
     late = late_deliverables(Deliverable.objects.visible_to(user), today)
@@ -215,11 +213,11 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
     url = reverse("engagements:list")
     cards = [
         DashboardCard(
-            _("Agreements in notice window"),
+            _("Agreement decisions due"),
             agreements.count(),
             url + "?issue=notice",
             "amber",
-            _("Decide on renewal or termination before the end date."),
+            _("Renew, or give notice before the notice deadline."),
         ),
         DashboardCard(_("Late deliverables"), late.count(), url + "?issue=late", "red"),
         DashboardCard(

@@ -29,7 +29,9 @@ from .choices import (
     BENEFIT_FORMS,
     DELIVERABLE_FORMS,
     SLA_FORMS,
+    AGREEMENT_TONE,
     TRANSITIONS,
+    AgreementState,
     EngagementForm,
     EngagementStatus,
 )
@@ -51,13 +53,15 @@ COLUMNS = [
 
 
 def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
-    params = {k: request.GET.get(k, "").strip()[:200] for k in ("q", "form", "status", "vendor", "issue")}
+    params = {k: request.GET.get(k, "").strip()[:200] for k in ("q", "form", "status", "vendor", "issue", "agreement")}
     if params["form"] not in EngagementForm.values:
         params["form"] = ""
     if params["status"] not in EngagementStatus.values:
         params["status"] = ""
     if params["issue"] not in ISSUES:
         params["issue"] = ""
+    if params["agreement"] not in AgreementState.values:
+        params["agreement"] = ""
     if record_id(params["vendor"]) is None:
         params["vendor"] = ""
     queryset = filter_engagements(
@@ -67,6 +71,7 @@ def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
         status=params["status"],
         vendor_id=params["vendor"] or None,
         issue=params["issue"],
+        agreement=params["agreement"],
     )
     return queryset, params
 
@@ -81,9 +86,10 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
         "params": params,
         "forms": EngagementForm.choices,
         "statuses": EngagementStatus.choices,
+        "agreement_states": AgreementState.choices,
         "vendors": Vendor.objects.visible_to(request.user).order_by("name").only("pk", "name")[:500],
         "issues": [
-            ("notice", _("Agreement in notice window")),
+            ("notice", _("Agreement decision due")),
             ("late", _("Late deliverables")),
             ("breach", _("SLA breach last month")),
         ],
@@ -147,7 +153,9 @@ def _team_url(engagement: Engagement) -> str | None:
 def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = get_visible(Engagement.objects.select_related("vendor", "manager", "override_by"), request.user, pk=pk)
     today = timezone.localdate()
-    agreement = ServiceAgreement.objects.filter(engagement=engagement).first()
+    # The badge asks the same set-based rule as the list filter, the dashboard card and the reminders.
+    agreement = ServiceAgreement.objects.with_state(today).filter(engagement=engagement).first()
+    agreement_state = AgreementState(agreement.deadline_state) if agreement else None  # type: ignore[attr-defined]
     versions = list(agreement.versions.all()) if agreement else []
     deliverables = list(Deliverable.objects.filter(engagement=engagement).select_related("decided_by"))
     metrics = list(SlaMetric.objects.filter(engagement=engagement).prefetch_related("bands"))
@@ -161,12 +169,9 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     late = [d for d in deliverables if d.acceptance != "accepted" and not d.delivered_on and d.is_late(today)]
     last_period = periods[-1] if periods else None
     issues: list[str] = []
-    if agreement and agreement.state(today) == "notice_window":
-        issues.append(
-            _("The agreement is in its notice window (notice by %(notice)s, ends %(end)s): decide on renewal.")
-            % {"notice": agreement.notice_date, "end": agreement.end_date}
-        )
-    if agreement and agreement.state(today) == "expired" and engagement.status == EngagementStatus.ACTIVE:
+    if agreement and agreement_state in (AgreementState.DECISION_DUE, AgreementState.EXPIRING):
+        issues.append(agreement.advice(today))
+    if agreement_state == AgreementState.EXPIRED and engagement.status == EngagementStatus.ACTIVE:
         issues.append(_("The engagement is active but its agreement has expired."))
     issues.extend(
         _("Deliverable “%(title)s” was due on %(date)s.") % {"title": d.title, "date": d.due_date} for d in late
@@ -191,7 +196,9 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "title": str(engagement),
         "engagement": engagement,
         "agreement": agreement,
-        "agreement_state": agreement.state(today) if agreement else None,
+        "agreement_state": agreement_state,
+        "agreement_tone": AGREEMENT_TONE[agreement_state] if agreement_state else "red",
+        "agreement_advice": agreement.advice(today) if agreement else "",
         "versions": versions,
         "documents": documents,
         "deliverables": deliverables,

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outsourcing.accounts.views import apply_form_errors
@@ -22,6 +23,7 @@ from .actions import (
     do_add_version,
     do_attach_signed_agreement,
     do_decide_deliverable,
+    do_give_notice,
     do_import_measurements,
     do_record_benefit_period,
     do_record_measurement,
@@ -114,6 +116,22 @@ def agreement_upload(request: HttpRequest, pk: int) -> HttpResponse:
         _("Document attached."),
         "agreement",
         multipart=True,
+    )
+
+
+@login_required
+def agreement_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _writable(request, pk)
+    agreement = _agreement(request, engagement)
+    form = forms.NoticeForm(request.POST or None, initial={"given_on": timezone.localdate()})
+    return _form_page(
+        request,
+        engagement,
+        form,
+        _("Give notice of non-renewal"),
+        lambda: do_give_notice(agreement, acting_user=request.user, **form.cleaned_data),
+        _("Notice recorded."),
+        "agreement",
     )
 
 

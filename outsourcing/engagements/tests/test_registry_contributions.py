@@ -56,7 +56,8 @@ def test_dashboard_cards_count_what_needs_attention(manager, vendor_a, vendor_b_
     today = datetime.date.today()
     start = today.replace(day=1) - datetime.timedelta(days=200)
     ops = make_engagement(vendor_a, start_date=start)
-    make_agreement(ops, start_date=start, end_date=today + datetime.timedelta(days=10), notice_period_days=30)
+    # notice deadline in 10 days: the decision is due
+    make_agreement(ops, start_date=start, end_date=today + datetime.timedelta(days=40), notice_period_days=30)
     metric = do_save_metric(
         None, engagement=ops, acting_user=SYSTEM, changes={"name": "Uptime", "unit": "%", "target": D(99)}
     )
@@ -67,7 +68,7 @@ def test_dashboard_cards_count_what_needs_attention(manager, vendor_a, vendor_b_
     Deliverable.objects.create(engagement=dev, title="late", due_date=today - datetime.timedelta(days=1))
     counts = {card.title: card.count for card in dashboard_cards(manager)}
     assert counts == {
-        "Agreements in notice window": 1,
+        "Agreement decisions due": 1,
         "Late deliverables": 1,
         "SLA breaches last month": 1,
         "Engagements blocked from activation": 0,

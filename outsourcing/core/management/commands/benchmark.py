@@ -339,6 +339,7 @@ def _engagements(
                 monthly_fee=fee,
                 notice_period_days=90,
                 notice_date=end - datetime.timedelta(days=90),
+                decision_from=end - datetime.timedelta(days=150),
             )
         )
     Engagement.objects.bulk_create(engagements, batch_size=BATCH)

@@ -171,3 +171,21 @@ def reminder_offset(due: datetime.date, day: datetime.date) -> str | None:
 def reminder_days(day: datetime.date) -> list[datetime.date]:
     """The due dates that have a reminder on `day` (for a set-based `due__in=` filter)."""
     return [day + datetime.timedelta(days=n) for n in (30, 7, 0, -1)]
+
+
+def vendor_user_ids(vendor_ids: Sequence[int]) -> dict[int, list[int]]:
+    """{vendor id: its active users' ids}, in one query (the people who act for a vendor)."""
+    from django.contrib.auth import get_user_model
+
+    result: dict[int, list[int]] = {}
+    rows = get_user_model().objects.filter(vendor_id__in=set(vendor_ids), is_active=True).values_list("vendor_id", "pk")
+    for vendor_id, pk in rows:
+        result.setdefault(vendor_id, []).append(pk)
+    return result
+
+
+def admin_ids() -> list[int]:
+    """The owner's active admins: they hear of what has no responsible manager."""
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(role="admin", is_active=True).values_list("pk", flat=True))

@@ -13,11 +13,13 @@ class EngagementsConfig(AppConfig):
 
         from outsourcing.core.registry import (
             VendorCriterion,
+            register_daily_job,
             register_dashboard_cards,
+            register_reminder_source,
             register_vendor_criterion,
         )
 
-        from . import models, reports
+        from . import actions, models, reminders, reports
 
         for model in (
             models.Engagement,
@@ -36,3 +38,6 @@ class EngagementsConfig(AppConfig):
             VendorCriterion("past_performance", _("Past performance (SLA attainment)"), reports.past_performance)
         )
         register_dashboard_cards(reports.dashboard_cards)
+        register_daily_job(actions.do_renew_due_agreements)
+        register_reminder_source(reminders.agreement_reminders)
+        register_reminder_source(reminders.deliverable_reminders)

@@ -83,10 +83,12 @@ class AgreementForm(forms.ModelForm):
             self.fields[name].required = False
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        for name in ("decision_lead_days", "renewal_months"):
+        data = super().clean() or {}
+        defaults = {"decision_lead_days": 60, "renewal_months": 12}
+        for name, default in defaults.items():
             if data.get(name) is None:  # left empty: keep what the agreement has, or the default
-                data[name] = getattr(self.instance, name, None) or ServiceAgreement._meta.get_field(name).default
+                current = getattr(self.instance, name, None)
+                data[name] = default if current is None else current
         return data
 
     def _post_clean(self) -> None:

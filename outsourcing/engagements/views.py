@@ -26,10 +26,10 @@ from outsourcing.vendors.models import Vendor
 
 from .actions import activation_blockers, do_create_engagement, do_transition, do_update_engagement
 from .choices import (
+    AGREEMENT_TONE,
     BENEFIT_FORMS,
     DELIVERABLE_FORMS,
     SLA_FORMS,
-    AGREEMENT_TONE,
     TRANSITIONS,
     AgreementState,
     EngagementForm,

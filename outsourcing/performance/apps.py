@@ -14,6 +14,7 @@ class PerformanceConfig(AppConfig):
         from outsourcing.core.registry import (
             VendorCriterion,
             register_dashboard_cards,
+            register_reminder_source,
             register_vendor_blocker,
             register_vendor_criterion,
         )
@@ -27,3 +28,6 @@ class PerformanceConfig(AppConfig):
         register_vendor_criterion(
             VendorCriterion("appraisal", _("Long-term appraisal"), integration.appraisal_criterion)
         )
+        from .reminders import report_reminders
+
+        register_reminder_source(report_reminders)

@@ -15,11 +15,12 @@ class QualificationsConfig(AppConfig):
             VendorCriterion,
             register_activation_check,
             register_dashboard_cards,
+            register_reminder_source,
             register_vendor_blocker,
             register_vendor_criterion,
         )
 
-        from . import models, services
+        from . import models, reminders, services
         from .dashboard import qualification_cards
 
         auditlog.register(models.QualificationType)
@@ -32,3 +33,4 @@ class QualificationsConfig(AppConfig):
             VendorCriterion("qualification_fit", _("Qualification fit"), services.qualification_fit)
         )
         register_dashboard_cards(qualification_cards)
+        register_reminder_source(reminders.expiring_certificates)

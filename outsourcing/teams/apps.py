@@ -14,6 +14,7 @@ class TeamsConfig(AppConfig):
         from outsourcing.core.registry import (
             VendorCriterion,
             register_dashboard_cards,
+            register_reminder_source,
             register_vendor_criterion,
         )
 
@@ -26,3 +27,6 @@ class TeamsConfig(AppConfig):
         auditlog.register(models.Replacement)
         register_vendor_criterion(VendorCriterion("team_stability", _("Team stability"), team_stability_scores))
         register_dashboard_cards(dashboard_cards)
+        from .reminders import waiver_reminders
+
+        register_reminder_source(waiver_reminders)

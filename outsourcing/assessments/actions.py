@@ -297,7 +297,11 @@ def do_submit_assessment(assessment: Assessment, *, acting_user: Any) -> Assessm
                 answer.save(update_fields=["returned"])
     assessment.status = S.SUBMITTED
     assessment.submitted_at = timezone.now()
-    return _save(assessment, acting_user)
+    _save(assessment, acting_user)
+    from .notices import notify_submitted
+
+    notify_submitted(assessment)
+    return assessment
 
 
 @transaction.atomic
@@ -352,6 +356,9 @@ def do_return_item(assessment: Assessment, item: TemplateItem, *, acting_user: A
     if assessment.status != S.RETURNED:
         assessment.status = S.RETURNED
         _save(assessment, acting_user)
+        from .notices import notify_returned
+
+        notify_returned(assessment, answer.return_reason)
     return answer
 
 

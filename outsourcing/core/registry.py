@@ -189,3 +189,14 @@ def admin_ids() -> list[int]:
     from django.contrib.auth import get_user_model
 
     return list(get_user_model().objects.filter(role="admin", is_active=True).values_list("pk", flat=True))
+
+
+def engagement_people(engagement: Any, *, manager: bool = True, vendor: bool = False) -> tuple[int, ...]:
+    """Who can act on an engagement: its responsible manager (the admins when it has none) and, when asked,
+    the vendor's active users."""
+    ids: list[int] = []
+    if manager:
+        ids.extend([engagement.manager_id] if engagement.manager_id else admin_ids())
+    if vendor and engagement.vendor_id:
+        ids.extend(vendor_user_ids([engagement.vendor_id]).get(engagement.vendor_id, []))
+    return tuple(ids)

@@ -541,6 +541,9 @@ def do_record_measurement(
     measurement = _prepare_measurement(engagement, metric, period_start, value, note)
     with acting_as(acting_user):
         measurement.save()
+    from .reminders import notify_breach
+
+    notify_breach(measurement)
     return measurement
 
 
@@ -584,9 +587,12 @@ def do_import_measurements(
         raise ValidationError({"file": errors})
     if not prepared:
         raise ValidationError({"file": _("The file has no measurement rows.")})
+    from .reminders import notify_breach
+
     with acting_as(acting_user):
         for measurement in prepared:
             measurement.save()
+            notify_breach(measurement)
     return prepared
 
 

@@ -8,10 +8,18 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from outsourcing.core.registry import Notice, admin_ids, reminder_days, reminder_offset, vendor_user_ids
+from outsourcing.core.registry import (
+    Notice,
+    admin_ids,
+    engagement_people,
+    notify,
+    reminder_days,
+    reminder_offset,
+    vendor_user_ids,
+)
 
 from .choices import AgreementState
-from .models import Deliverable, ServiceAgreement, late_deliverables
+from .models import Deliverable, Measurement, ServiceAgreement, late_deliverables
 
 
 def _url(engagement_id: int) -> str:
@@ -108,3 +116,28 @@ def deliverable_reminders(day: datetime.date) -> list[Notice]:
             )
         )
     return notices
+
+
+def notify_breach(measurement: Measurement) -> None:
+    """An SLA breach, at once: to the responsible manager and the vendor's users."""
+    if not measurement.breached:
+        return
+    engagement = measurement.metric.engagement
+    notify(
+        Notice(
+            kind="sla_breach",
+            recipient_ids=engagement_people(engagement, vendor=True),
+            subject=measurement,
+            message=gettext_noop(
+                "SLA breach on %(engagement)s: %(metric)s was %(value)s in the period from %(period)s."
+            ),
+            params={
+                "engagement": str(engagement),
+                "metric": measurement.metric.name,
+                "value": str(measurement.value),
+                "period": str(measurement.period_start),
+            },
+            occasion=f"sla_breach:{measurement.pk}",
+            url=_url(engagement.pk),
+        )
+    )

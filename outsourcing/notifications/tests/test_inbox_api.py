@@ -94,3 +94,9 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_object(web, manage
     assert response.url == "/"
     notification.refresh_from_db()
     assert notification.read_at is not None
+
+
+def test_the_auditor_reads_and_marks_its_own_notifications(api, auditor, vendor_a):
+    mine = tell(auditor, vendor_a)
+    assert api(auditor).post(f"/notifications/{mine.pk}/read").status_code == 200
+    assert api(auditor).post("/notifications/read").json() == {"marked": 0}

@@ -100,3 +100,23 @@ def test_the_auditor_reads_and_marks_its_own_notifications(api, auditor, vendor_
     mine = tell(auditor, vendor_a)
     assert api(auditor).post(f"/notifications/{mine.pk}/read").status_code == 200
     assert api(auditor).post("/notifications/read").json() == {"marked": 0}
+
+
+def test_post_users_takes_an_email_address_and_a_language(api, admin):
+    response = api(admin).post(
+        "/users",
+        {
+            "username": "li.wei",
+            "password": "Long-enough-pass-42",
+            "role": "manager",
+            "email": "li.wei@owner.example",
+            "language": "zh-hans",
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert (response.json()["email"], response.json()["language"]) == ("li.wei@owner.example", "zh-hans")
+    bad = api(admin).post(
+        "/users", {"username": "x", "password": "Long-enough-pass-42", "role": "manager", "language": "fr"}
+    )
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["field"] == "language"

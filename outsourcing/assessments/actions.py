@@ -56,7 +56,14 @@ ITEM_FIELDS = (
     "condition_value",
     "order",
 )
-SETTINGS_FIELDS = ("approve_threshold", "conditions_threshold")
+SETTINGS_FIELDS = (
+    "approve_threshold",
+    "conditions_threshold",
+    "critical_months",
+    "high_months",
+    "standard_months",
+    "unset_months",
+)
 
 
 def _apply(obj: Any, changes: dict[str, Any], allowed: Iterable[str]) -> None:

@@ -30,3 +30,8 @@ class AssessmentsConfig(AppConfig):
             contributions.assessment_activation_check, many=contributions.assessment_activation_check_many
         )
         registry.register_dashboard_cards(contributions.dashboard_cards)
+        from . import reexamination
+
+        registry.register_daily_job(reexamination.do_start_due_reexaminations)
+        registry.register_reminder_source(reexamination.reexamination_reminders)
+        registry.register_dashboard_cards(reexamination.dashboard_cards)

@@ -79,7 +79,14 @@ class ItemForm(forms.ModelForm):
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = AssessmentSettings
-        fields = ["approve_threshold", "conditions_threshold"]
+        fields = [
+            "approve_threshold",
+            "conditions_threshold",
+            "critical_months",
+            "high_months",
+            "standard_months",
+            "unset_months",
+        ]
 
 
 class FindingForm(forms.Form):

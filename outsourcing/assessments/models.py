@@ -45,6 +45,28 @@ class AssessmentSettings(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text=_("A score at or above this (and below the approval threshold) is approved with conditions."),
     )
+    # How often a vendor's management system is examined again, by risk tier (SPEC "Activation gate" gives the
+    # defaults); an unclassified vendor is examined as often as a critical one.
+    critical_months = models.PositiveSmallIntegerField(
+        _("re-examine critical vendors every (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    high_months = models.PositiveSmallIntegerField(
+        _("re-examine high-risk vendors every (months)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    standard_months = models.PositiveSmallIntegerField(
+        _("re-examine standard vendors every (months)"),
+        default=36,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    unset_months = models.PositiveSmallIntegerField(
+        _("re-examine vendors without a tier every (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -69,6 +91,15 @@ class AssessmentSettings(models.Model):
     def current(cls) -> AssessmentSettings:
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
+
+    def reexamination_months(self) -> dict[str, int]:
+        """{risk tier ("" for none): months between two examinations}."""
+        return {
+            "critical": self.critical_months,
+            "high": self.high_months,
+            "standard": self.standard_months,
+            "": self.unset_months,
+        }
 
 
 class AssessmentTemplate(models.Model):

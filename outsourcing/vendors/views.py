@@ -22,7 +22,7 @@ from outsourcing.documents.models import Document
 from .actions import do_create_vendor, do_delete_contact, do_delete_vendor, do_save_contact, do_update_vendor
 from .choices import VendorStatus
 from .forms import ContactForm, VendorForm
-from .models import Vendor, VendorContact
+from .models import Vendor, VendorContact, examinations
 from .queries import SORTS, filter_vendors
 
 COLUMNS = [
@@ -116,6 +116,7 @@ def vendor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "figures": figures,
         "blockers": blockers,
+        "examination": examinations([vendor])[vendor.pk],
         "title": vendor.name,
         "vendor": vendor,
         "contacts": contacts,

@@ -76,6 +76,9 @@ class ItemForm(forms.ModelForm):
         self.fields["condition_item"].label_from_instance = lambda i: f"{i.code} — {i.text[:60]}"  # type: ignore[attr-defined]
 
 
+MONTH_FIELDS = ("critical_months", "high_months", "standard_months", "unset_months")
+
+
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = AssessmentSettings
@@ -87,6 +90,18 @@ class SettingsForm(forms.ModelForm):
             "standard_months",
             "unset_months",
         ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in MONTH_FIELDS:
+            self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in MONTH_FIELDS:
+            if data.get(name) is None:  # left out: keep the current cycle
+                data[name] = getattr(self.instance, name)
+        return data
 
 
 class FindingForm(forms.Form):

@@ -1,5 +1,6 @@
-"""The demo's inbox and re-examinations: one vendor's examination is due in a week, then today's pass adds the agreement decision reminder and expiring certificates to the
-notices the other apps' demo actions already sent (SLA breaches, a key-person replacement, reviews)."""
+"""The demo's inbox and re-examinations: one vendor's examination is due in a week; today's pass adds the
+agreement decision reminder and expiring certificates to the notices the other apps' demo actions already sent
+(SLA breaches, a key-person replacement, reviews)."""
 
 from __future__ import annotations
 

@@ -110,13 +110,22 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
         return []
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=30)
-    due = [e for e in examinations(_approved()).values() if e.next_due and e.next_due <= soon]
+    vendors = _approved()
+    names = {v.pk: v.name for v in vendors}
+    due = sorted(
+        ((e.next_due, pk, e.last) for pk, e in examinations(vendors).items() if e.next_due and e.next_due <= soon),
+        key=lambda row: row[0],
+    )
+    soonest = "; ".join(
+        _("%(vendor)s: last examined %(last)s, due %(due)s") % {"vendor": names[pk], "last": last, "due": next_due}
+        for next_due, pk, last in due[:3]
+    )
     return [
         DashboardCard(
             _("Re-examinations due"),
             len(due),
             reverse("vendors:list") + "?status=approved",
             "amber" if due else "green",
-            _("Approved vendors whose management system is due for examination within 30 days or overdue."),
+            soonest or _("Approved vendors whose management system is due for examination within 30 days or overdue."),
         )
     ]

@@ -71,3 +71,12 @@ def test_only_the_owner_sets_the_risk_tier(api, manager, vendor_a_user, vendor_a
 def test_the_vendor_page_shows_last_examined_and_next_due(web, manager, examined):
     page = web(manager).get(f"/vendors/{examined.pk}/").content.decode()
     assert "last 2025-06-01, next due 2026-06-01" in page
+
+
+def test_the_dashboard_counts_due_re_examinations_with_last_and_next_dates(examined, manager, vendor_a_user):
+    from outsourcing.assessments.reexamination import dashboard_cards
+
+    [card] = dashboard_cards(manager)
+    assert card.count == 1
+    assert card.description == f"{examined.name}: last examined 2025-06-01, due 2026-06-01"
+    assert dashboard_cards(vendor_a_user) == []

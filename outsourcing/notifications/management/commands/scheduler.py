@@ -41,7 +41,6 @@ class Command(BaseCommand):
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, lambda *_: stop.set())
         while not stop.is_set():
-            close_old_connections()
             try:
                 result = run_daily_pass(timezone.localdate())
                 self.stdout.write(f"scheduler: {result.day}: {result.sent} notification(s) sent")
@@ -51,3 +50,4 @@ class Command(BaseCommand):
                 return
             wait = (next_run(timezone.now(), settings.REMINDER_HOUR) - timezone.now()).total_seconds()
             stop.wait(max(wait, 1.0))
+            close_old_connections()  # a day later the database may have dropped the idle connection

@@ -12,6 +12,7 @@ from outsourcing.notifications.api import router as notifications_router
 from outsourcing.performance.api import router as performance_router
 from outsourcing.processing.api import router as processing_router
 from outsourcing.qualifications.api import router as qualifications_router
+from outsourcing.search.api import router as search_router
 from outsourcing.teams.api import router as teams_router
 from outsourcing.vendors.api import router as vendors_router
 
@@ -38,4 +39,5 @@ api.add_router("", qualifications_router)
 api.add_router("", assessments_router)
 api.add_router("", processing_router)
 api.add_router("", performance_router)
+api.add_router("", search_router)
 api.add_router("", notifications_router)

@@ -26,7 +26,5 @@ class AssessmentsConfig(AppConfig):
         ):
             auditlog.register(model, exclude_fields=["result"] if model is models.Assessment else None)
         registry.register_vendor_criterion(contributions.ASSESSMENT_SCORE)
-        registry.register_activation_check(
-            contributions.assessment_activation_check, many=contributions.assessment_activation_check_many
-        )
+        registry.register_activation_check(contributions.assessment_gate)
         registry.register_dashboard_cards(contributions.dashboard_cards)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from outsourcing.core.access import ensure_can_change, ensure_owner_writer
 from outsourcing.core.audit import acting_as
-from outsourcing.vendors.choices import VendorStatus
+from outsourcing.vendors.models import Vendor
 
 from .choices import OrderStatus
 from .models import Item, MaterialIssue, MaterialReconciliation, OrderLine, ProcessingOrder, Receipt
@@ -51,15 +51,23 @@ def do_create_order(
 ) -> ProcessingOrder:
     """Create an order with its lines; a non-direct-production item on any line refuses the whole order."""
     ensure_owner_writer(acting_user)
-    if vendor.status in (VendorStatus.BLOCKED, VendorStatus.SUSPENDED):
-        raise ValidationError({"vendor_id": _("A suspended or blocked vendor cannot receive new orders.")})
+    order_day = order_date or timezone.localdate()
+    blockers = Vendor.objects.filter(pk=vendor.pk).new_work_blockers(order_day).get(vendor.pk)
+    if blockers:  # the one rule of "may this vendor get new work?": status, standing and every other blocker
+        raise ValidationError(
+            {
+                "vendor_id": [
+                    _("This processor cannot receive new orders: %(reason)s") % {"reason": b.message} for b in blockers
+                ]
+            }
+        )
     if not lines:
         raise ValidationError({"lines": _("An order needs at least one line.")})
     order = ProcessingOrder(
         vendor=vendor,
         number=number,
         due_date=due_date,
-        order_date=order_date or timezone.localdate(),
+        order_date=order_day,
         currency=currency,
         notes=notes,
     )

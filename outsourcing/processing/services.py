@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 
+from outsourcing.core.money import cents
+
 from .models import MaterialIssue, MaterialReconciliation, OrderLine, ProcessingOrder
 
 ZERO = Decimal("0")
-CENT = Decimal("0.01")
 
 
 def _sum(field: str) -> Coalesce:
@@ -33,7 +34,7 @@ class LineFigures:
     @property
     def amount(self) -> Decimal:
         """What the processor earns for this line: accepted quantity × agreed unit price, to the cent."""
-        return (self.accepted * self.line.unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
+        return cents(self.accepted * self.line.unit_price)
 
 
 @dataclass(frozen=True)

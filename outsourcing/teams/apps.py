@@ -11,18 +11,18 @@ class TeamsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from outsourcing.core.registry import (
-            VendorCriterion,
-            register_dashboard_cards,
-            register_vendor_criterion,
-        )
+        from outsourcing.core import registry
 
-        from . import models
-        from .contributions import dashboard_cards, team_stability_scores
+        from . import contributions, models
 
         auditlog.register(models.TeamMember)
         auditlog.register(models.TeamAssignment)
         auditlog.register(models.Waiver)
         auditlog.register(models.Replacement)
-        register_vendor_criterion(VendorCriterion("team_stability", _("Team stability"), team_stability_scores))
-        register_dashboard_cards(dashboard_cards)
+        registry.register_activation_check(contributions.team_gate)
+        for code, label in contributions.ISSUE_KINDS.items():
+            registry.register_issue_kind(code, label)
+        registry.register_vendor_criterion(
+            registry.VendorCriterion("team_stability", _("Team stability"), contributions.team_stability_scores)
+        )
+        registry.register_dashboard_cards(contributions.dashboard_cards)

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.core.validators import MinLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from outsourcing.core import registry
 from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
 
 from .choices import REEXAMINATION_MONTHS, REEXAMINATION_MONTHS_UNSET, STATUS_TONE, RiskTier, VendorStatus
@@ -13,6 +17,18 @@ from .choices import REEXAMINATION_MONTHS, REEXAMINATION_MONTHS_UNSET, STATUS_TO
 
 class VendorQuerySet(VendorScopedQuerySet):
     vendor_lookup = "pk"
+
+    def new_work_blockers(self, day: datetime.date, engagement: Any = None) -> dict[int, list[registry.Blocker]]:
+        """What forbids choosing each of these vendors for new work on `day` (for `engagement`, when given):
+        its status (suspended or blocked), its long-term standing and every other registered vendor blocker.
+        The one answer to "may this vendor get new work?", asked by engagements, comparisons and processing
+        orders alike; a fixed number of queries whatever the number of vendors."""
+        vendors = list(self.only("pk", "status", "name"))
+        return {pk: found for pk, found in registry.vendor_blockers_of(vendors, engagement, day).items() if found}
+
+    def open_for_new_work(self, day: datetime.date, engagement: Any = None) -> VendorQuerySet:
+        """These vendors without a blocker for new work on `day` (see `new_work_blockers`)."""
+        return self.exclude(pk__in=list(self.new_work_blockers(day, engagement)))
 
 
 class Vendor(VendorOwned, models.Model):

@@ -83,13 +83,13 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args: Any, engagement: Any, co_sourcing: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Everyone not gone by today (a person with a future leaving date included): whether the person is
-        # employed on the place's start date is the action's rule, the same for the API.
+        # Offered: everyone not gone by today (a future leaving date included). Accepted: any of the vendor's
+        # people, for whether the person is employed on the place's start date is the action's rule, the same
+        # for the API (a past-dated place of someone who has left since is accepted by both).
+        people = TeamMember.objects.filter(vendor_id=engagement.vendor_id)
         self.fields["member"].queryset = (  # type: ignore[attr-defined]
-            TeamMember.objects.filter(vendor_id=engagement.vendor_id)
-            .not_left_by(timezone.localdate())
-            .order_by("full_name")
-        )
+            people if self.is_bound else people.not_left_by(timezone.localdate())
+        ).order_by("full_name")
         if not co_sourcing:
             del self.fields["side"]
             del self.fields["owner_name"]

@@ -8,8 +8,8 @@ import pytest
 from outsourcing.core import registry
 from outsourcing.core.access import SYSTEM
 from outsourcing.engagements.actions import do_record_measurement, do_save_metric
-from outsourcing.engagements.models import Deliverable
 from outsourcing.engagements.contributions import dashboard_cards, past_performance
+from outsourcing.engagements.models import Deliverable
 from outsourcing.engagements.reports import last_full_month
 
 from .conftest import make_agreement, make_engagement

@@ -19,6 +19,12 @@ from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard, Ve
 from .choices import AssessmentStatus, Recommendation
 from .models import Answer, Assessment
 
+# code → (label, place in the lists as SPEC "Activation gate" orders the codes)
+ISSUE_KINDS = {
+    "assessment_missing": (gettext_lazy("No current assessment"), 40),
+    "assessment_rejected": (gettext_lazy("Assessment recommends rejection"), 41),
+}
+
 
 def _assessment_score(vendor_ids: Sequence[int], engagement: Any, as_of: datetime.date) -> dict[int, CriterionScore]:
     latest = Assessment.objects.current_for(vendor_ids, as_of)

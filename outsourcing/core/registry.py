@@ -64,8 +64,10 @@ activation_checks: list[EngagementCheck] = []
 engagement_issues: list[EngagementCheck] = []
 vendor_blockers: list[VendorBlocker] = []
 vendor_criteria: dict[str, VendorCriterion] = {}
-# code → label of every kind of blocker or open issue an engagement can have (for filters and dashboard cards)
+# code → label of every kind of blocker or open issue an engagement can have (for filters and dashboard cards),
+# and code → its place in the lists (SPEC "Activation gate" lists the codes in a fixed order)
 issue_kinds: dict[str, Any] = {}
+issue_order: dict[str, int] = {}
 
 
 def register_dashboard_cards(
@@ -100,9 +102,11 @@ def register_vendor_blocker(fn: VendorBlocker) -> VendorBlocker:
     return fn
 
 
-def register_issue_kind(code: str, label: Any) -> None:
-    """Name a kind of activation blocker or open issue that this app's checks report (`Blocker.code`)."""
+def register_issue_kind(code: str, label: Any, order: int) -> None:
+    """Name a kind of activation blocker or open issue that this app's checks report (`Blocker.code`), and its
+    place in the lists of blockers (`order`, as SPEC lists the codes)."""
     issue_kinds[code] = label
+    issue_order[code] = order
 
 
 def register_vendor_criterion(criterion: VendorCriterion) -> VendorCriterion:
@@ -116,6 +120,8 @@ def _merge(keys: Sequence[Any], answers: Sequence[dict[int, list[Blocker]]]) -> 
         for pk, found in answer.items():
             if pk in result:
                 result[pk].extend(found)
+    for found in result.values():
+        found.sort(key=lambda b: issue_order.get(b.code, 1000))  # stable: an app's own order is kept
     return result
 
 

@@ -30,8 +30,8 @@ class EngagementsConfig(AppConfig):
             auditlog.register(model)
         registry.register_activation_check(contributions.no_signed_agreement)
         registry.register_activation_check(contributions.form_records)
-        for code, label in contributions.ISSUE_KINDS.items():
-            registry.register_issue_kind(code, label)
+        for code, (label, order) in contributions.ISSUE_KINDS.items():
+            registry.register_issue_kind(code, label, order)
         registry.register_vendor_criterion(
             registry.VendorCriterion(
                 "past_performance", _("Past performance (SLA attainment)"), contributions.past_performance

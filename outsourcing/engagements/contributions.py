@@ -22,11 +22,12 @@ from .choices import EngagementForm
 from .models import BenefitTerms, Deliverable, Engagement, Measurement, ServiceAgreement, SlaMetric
 from .queries import engagements_with_issue
 
+# code → (label, place in the lists as SPEC "Activation gate" orders the codes)
 ISSUE_KINDS = {
-    "no_signed_agreement": gettext_lazy("No signed agreement"),
-    "no_sla_metrics": gettext_lazy("No SLA metrics"),
-    "no_benefit_terms": gettext_lazy("No gain-sharing terms"),
-    "no_deliverables": gettext_lazy("No deliverables"),
+    "no_signed_agreement": (gettext_lazy("No signed agreement"), 10),
+    "no_sla_metrics": (gettext_lazy("No SLA metrics"), 80),
+    "no_benefit_terms": (gettext_lazy("No gain-sharing terms"), 81),
+    "no_deliverables": (gettext_lazy("No deliverables"), 82),
 }
 
 

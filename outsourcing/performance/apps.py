@@ -20,6 +20,8 @@ class PerformanceConfig(AppConfig):
         registry.register_dashboard_cards(contributions.dashboard_cards)
         registry.register_vendor_blocker(contributions.standing_blockers)
         registry.register_activation_check(contributions.vendor_standing)
+        for code, (label, order) in contributions.ISSUE_KINDS.items():
+            registry.register_issue_kind(code, label, order)
         registry.register_vendor_criterion(
             registry.VendorCriterion("appraisal", _("Long-term appraisal"), contributions.appraisal_criterion)
         )

@@ -12,6 +12,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
@@ -19,6 +20,9 @@ from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
 from .choices import ReportStatus, Standing
 from .models import ImplementationReport, ReportSchedule
 from .services import long_term, missing_reports
+
+# code → (label, place in the lists as SPEC "Activation gate" orders the codes)
+ISSUE_KINDS = {"vendor_standing": (gettext_lazy("Vendor on probation or blocked"), 30)}
 
 
 def dashboard_cards(user: Any) -> list[DashboardCard]:

@@ -20,6 +20,8 @@ class QualificationsConfig(AppConfig):
         auditlog.register(models.QualificationRequirement)
 
         registry.register_activation_check(contributions.qualification_missing)
+        for code, (label, order) in contributions.ISSUE_KINDS.items():
+            registry.register_issue_kind(code, label, order)
         registry.register_engagement_issue(contributions.qualification_expires_in_term)
         registry.register_vendor_blocker(contributions.vendor_blockers)
         registry.register_vendor_criterion(

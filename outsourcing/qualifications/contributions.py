@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
@@ -23,6 +24,11 @@ from .services import attention_counts, best_levels, engagement_requirements, sp
 
 MISSING_CODE = "qualification_missing"
 EXPIRES_CODE = "qualification_expires_in_term"
+# code → (label, place in the lists as SPEC "Activation gate" orders the codes)
+ISSUE_KINDS = {
+    MISSING_CODE: (gettext_lazy("Required qualification missing"), 50),
+    EXPIRES_CODE: (gettext_lazy("Qualification expires in the term"), 90),
+}
 
 
 def _requirements_of(engagements: Sequence[Any]) -> dict[int, list[QualificationRequirement]]:

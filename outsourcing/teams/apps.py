@@ -20,8 +20,8 @@ class TeamsConfig(AppConfig):
         auditlog.register(models.Waiver)
         auditlog.register(models.Replacement)
         registry.register_activation_check(contributions.team_gate)
-        for code, label in contributions.ISSUE_KINDS.items():
-            registry.register_issue_kind(code, label)
+        for code, (label, order) in contributions.ISSUE_KINDS.items():
+            registry.register_issue_kind(code, label, order)
         registry.register_vendor_criterion(
             registry.VendorCriterion("team_stability", _("Team stability"), contributions.team_stability_scores)
         )

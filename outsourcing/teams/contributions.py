@@ -21,10 +21,11 @@ from .eligibility import key_people_not_eligible
 from .models import Replacement, TeamAssignment
 from .stability import Stability, stability_for_vendors
 
+# code → (label, place in the lists as SPEC "Activation gate" orders the codes)
 ISSUE_KINDS = {
-    "team_empty": gettext_lazy("Nobody on the team"),
-    "team_not_eligible": gettext_lazy("Key person not eligible"),
-    "no_owner_places": gettext_lazy("No owner-side places"),
+    "team_empty": (gettext_lazy("Nobody on the team"), 60),
+    "team_not_eligible": (gettext_lazy("Key person not eligible"), 70),
+    "no_owner_places": (gettext_lazy("No owner-side places"), 83),
 }
 
 

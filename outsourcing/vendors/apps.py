@@ -18,6 +18,8 @@ class VendorsConfig(AppConfig):
         registry.register_dashboard_cards(contributions.cards)
         registry.register_vendor_blocker(contributions.status_blockers)
         registry.register_activation_check(contributions.vendor_not_approved)
+        for code, (label, order) in contributions.ISSUE_KINDS.items():
+            registry.register_issue_kind(code, label, order)
 
         auditlog.register(models.Vendor)
         auditlog.register(models.VendorContact)

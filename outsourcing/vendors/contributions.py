@@ -10,12 +10,16 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.registry import Blocker, DashboardCard
 
 from .choices import CLOSED_TO_NEW_WORK, VendorStatus
 from .models import Vendor
+
+# code → (label, place in the lists as SPEC "Activation gate" orders the codes)
+ISSUE_KINDS = {"vendor_not_approved": (gettext_lazy("Vendor not approved"), 20)}
 
 
 def cards(user: Any) -> list[DashboardCard]:

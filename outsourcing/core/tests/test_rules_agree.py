@@ -165,6 +165,8 @@ def test_employed_on_agrees_on_roster_filter_api_page_and_headcount(portfolio, w
 
 
 def test_open_for_new_work_agrees_on_vendor_page_processing_and_comparison(portfolio, web, api, manager):
+    from outsourcing.core.access import SYSTEM
+    from outsourcing.processing.actions import do_create_bom
     from outsourcing.processing.models import Item
 
     browser, rest = web(manager), api(manager)
@@ -175,7 +177,9 @@ def test_open_for_new_work_agrees_on_vendor_page_processing_and_comparison(portf
         for v in Vendor.objects.all()
         if "May not be chosen for new work" in browser.get(f"/vendors/{v.pk}/").content.decode()
     }
-    item = Item.objects.create(code="H-1", name="Housing", unit="pcs", category="direct")
+    blank = Item.objects.create(code="M-1", name="Blank", unit="pcs", category="raw_material")
+    item = Item.objects.create(code="H-1", name="Housing", unit="pcs", category="finished")
+    do_create_bom(item, acting_user=SYSTEM, lines=[{"material": blank, "quantity": 1, "loss_percent": 0}])
     refused = set()
     for vendor in Vendor.objects.all():
         response = rest.post(

@@ -26,3 +26,4 @@ class TeamsConfig(AppConfig):
             registry.VendorCriterion("team_stability", _("Team stability"), contributions.team_stability_scores)
         )
         registry.register_dashboard_cards(contributions.dashboard_cards)
+        registry.register_dashboard_cards(contributions.double_booking_cards)

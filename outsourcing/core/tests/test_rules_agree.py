@@ -211,6 +211,7 @@ LIST_CARDS = {
     "/qualifications/?status=expiring",
     "/qualifications/?status=unverified",
     "/processing/?overdue=1",
+    "/teams/double-bookings",
     "/assessments/?status=awaiting_review",
 }
 ISSUE_CARD = re.compile(r"^/engagements/\?issue=[a-z_]+$")

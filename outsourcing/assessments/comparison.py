@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from outsourcing.core import registry
 from outsourcing.core.access import sees_all_vendors
-from outsourcing.vendors.models import Vendor
+from outsourcing.vendors.models import Vendor, new_work_blockers_of
 
 from .ahp import CONSISTENCY_LIMIT, AhpResult, derive_weights
 
@@ -141,7 +141,7 @@ def compare(
     else:
         final_weights, source = {c: 1 / len(codes) for c in codes} if codes else {}, "equal"
     figures = {c: registry.vendor_criteria[c].compute(ids, engagement, as_of) for c in codes}
-    blockers = Vendor.objects.filter(pk__in=ids).new_work_blockers(as_of, engagement)
+    blockers = new_work_blockers_of([vendors[i] for i in ids], as_of, engagement)
     rows: list[Row] = []
     for vendor_id in ids:
         vendor = vendors[vendor_id]

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from outsourcing.core import registry
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.documents.models import Document
-from outsourcing.vendors.models import Vendor
+from outsourcing.vendors.models import new_work_blockers_of
 
 from .choices import AssessmentStatus, ItemSource, Recommendation, Severity
 from .models import Answer, Assessment, AssessmentSettings, TemplateItem
@@ -214,9 +214,7 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
         section["points"], section["max_points"] = float(pts), float(mx)
     blockers = [
         {"code": b.code, "message": str(b.message)}
-        for b in Vendor.objects.filter(pk=assessment.vendor_id)
-        .new_work_blockers(as_of, assessment.engagement)
-        .get(assessment.vendor_id, [])
+        for b in new_work_blockers_of([assessment.vendor], as_of, assessment.engagement).get(assessment.vendor_id, [])
     ]
     critical = assessment.findings.filter(severity=Severity.CRITICAL).select_related("item")
     blockers.extend(

@@ -15,6 +15,13 @@ from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
 from .choices import REEXAMINATION_MONTHS, REEXAMINATION_MONTHS_UNSET, STATUS_TONE, RiskTier, VendorStatus
 
 
+def new_work_blockers_of(
+    vendors: list[Any], day: datetime.date, engagement: Any = None
+) -> dict[int, list[registry.Blocker]]:
+    """`VendorQuerySet.new_work_blockers` for vendors already loaded (no query to load them again)."""
+    return {pk: found for pk, found in registry.vendor_blockers_of(vendors, engagement, day).items() if found}
+
+
 class VendorQuerySet(VendorScopedQuerySet):
     vendor_lookup = "pk"
 
@@ -23,8 +30,7 @@ class VendorQuerySet(VendorScopedQuerySet):
         its status (suspended or blocked), its long-term standing and every other registered vendor blocker.
         The one answer to "may this vendor get new work?", asked by engagements, comparisons and processing
         orders alike; a fixed number of queries whatever the number of vendors."""
-        vendors = list(self.only("pk", "status", "name"))
-        return {pk: found for pk, found in registry.vendor_blockers_of(vendors, engagement, day).items() if found}
+        return new_work_blockers_of(list(self.only("pk", "status", "name")), day, engagement)
 
     def open_for_new_work(self, day: datetime.date, engagement: Any = None) -> VendorQuerySet:
         """These vendors without a blocker for new work on `day` (see `new_work_blockers`)."""

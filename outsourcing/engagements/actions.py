@@ -11,11 +11,9 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +21,7 @@ from django.utils.translation import gettext_noop
 
 from outsourcing.core.access import SYSTEM, ensure_can_change, ensure_owner_writer
 from outsourcing.core.audit import acting_as
-from outsourcing.core.registry import Blocker, Notice, activation_checks, activation_checks_many
+from outsourcing.core.registry import Notice
 from outsourcing.core.registry import notify as registry_notify
 from outsourcing.documents.actions import do_attach_document
 from outsourcing.documents.choices import DocumentKind
@@ -161,51 +159,6 @@ def do_update_engagement(engagement: Engagement, *, acting_user: Any, changes: d
     return _save(engagement, acting_user)
 
 
-def has_signed_agreement(engagement: Engagement) -> bool:
-    agreement = ServiceAgreement.objects.filter(engagement=engagement).first()
-    return bool(agreement and Document.for_object(agreement).filter(kind=DocumentKind.SERVICE_AGREEMENT).exists())
-
-
-def blocked_from_activation(engagements: Sequence[Engagement]) -> set[int]:
-    """The pks of `engagements` that something keeps from becoming active (as `activation_blockers` says),
-    set-based: one query for the signed agreements and one set-based call per registered check that has a
-    set-based form; an engagement already known to be blocked is not asked about again."""
-    pending = {e.pk: e for e in engagements}
-    if not pending:
-        return set()
-    signed_copy = Document.objects.filter(
-        content_type=ContentType.objects.get_for_model(ServiceAgreement),
-        object_id=OuterRef("pk"),
-        kind=DocumentKind.SERVICE_AGREEMENT,
-    )
-    signed = set(
-        ServiceAgreement.objects.filter(engagement_id__in=list(pending))
-        .filter(Exists(signed_copy))
-        .values_list("engagement_id", flat=True)
-    )
-    blocked = set(pending) - signed
-    for check in activation_checks:
-        rest = [e for pk, e in pending.items() if pk not in blocked]
-        if not rest:
-            break
-        many = activation_checks_many.get(check)
-        if many is not None:
-            blocked |= {pk for pk, found in many(rest).items() if found}
-        else:
-            blocked |= {e.pk for e in rest if check(e)}
-    return blocked
-
-
-def activation_blockers(engagement: Engagement) -> list[Blocker]:
-    """Everything that keeps the engagement from becoming active: our own check and other apps'."""
-    blockers = []
-    if not has_signed_agreement(engagement):
-        blockers.append(Blocker("no_signed_agreement", str(_("No service agreement with a signed copy is on file."))))
-    for check in activation_checks:
-        blockers.extend(check(engagement))
-    return blockers
-
-
 @transaction.atomic
 def do_transition(engagement: Engagement, *, to: str, acting_user: Any, override_reason: str = "") -> Engagement:
     """Move the engagement through its lifecycle; becoming active needs no blockers, or an override."""
@@ -222,12 +175,15 @@ def do_transition(engagement: Engagement, *, to: str, acting_user: Any, override
         )
     override_reason = (override_reason or "").strip()
     if to == EngagementStatus.ACTIVE:
-        blockers = activation_blockers(engagement)
+        today = timezone.localdate()
+        blockers = Engagement.objects.filter(pk=engagement.pk).activation_blockers(today).get(engagement.pk, [])
         if blockers and not override_reason:
             raise ValidationError(
                 {
                     "status": [
-                        _("The engagement cannot become active: %(reason)s") % {"reason": b.message} for b in blockers
+                        _("The engagement cannot become active: %(reason)s (%(code)s)")
+                        % {"reason": b.message, "code": b.code}
+                        for b in blockers
                     ]
                 }
             )

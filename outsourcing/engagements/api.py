@@ -12,7 +12,6 @@ from pydantic import Field
 from outsourcing.core.api import Day, Pagination, RecordId, get_visible
 
 from .actions import (
-    activation_blockers,
     do_add_version,
     do_attach_signed_agreement,
     do_create_engagement,
@@ -100,7 +99,12 @@ class EngagementFilter(Schema):
     form: EngagementForm | None = None
     status: EngagementStatus | None = None
     vendor_id: RecordId | None = None
-    issue: str | None = Field(None, max_length=10, description="notice (the agreement decision is due), late or breach")
+    issue: str | None = Field(
+        None,
+        max_length=40,
+        description="notice, late, breach, blocked (from activation), open (active with open issues) or the code "
+        "of one kind of open issue (e.g. team_not_eligible)",
+    )
     agreement: AgreementState | None = Field(None, description="the agreement's deadline state today")
     sort: str | None = Field(None, max_length=40)
 
@@ -144,8 +148,20 @@ def transition_engagement(request: HttpRequest, engagement_id: int, payload: Tra
 
 
 @router.get("/engagements/{engagement_id}/activation-blockers", response=list[BlockerOut])
-def engagement_blockers(request: HttpRequest, engagement_id: int) -> Any:
-    return activation_blockers(get_visible(Engagement.objects, request.user, pk=engagement_id))
+def engagement_blockers(request: HttpRequest, engagement_id: int, as_of: Day | None = None) -> Any:
+    """Every blocker that keeps the engagement from becoming active on `as_of` (default today)."""
+    engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
+    day = as_of or timezone.localdate()
+    return Engagement.objects.filter(pk=engagement.pk).activation_blockers(day).get(engagement.pk, [])
+
+
+@router.get("/engagements/{engagement_id}/open-issues", response=list[BlockerOut])
+def engagement_open_issues(request: HttpRequest, engagement_id: int, as_of: Day | None = None) -> Any:
+    """An active engagement's open issues on `as_of` (default today): every activation blocker that holds and
+    every other registered issue (e.g. `qualification_expires_in_term`); empty for other statuses."""
+    engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
+    day = as_of or timezone.localdate()
+    return Engagement.objects.filter(pk=engagement.pk).open_issues(day).get(engagement.pk, [])
 
 
 # Agreements ------------------------------------------------------------------------------------------
@@ -230,9 +246,7 @@ class AgreementOut(Schema):
 
     @staticmethod
     def resolve_signed(obj: ServiceAgreement) -> bool:
-        from .actions import has_signed_agreement
-
-        return has_signed_agreement(obj.engagement)
+        return ServiceAgreement.objects.filter(pk=obj.pk).signed().exists()
 
 
 def _agreement(request: HttpRequest, engagement_id: int) -> ServiceAgreement:

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
+from outsourcing.core.access import VendorOwned
 
 from .choices import (
     ACCEPTANCE_TONE,
@@ -21,7 +21,8 @@ from .choices import (
     EngagementForm,
     EngagementStatus,
 )
-from .querysets import AgreementQuerySet, ThroughAgreement, ThroughEngagement
+from .querysets import AgreementQuerySet as AgreementStates
+from .querysets import EngagementQuerySet, ThroughAgreement, ThroughEngagement
 
 CURRENCY = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code such as CNY."))
 NOT_NEGATIVE = MinValueValidator(Decimal(0), _("Must not be negative."))
@@ -95,7 +96,7 @@ class Engagement(VendorOwned, models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = VendorScopedQuerySet.as_manager()
+    objects = EngagementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date", "title"]
@@ -122,6 +123,35 @@ class Engagement(VendorOwned, models.Model):
             raise ValidationError({"end_date": _("The end date is before the start date.")})
         if self.form != EngagementForm.INSOURCING and self.vendor_id is None:
             raise ValidationError({"vendor_id": _("Choose the vendor (only insourcing has none).")})
+
+
+class AgreementQuerySet(AgreementStates):
+    """Service agreements: their deadline states (querysets.AgreementQuerySet) and their signed copies."""
+
+    def signed(self) -> AgreementQuerySet:
+        """Agreements with a signed copy on file."""
+        from outsourcing.documents.choices import DocumentKind
+        from outsourcing.documents.models import Document
+
+        return self.filter(
+            models.Exists(
+                Document.objects.filter(
+                    content_type__app_label="engagements",
+                    content_type__model="serviceagreement",
+                    object_id=models.OuterRef("pk"),
+                    kind=DocumentKind.SERVICE_AGREEMENT,
+                )
+            )
+        )
+
+    def signed_covering(self, day: datetime.date) -> AgreementQuerySet:
+        """Agreements with a signed copy whose term covers `day` (not terminated by then): what the activation
+        gate's `no_signed_agreement` asks for."""
+        return self.signed().filter(
+            models.Q(terminated_on__isnull=True) | models.Q(terminated_on__gt=day),
+            start_date__lte=day,
+            end_date__gte=day,
+        )
 
 
 class ServiceAgreement(VendorOwned, models.Model):
@@ -344,6 +374,21 @@ class AgreementVersion(VendorOwned, models.Model):
                 )
 
 
+class DeliverableQuerySet(ThroughEngagement):
+    def late(self, day: datetime.date) -> DeliverableQuerySet:
+        """Deliverables still owed past their due date on `day`: due before `day`, and not delivered or delivered
+        but rejected. The one rule behind the "late" badge, the API's `late`, the engagement list's filter and
+        the dashboard card."""
+        return self.filter(late_q(day))
+
+
+def late_q(day: datetime.date, prefix: str = "") -> models.Q:
+    return models.Q(**{f"{prefix}due_date__lt": day}) & (
+        models.Q(**{f"{prefix}delivered_on__isnull": True}) & ~models.Q(**{f"{prefix}acceptance": Acceptance.ACCEPTED})
+        | models.Q(**{f"{prefix}acceptance": Acceptance.REJECTED})
+    )
+
+
 class Deliverable(VendorOwned, models.Model):
     """A result the vendor owes under a contracted-out activity, with its due date and acceptance."""
 
@@ -361,7 +406,7 @@ class Deliverable(VendorOwned, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = ThroughEngagement.as_manager()
+    objects = DeliverableQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -380,10 +425,13 @@ class Deliverable(VendorOwned, models.Model):
     def acceptance_tone(self) -> str:
         return ACCEPTANCE_TONE[Acceptance(self.acceptance)]
 
-    def is_late(self, today: datetime.date | None = None) -> bool:
-        """Delivered after the due date, or not yet delivered and the due date has passed."""
-        today = today or timezone.localdate()
-        return (self.delivered_on or today) > self.due_date
+    def is_late(self, day: datetime.date | None = None) -> bool:
+        """`DeliverableQuerySet.late` on one deliverable already loaded (tests prove the two agree)."""
+        day = day or timezone.localdate()
+        owed = (self.delivered_on is None and self.acceptance != Acceptance.ACCEPTED) or (
+            self.acceptance == Acceptance.REJECTED
+        )
+        return self.due_date < day and owed
 
     @property
     def late(self) -> bool:
@@ -393,11 +441,6 @@ class Deliverable(VendorOwned, models.Model):
         super().clean()
         if self.acceptance == Acceptance.REJECTED and not self.acceptance_reason.strip():
             raise ValidationError({"acceptance_reason": _("Give the reasons for rejecting the deliverable.")})
-
-
-def late_deliverables(queryset: models.QuerySet[Deliverable], today: datetime.date) -> models.QuerySet[Deliverable]:
-    """Deliverables still open past their due date (set-based, for lists and the dashboard)."""
-    return queryset.filter(delivered_on__isnull=True, due_date__lt=today).exclude(acceptance=Acceptance.ACCEPTED)
 
 
 from .models_benefit import BenefitPeriod, BenefitTerms, BenefitTier  # noqa: E402

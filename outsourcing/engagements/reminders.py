@@ -1,5 +1,5 @@
 """Engagements' part of the daily pass: the agreement decision and notice deadline, deliverables due, and
-automatic renewal. Each asks the same queryset as the screens (decision_due, in_state, late_deliverables)."""
+automatic renewal. Each asks the same queryset as the screens (decision_due, in_state, Deliverable.objects.late)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from outsourcing.core.registry import (
 )
 
 from .choices import AgreementState
-from .models import Deliverable, Measurement, ServiceAgreement, late_deliverables
+from .models import Deliverable, Measurement, ServiceAgreement
 
 
 def _url(engagement_id: int) -> str:
@@ -89,7 +89,7 @@ def deliverable_reminders(day: datetime.date) -> list[Notice]:
     open_due = Deliverable.objects.filter(due_date__in=dates[:3], delivered_on__isnull=True).exclude(
         acceptance="accepted"
     )
-    late = late_deliverables(Deliverable.objects.all(), day).filter(due_date=dates[3])
+    late = Deliverable.objects.late(day).filter(due_date=dates[3])
     rows = list((open_due | late).select_related("engagement"))
     users = vendor_user_ids([d.engagement.vendor_id for d in rows if d.engagement.vendor_id])
     notices = []

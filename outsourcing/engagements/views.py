@@ -24,7 +24,7 @@ from outsourcing.core.listing import Column, ListPage, record_id
 from outsourcing.documents.models import Document
 from outsourcing.vendors.models import Vendor
 
-from .actions import activation_blockers, do_create_engagement, do_transition, do_update_engagement
+from .actions import do_create_engagement, do_transition, do_update_engagement
 from .choices import (
     AGREEMENT_TONE,
     BENEFIT_FORMS,
@@ -38,7 +38,7 @@ from .choices import (
 from .forms import EngagementForm as EngagementModelForm
 from .forms import TransitionForm
 from .models import Deliverable, Engagement, ServiceAgreement, SlaMetric
-from .queries import ISSUES, SORTS, filter_engagements
+from .queries import SORTS, filter_engagements, is_issue, issue_choices
 from .reports import attainment_charts, benefit_report, sla_report
 
 COLUMNS = [
@@ -58,7 +58,7 @@ def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
         params["form"] = ""
     if params["status"] not in EngagementStatus.values:
         params["status"] = ""
-    if params["issue"] not in ISSUES:
+    if not is_issue(params["issue"]):
         params["issue"] = ""
     if params["agreement"] not in AgreementState.values:
         params["agreement"] = ""
@@ -88,11 +88,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
         "statuses": EngagementStatus.choices,
         "agreement_states": AgreementState.choices,
         "vendors": Vendor.objects.visible_to(request.user).order_by("name").only("pk", "name")[:500],
-        "issues": [
-            ("notice", _("Agreement decision due")),
-            ("late", _("Late deliverables")),
-            ("breach", _("SLA breach last month")),
-        ],
+        "issues": issue_choices(),
         "can_create": is_owner_writer(request.user),
     }
     if request.htmx:  # type: ignore[attr-defined]
@@ -161,12 +157,15 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     metrics = list(SlaMetric.objects.filter(engagement=engagement).prefetch_related("bands"))
     periods = sla_report(engagement) if engagement.form in SLA_FORMS else []
     terms, payouts = benefit_report(engagement) if engagement.form in BENEFIT_FORMS else (None, [])
+    one = Engagement.objects.filter(pk=engagement.pk)
     blockers = (
-        activation_blockers(engagement)
+        one.activation_blockers(today).get(engagement.pk, [])
         if engagement.status in (EngagementStatus.DRAFT, EngagementStatus.SELECTION)
         else []
     )
-    late = [d for d in deliverables if d.acceptance != "accepted" and not d.delivered_on and d.is_late(today)]
+    open_issues = one.open_issues(today).get(engagement.pk, [])
+    late_ids = set(Deliverable.objects.filter(engagement=engagement).late(today).values_list("pk", flat=True))
+    late = [d for d in deliverables if d.pk in late_ids]
     last_period = periods[-1] if periods else None
     issues: list[str] = []
     if agreement and agreement_state in (AgreementState.DECISION_DUE, AgreementState.EXPIRING):
@@ -202,7 +201,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "versions": versions,
         "documents": documents,
         "deliverables": deliverables,
-        "late_ids": {d.pk for d in deliverables if d.is_late(today)},
+        "late_ids": late_ids,
         "metrics": metrics,
         "periods": periods,
         "last_period": last_period,
@@ -210,7 +209,9 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "terms": terms,
         "payouts": payouts,
         "blockers": blockers,
+        "open_issues": open_issues,
         "issues": issues,
+        "issue_count": len(issues) + len(open_issues),
         "team_url": _team_url(engagement),
         "shows_sla": engagement.form in SLA_FORMS,
         "shows_deliverables": engagement.form in DELIVERABLE_FORMS,

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.validators import MinLengthValidator
 from django.db import models
@@ -10,13 +11,32 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from outsourcing.core import registry
 from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
 
 from .choices import REEXAMINATION_MONTHS, REEXAMINATION_MONTHS_UNSET, STATUS_TONE, RiskTier, VendorStatus
 
 
+def new_work_blockers_of(
+    vendors: list[Any], day: datetime.date, engagement: Any = None
+) -> dict[int, list[registry.Blocker]]:
+    """`VendorQuerySet.new_work_blockers` for vendors already loaded (no query to load them again)."""
+    return {pk: found for pk, found in registry.vendor_blockers_of(vendors, engagement, day).items() if found}
+
+
 class VendorQuerySet(VendorScopedQuerySet):
     vendor_lookup = "pk"
+
+    def new_work_blockers(self, day: datetime.date, engagement: Any = None) -> dict[int, list[registry.Blocker]]:
+        """What forbids choosing each of these vendors for new work on `day` (for `engagement`, when given):
+        its status (suspended or blocked), its long-term standing and every other registered vendor blocker.
+        The one answer to "may this vendor get new work?", asked by engagements, comparisons and processing
+        orders alike; a fixed number of queries whatever the number of vendors."""
+        return new_work_blockers_of(list(self.only("pk", "status", "name")), day, engagement)
+
+    def open_for_new_work(self, day: datetime.date, engagement: Any = None) -> VendorQuerySet:
+        """These vendors without a blocker for new work on `day` (see `new_work_blockers`)."""
+        return self.exclude(pk__in=list(self.new_work_blockers(day, engagement)))
 
 
 class Vendor(VendorOwned, models.Model):

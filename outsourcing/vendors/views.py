@@ -112,7 +112,7 @@ def vendor_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else "red"
             )
             figures.append({"label": criterion.label, "score": figure.score, "detail": figure.detail, "tone": tone})
-    blockers = [b for check in registry.vendor_blockers for b in check(vendor, None, today)]
+    blockers = Vendor.objects.filter(pk=vendor.pk).new_work_blockers(today).get(vendor.pk, [])
     context = {
         "figures": figures,
         "blockers": blockers,

@@ -180,11 +180,13 @@ def save_screenshot(page: Any, name: str) -> None:
 @pytest.fixture
 def only_registered() -> Any:
     """Keep only some apps' registry contributions for a test: `only_registered("engagements")` empties the
-    activation checks and vendor blockers of every other app (in place, restored afterwards), so a test
-    of one app's rule is not moved by another app's rule."""
+    activation checks, engagement issues and vendor blockers of every other app (in place, restored afterwards), so a
+    test of one app's rule is not moved by another app's rule."""
     from outsourcing.core import registry
 
-    saved = {"activation_checks": list(registry.activation_checks), "vendor_blockers": list(registry.vendor_blockers)}
+    saved = {
+        name: list(getattr(registry, name)) for name in ("activation_checks", "engagement_issues", "vendor_blockers")
+    }
 
     def keep(*app_labels: str) -> None:
         for name in saved:

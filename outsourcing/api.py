@@ -9,6 +9,7 @@ from outsourcing.assessments.api import router as assessments_router
 from outsourcing.core.api import install_error_handlers
 from outsourcing.documents.api import router as documents_router
 from outsourcing.engagements.api import router as engagements_router
+from outsourcing.notifications.api import router as notifications_router
 from outsourcing.performance.api import router as performance_router
 from outsourcing.processing.api import router as processing_router
 from outsourcing.qualifications.api import router as qualifications_router
@@ -40,3 +41,4 @@ api.add_router("", assessments_router)
 api.add_router("", processing_router)
 api.add_router("", performance_router)
 api.add_router("", search_router)
+api.add_router("", notifications_router)

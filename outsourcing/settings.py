@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "outsourcing.processing",
     "outsourcing.performance",
     "outsourcing.search",
+    "outsourcing.notifications",
     "outsourcing.benchmark",
 ]
 
@@ -155,6 +156,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "outsourcing.core.context_processors.navigation",
+                "outsourcing.notifications.context_processors.unread",
             ],
         },
     }
@@ -234,13 +236,56 @@ TASKS: dict[str, dict[str, Any]]
 if TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 elif TASKS_BACKEND == "rq":
-    INSTALLED_APPS.append("django_tasks_rq")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]  # the optional extra: pip install ".[rq]"
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
 elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
     raise ImproperlyConfigured("OUTSOURCING_TASKS must be one of database, rq, immediate")
+
+
+def email_settings(url: str | None) -> dict[str, Any]:
+    """Django's mail settings from EMAIL_URL: smtp://user:password@host:587?tls=1 (or ssl=1); without it,
+    e-mail is written to the console, so a fresh checkout shows what it would send."""
+    if not url:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+        raise ImproperlyConfigured(f"EMAIL_URL must look like smtp://user:password@host:587?tls=1, not {url!r}")
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+
+    def flag(name: str) -> bool:
+        raw = query.get(name, "0").lower()
+        if raw not in {"0", "1", "true", "false"}:
+            raise ImproperlyConfigured(f"EMAIL_URL's {name} must be 1 or 0, not {raw!r}")
+        return raw in {"1", "true"}
+
+    try:
+        port = parts.port or (465 if parts.scheme == "smtps" else 25)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"EMAIL_URL has a bad port: {url!r}") from exc
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": flag("tls"),
+        "EMAIL_USE_SSL": parts.scheme == "smtps" or flag("ssl"),
+        "EMAIL_TIMEOUT": 30,
+    }
+
+
+globals().update(email_settings(os.environ.get("EMAIL_URL")))
+DEFAULT_FROM_EMAIL = os.environ.get("OUTSOURCING_FROM_EMAIL") or "outsourcing@localhost"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in e-mails point here (the address users open the application at).
+OUTSOURCING_BASE_URL = os.environ.get("OUTSOURCING_BASE_URL", "http://127.0.0.1:8000")
+# The daily pass (automatic renewals, then reminders) runs at this local hour (serve's scheduler).
+REMINDER_HOUR = env_int("OUTSOURCING_REMINDER_HOUR", 6)
 
 # Security. Production-safe by default; OUTSOURCING_LOCAL_HTTP=1 is for the local demo over plain HTTP.
 LOCAL_HTTP = env_bool("OUTSOURCING_LOCAL_HTTP", False) or TESTING

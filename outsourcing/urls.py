@@ -15,6 +15,7 @@ urlpatterns = [
     path("processing/", include("outsourcing.processing.urls")),
     path("reports/", include("outsourcing.performance.urls")),
     path("search/", include("outsourcing.search.urls")),
+    path("inbox/", include("outsourcing.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),

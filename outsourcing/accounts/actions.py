@@ -24,6 +24,7 @@ def do_create_user(
     role: str,
     vendor_id: int | None = None,
     email: str = "",
+    language: str = "",
     first_name: str = "",
     last_name: str = "",
     acting_user: Any,
@@ -39,6 +40,7 @@ def do_create_user(
         role=role,
         vendor_id=vendor_id,
         email=email,
+        language=language,
         first_name=first_name,
         last_name=last_name,
     )
@@ -54,7 +56,7 @@ def do_create_user(
     return user
 
 
-USER_FIELDS = {"first_name", "last_name", "email", "role", "vendor", "vendor_id", "is_active"}
+USER_FIELDS = {"first_name", "last_name", "email", "language", "role", "vendor", "vendor_id", "is_active"}
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -50,6 +50,9 @@ class UserIn(Schema):
     role: Role
     vendor_id: int | None = Field(None, le=MAX_RECORD_ID)
     email: str = Field("", max_length=254)
+    language: Literal["", "en", "zh-hans"] = Field(
+        "", description="e-mail and pages in this language; empty: the browser's"
+    )
     first_name: str = Field("", max_length=150)
     last_name: str = Field("", max_length=150)
 
@@ -60,6 +63,7 @@ class UserOut(Schema):
     role: str
     vendor_id: int | None
     email: str
+    language: str
     first_name: str
     last_name: str
     is_active: bool
@@ -77,6 +81,7 @@ class UserPatch(Schema):
     role: Role | None = None
     vendor_id: RecordId | None = None
     email: str | None = Field(None, max_length=254)
+    language: Literal["", "en", "zh-hans"] | None = None
     first_name: str | None = Field(None, max_length=150)
     last_name: str | None = Field(None, max_length=150)
     is_active: bool | None = None

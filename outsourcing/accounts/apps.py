@@ -15,3 +15,4 @@ class AccountsConfig(AppConfig):
 
         auditlog.register(models.User, exclude_fields=["password", "last_login"])
         auditlog.register(models.ApiToken, exclude_fields=["key_hash", "last_used_at"])
+        auditlog.register(models.Invitation, exclude_fields=["nonce"])

@@ -1,16 +1,17 @@
 """Every change to assessment templates, assessments, answers and findings goes through these functions.
 
 Each transition of the flow draft → sent → submitted → in review → completed (or returned → submitted)
-is guarded: a call in the wrong state is refused with a ValidationError naming `status` (422 in the API).
+is guarded by the one table of `flow.py`: a call in the wrong state is refused with a ValidationError naming
+`status` (422 in the API), a call by the wrong person with 403.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -18,11 +19,9 @@ from django.utils.translation import gettext as _
 
 from outsourcing.core import registry
 from outsourcing.core.access import (
-    Role,
     ensure_admin,
     ensure_can_change,
     ensure_owner_writer,
-    is_owner_writer,
 )
 from outsourcing.core.audit import acting_as
 from outsourcing.documents.choices import DocumentKind
@@ -30,6 +29,7 @@ from outsourcing.documents.models import Document
 
 from . import scoring
 from .choices import AssessmentStatus, ItemSource
+from .flow import ensure_allowed
 from .models import (
     Answer,
     Assessment,
@@ -56,7 +56,14 @@ ITEM_FIELDS = (
     "condition_value",
     "order",
 )
-SETTINGS_FIELDS = ("approve_threshold", "conditions_threshold")
+SETTINGS_FIELDS = (
+    "approve_threshold",
+    "conditions_threshold",
+    "critical_months",
+    "high_months",
+    "standard_months",
+    "unset_months",
+)
 
 
 def _apply(obj: Any, changes: dict[str, Any], allowed: Iterable[str]) -> None:
@@ -72,21 +79,6 @@ def _save(obj: Any, acting_user: Any) -> Any:
     with acting_as(acting_user):
         obj.save()
     return obj
-
-
-def _require_status(assessment: Assessment, allowed: Iterable[str], doing: str) -> None:
-    allowed = tuple(allowed)
-    if assessment.status not in allowed:
-        raise ValidationError(
-            {
-                "status": _("Cannot %(doing)s: the assessment is %(status)s; this needs it to be %(allowed)s.")
-                % {
-                    "doing": doing,
-                    "status": assessment.get_status_display(),
-                    "allowed": " / ".join(str(S(a).label) for a in allowed),
-                }
-            }
-        )
 
 
 # --- configuration (admins) -------------------------------------------------------------------------
@@ -200,8 +192,7 @@ def do_create_assessment(
 
 @transaction.atomic
 def do_send_assessment(assessment: Assessment, *, acting_user: Any) -> Assessment:
-    ensure_owner_writer(acting_user)
-    _require_status(assessment, [S.DRAFT], _("send it to the vendor"))
+    ensure_allowed(assessment, acting_user, "send")
     assessment.status = S.SENT
     assessment.sent_at = timezone.now()
     return _save(assessment, acting_user)
@@ -223,7 +214,7 @@ def _answer_for(assessment: Assessment, item: TemplateItem, acting_user: Any) ->
 def _ensure_vendor_may_edit(answer: Answer, acting_user: Any) -> None:
     ensure_can_change(acting_user, answer)
     assessment = answer.assessment
-    _require_status(assessment, [S.SENT, S.RETURNED], _("change an answer"))
+    ensure_allowed(assessment, acting_user, "answer")
     if answer.item.source != ItemSource.VENDOR:
         raise ValidationError({"item_id": _("This item is filled from the system's own data, not answered.")})
     if assessment.status == S.RETURNED and not answer.returned:
@@ -259,19 +250,9 @@ def do_attach_evidence(
     )
 
 
-def _ensure_vendor_side(assessment: Assessment, acting_user: Any) -> None:
-    """The assessed vendor's users (or the owner's writers acting for them) may submit."""
-    if is_owner_writer(acting_user):
-        return
-    if getattr(acting_user, "role", None) == Role.VENDOR and acting_user.vendor_id == assessment.vendor_id:
-        return
-    raise PermissionDenied(_("Only the assessed vendor's users may do this."))
-
-
 @transaction.atomic
 def do_submit_assessment(assessment: Assessment, *, acting_user: Any) -> Assessment:
-    _ensure_vendor_side(assessment, acting_user)
-    _require_status(assessment, [S.SENT, S.RETURNED], _("submit the answers"))
+    ensure_allowed(assessment, acting_user, "submit")
     items, answers, evidence = scoring.load(assessment)
     shown = scoring.visible_item_ids(items, answers)
     unanswered, no_evidence = [], []
@@ -297,13 +278,16 @@ def do_submit_assessment(assessment: Assessment, *, acting_user: Any) -> Assessm
                 answer.save(update_fields=["returned"])
     assessment.status = S.SUBMITTED
     assessment.submitted_at = timezone.now()
-    return _save(assessment, acting_user)
+    _save(assessment, acting_user)
+    from .notices import notify_submitted
+
+    notify_submitted(assessment)
+    return assessment
 
 
 @transaction.atomic
 def do_start_review(assessment: Assessment, *, acting_user: Any) -> Assessment:
-    ensure_owner_writer(acting_user)
-    _require_status(assessment, [S.SUBMITTED], _("start the review"))
+    ensure_allowed(assessment, acting_user, "start_review")
     assessment.status = S.IN_REVIEW
     if getattr(acting_user, "pk", None):
         assessment.reviewer = acting_user
@@ -326,8 +310,7 @@ def _reviewable_answer(assessment: Assessment, item: TemplateItem, acting_user: 
 def do_score_item(
     assessment: Assessment, item: TemplateItem, *, acting_user: Any, score: Any, note: str = ""
 ) -> Answer:
-    ensure_owner_writer(acting_user)
-    _require_status(assessment, [S.IN_REVIEW], _("score an item"))
+    ensure_allowed(assessment, acting_user, "score")
     answer = _reviewable_answer(assessment, item, acting_user)
     try:
         answer.score = Decimal(str(score))
@@ -340,8 +323,7 @@ def do_score_item(
 
 @transaction.atomic
 def do_return_item(assessment: Assessment, item: TemplateItem, *, acting_user: Any, reason: str) -> Answer:
-    ensure_owner_writer(acting_user)
-    _require_status(assessment, [S.IN_REVIEW, S.RETURNED], _("return an item"))
+    ensure_allowed(assessment, acting_user, "return_item")
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say what the vendor must correct.")})
     answer = _reviewable_answer(assessment, item, acting_user)
@@ -352,6 +334,9 @@ def do_return_item(assessment: Assessment, item: TemplateItem, *, acting_user: A
     if assessment.status != S.RETURNED:
         assessment.status = S.RETURNED
         _save(assessment, acting_user)
+        from .notices import notify_returned
+
+        notify_returned(assessment, answer.return_reason)
     return answer
 
 
@@ -365,8 +350,7 @@ def do_record_finding(
     item: TemplateItem | None = None,
     evidence: Document | None = None,
 ) -> Finding:
-    ensure_owner_writer(acting_user)
-    _require_status(assessment, [S.SUBMITTED, S.IN_REVIEW, S.RETURNED], _("record a finding"))
+    ensure_allowed(assessment, acting_user, "record_finding")
     finding = Finding(
         assessment=assessment,
         item=item,
@@ -380,8 +364,7 @@ def do_record_finding(
 
 @transaction.atomic
 def do_comment_finding(finding: Finding, *, acting_user: Any, comment: str) -> Finding:
-    _ensure_vendor_side(finding.assessment, acting_user)
-    _require_status(finding.assessment, [S.SUBMITTED, S.IN_REVIEW, S.RETURNED], _("comment on a finding"))
+    ensure_allowed(finding.assessment, acting_user, "comment")
     finding.vendor_comment = (comment or "").strip()
     return _save(finding, acting_user)
 
@@ -389,8 +372,7 @@ def do_comment_finding(finding: Finding, *, acting_user: Any, comment: str) -> F
 @transaction.atomic
 def do_complete_assessment(assessment: Assessment, *, acting_user: Any, conclusion: str = "") -> Assessment:
     """Freeze the result: every shown item the vendor answers must be scored first."""
-    ensure_owner_writer(acting_user)
-    _require_status(assessment, [S.IN_REVIEW], _("complete the assessment"))
+    ensure_allowed(assessment, acting_user, "complete")
     result = scoring.compute_result(assessment)
     unscored = [
         line["code"] for section in result["sections"] for line in section["items"] if line["status"] == "unscored"
@@ -403,7 +385,11 @@ def do_complete_assessment(assessment: Assessment, *, acting_user: Any, conclusi
     assessment.completed_at = timezone.now()
     assessment.conclusion = conclusion or ""
     assessment.result = result
-    assessment.score = Decimal(result["score_decimal"]).quantize(Decimal("0.0001")) if result["score_decimal"] else None
+    assessment.score = (
+        Decimal(result["score_decimal"]).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        if result["score_decimal"]
+        else None
+    )
     assessment.recommendation = result["recommendation"]
     assessment.has_blockers = bool(result["blockers"])
     return _save(assessment, acting_user)

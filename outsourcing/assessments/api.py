@@ -80,11 +80,19 @@ def get_template(request: HttpRequest, template_id: int) -> Any:
 class SettingsOut(Schema):
     approve_threshold: float
     conditions_threshold: float
+    critical_months: int
+    high_months: int
+    standard_months: int
+    unset_months: int
 
 
 class SettingsPatch(Schema):
     approve_threshold: float | None = Field(None, ge=0, le=100)
     conditions_threshold: float | None = Field(None, ge=0, le=100)
+    critical_months: int | None = Field(None, ge=1, le=120)
+    high_months: int | None = Field(None, ge=1, le=120)
+    standard_months: int | None = Field(None, ge=1, le=120)
+    unset_months: int | None = Field(None, ge=1, le=120)
 
 
 @router.get("/assessment-settings", response=SettingsOut)

@@ -26,7 +26,12 @@ class AssessmentsConfig(AppConfig):
         ):
             auditlog.register(model, exclude_fields=["result"] if model is models.Assessment else None)
         registry.register_vendor_criterion(contributions.ASSESSMENT_SCORE)
-        registry.register_activation_check(
-            contributions.assessment_activation_check, many=contributions.assessment_activation_check_many
-        )
+        registry.register_activation_check(contributions.assessment_gate)
+        for code, (label, order) in contributions.ISSUE_KINDS.items():
+            registry.register_issue_kind(code, label, order)
         registry.register_dashboard_cards(contributions.dashboard_cards)
+        from . import reexamination
+
+        registry.register_daily_job(reexamination.do_start_due_reexaminations)
+        registry.register_reminder_source(reexamination.reexamination_reminders)
+        registry.register_dashboard_cards(reexamination.dashboard_cards)

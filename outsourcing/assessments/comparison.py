@@ -20,10 +20,9 @@ from django.utils.translation import gettext as _
 
 from outsourcing.core import registry
 from outsourcing.core.access import sees_all_vendors
-from outsourcing.vendors.models import Vendor
+from outsourcing.vendors.models import Vendor, new_work_blockers_of
 
 from .ahp import CONSISTENCY_LIMIT, AhpResult, derive_weights
-from .scoring import vendor_blockers_many
 
 PREFERRED_ORDER = ["assessment_score", "qualification_fit", "team_stability", "past_performance"]
 
@@ -142,7 +141,7 @@ def compare(
     else:
         final_weights, source = {c: 1 / len(codes) for c in codes} if codes else {}, "equal"
     figures = {c: registry.vendor_criteria[c].compute(ids, engagement, as_of) for c in codes}
-    blockers = vendor_blockers_many([vendors[i] for i in ids], engagement, as_of)
+    blockers = new_work_blockers_of([vendors[i] for i in ids], as_of, engagement)
     rows: list[Row] = []
     for vendor_id in ids:
         vendor = vendors[vendor_id]
@@ -152,7 +151,7 @@ def compare(
             scores[c] = figure
             contributions[c] = final_weights[c] * figure.score if figure.score is not None else 0.0
         # The vendors app registers a blocker for suspended and blocked vendors: one rule, one message.
-        flags = [str(b.message) for b in blockers[vendor_id]]
+        flags = [str(b.message) for b in blockers.get(vendor_id, [])]
         rows.append(Row(vendor, scores, contributions, sum(contributions.values()), flags))
     rows.sort(key=lambda r: (-r.total, r.vendor.name))
     for index, row in enumerate(rows, start=1):

@@ -7,8 +7,9 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,36 +19,27 @@ from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard, Ve
 from .choices import AssessmentStatus, Recommendation
 from .models import Answer, Assessment
 
-
-def latest_completed_by_vendor(
-    vendor_ids: Sequence[int], engagement: Any, as_of: datetime.date | None = None
-) -> dict[int, Assessment]:
-    """The latest completed assessment of each vendor that applies to `engagement`, in one query."""
-    scoped = Assessment.objects.latest_completed(vendor_ids, engagement)
-    if as_of is not None:
-        scoped = scoped.filter(completed_at__date__lte=as_of)
-    latest = scoped.filter(vendor_id=OuterRef("vendor_id")).order_by("-completed_at", "-pk").values("pk")[:1]
-    winners = scoped.annotate(latest_pk=Subquery(latest)).filter(pk=F("latest_pk"))
-    return {
-        a.vendor_id: a
-        for a in winners.only("pk", "vendor_id", "score", "recommendation", "has_blockers", "completed_at")
-    }
+# code → (label, place in the lists as SPEC "Activation gate" orders the codes)
+ISSUE_KINDS = {
+    "assessment_missing": (gettext_lazy("No current assessment"), 40),
+    "assessment_rejected": (gettext_lazy("Assessment recommends rejection"), 41),
+}
 
 
 def _assessment_score(vendor_ids: Sequence[int], engagement: Any, as_of: datetime.date) -> dict[int, CriterionScore]:
-    latest = latest_completed_by_vendor(vendor_ids, engagement, as_of)
+    latest = Assessment.objects.current_for(vendor_ids, as_of)
     scores: dict[int, CriterionScore] = {}
     for vendor_id in vendor_ids:
         assessment = latest.get(vendor_id)
         if assessment is None or assessment.score is None:
-            scores[vendor_id] = CriterionScore(None, _("No completed assessment."))
+            scores[vendor_id] = CriterionScore(None, _("No completed assessment within the re-examination cycle."))
             continue
         scores[vendor_id] = CriterionScore(
             float(assessment.score),
             _("Assessment #%(pk)s completed %(date)s: %(rec)s%(blocked)s.")
             % {
                 "pk": assessment.pk,
-                "date": assessment.completed_at.date().isoformat() if assessment.completed_at else "",
+                "date": timezone.localdate(assessment.completed_at).isoformat() if assessment.completed_at else "",
                 "rec": assessment.get_recommendation_display(),
                 "blocked": _(" (blocked)") if assessment.has_blockers else "",
             },
@@ -58,54 +50,36 @@ def _assessment_score(vendor_ids: Sequence[int], engagement: Any, as_of: datetim
 ASSESSMENT_SCORE = VendorCriterion("assessment_score", gettext_lazy("Assessment score"), _assessment_score)
 
 
-def _activation_verdict(assessment: Assessment | None) -> list[Blocker]:
-    if assessment is None:
-        return [Blocker("assessment_missing", _("The vendor has no completed assessment."))]
-    if assessment.recommendation == Recommendation.REJECT or assessment.has_blockers:
-        return [
-            Blocker(
-                "assessment_rejected",
-                _("The vendor's latest assessment (#%(pk)s) recommends rejection or has blockers.")
-                % {"pk": assessment.pk},
-            )
-        ]
-    return []
-
-
-def assessment_activation_check(engagement: Any) -> list[Blocker]:
-    """An engagement's vendor needs a completed assessment that neither rejects nor is blocked."""
-    if engagement.vendor_id is None:
-        return []
-    return _activation_verdict(latest_completed_by_vendor([engagement.vendor_id], engagement).get(engagement.vendor_id))
-
-
-def assessment_activation_check_many(engagements: Sequence[Any]) -> dict[int, list[Blocker]]:
-    """`assessment_activation_check` for many engagements in one query: each engagement's vendor's latest
-    completed assessment that is general or for that engagement."""
-    with_vendor = [e for e in engagements if e.vendor_id is not None]
-    candidates = (
-        Assessment.objects.filter(
-            Q(engagement__isnull=True) | Q(engagement_id__in=[e.pk for e in with_vendor]),
-            vendor_id__in={e.vendor_id for e in with_vendor},
-            status=AssessmentStatus.COMPLETED,
-        )
-        .order_by("vendor_id", "-completed_at", "-pk")
-        .only("pk", "vendor_id", "engagement_id", "recommendation", "has_blockers", "completed_at")
-    )
-    by_vendor: dict[int, list[Assessment]] = {}
-    for assessment in candidates:
-        by_vendor.setdefault(assessment.vendor_id, []).append(assessment)
-    result: dict[int, list[Blocker]] = {e.pk: [] for e in engagements}
-    for engagement in with_vendor:
-        latest = next(
-            (
-                a
-                for a in by_vendor.get(engagement.vendor_id, [])
-                if a.engagement_id is None or a.engagement_id == engagement.pk
-            ),
-            None,
-        )
-        result[engagement.pk] = _activation_verdict(latest)
+def assessment_gate(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:
+    """Activation gate `assessment_missing` / `assessment_rejected`: the vendor's current assessment on `as_of`
+    (see `AssessmentQuerySet.current_for`), whatever engagement it was made for. One query."""
+    current = Assessment.objects.current_for({e.vendor_id for e in engagements if e.vendor_id}, as_of)
+    result: dict[int, list[Blocker]] = {}
+    for engagement in engagements:
+        if engagement.vendor_id is None:
+            continue
+        assessment = current.get(engagement.vendor_id)
+        if assessment is None:
+            result[engagement.pk] = [
+                Blocker(
+                    "assessment_missing",
+                    _(
+                        "The vendor has no management-system assessment completed within its re-examination "
+                        "cycle: send it an assessment and complete the review."
+                    ),
+                )
+            ]
+        elif assessment.recommendation == Recommendation.REJECT:
+            result[engagement.pk] = [
+                Blocker(
+                    "assessment_rejected",
+                    _(
+                        "The vendor's current assessment (#%(pk)s, completed %(date)s) recommends rejection: "
+                        "choose another vendor or re-assess it."
+                    )
+                    % {"pk": assessment.pk, "date": timezone.localdate(assessment.completed_at).isoformat()},
+                )
+            ]
     return result
 
 

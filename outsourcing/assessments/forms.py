@@ -74,9 +74,24 @@ class ItemForm(ActionForm):
         self.fields["condition_item"].label_from_instance = lambda i: f"{i.code} — {i.text[:60]}"  # type: ignore[attr-defined]
 
 
+MONTH_FIELDS = ("critical_months", "high_months", "standard_months", "unset_months")
+
+
 class SettingsForm(ActionForm):
     model = AssessmentSettings
-    model_fields = ("approve_threshold", "conditions_threshold")
+    model_fields = ("approve_threshold", "conditions_threshold", *MONTH_FIELDS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in MONTH_FIELDS:
+            self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in MONTH_FIELDS:
+            if data.get(name) is None:  # left out: keep the current cycle
+                data[name] = getattr(self.record, name, None)
+        return data
 
 
 class FindingForm(forms.Form):

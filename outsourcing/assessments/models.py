@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -46,6 +49,28 @@ class AssessmentSettings(Versioned):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
         help_text=_("A score at or above this (and below the approval threshold) is approved with conditions."),
     )
+    # How often a vendor's management system is examined again, by risk tier (SPEC "Activation gate" gives the
+    # defaults); an unclassified vendor is examined as often as a critical one.
+    critical_months = models.PositiveSmallIntegerField(
+        _("re-examine critical vendors every (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    high_months = models.PositiveSmallIntegerField(
+        _("re-examine high-risk vendors every (months)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    standard_months = models.PositiveSmallIntegerField(
+        _("re-examine standard vendors every (months)"),
+        default=36,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    unset_months = models.PositiveSmallIntegerField(
+        _("re-examine vendors without a tier every (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -68,8 +93,18 @@ class AssessmentSettings(Versioned):
 
     @classmethod
     def current(cls) -> AssessmentSettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
+        """The one row, created by migration 0003 (a read never writes). Should it be missing all the same
+        (a database flushed by a test), the defaults are answered without being saved."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    def reexamination_months(self) -> dict[str, int]:
+        """{risk tier ("" for none): months between two examinations}."""
+        return {
+            "critical": self.critical_months,
+            "high": self.high_months,
+            "standard": self.standard_months,
+            "": self.unset_months,
+        }
 
 
 class AssessmentTemplate(Versioned):
@@ -208,12 +243,32 @@ class AssessmentQuerySet(VendorScopedQuerySet):
             visible = visible.exclude(status=AssessmentStatus.DRAFT)
         return visible
 
-    def latest_completed(self, vendor_ids: Any, engagement: Any = None) -> AssessmentQuerySet:
-        """Completed assessments of these vendors that apply to `engagement` (its own or general ones)."""
-        qs = self.filter(vendor_id__in=vendor_ids, status=AssessmentStatus.COMPLETED)
-        if engagement is not None:
-            qs = qs.filter(models.Q(engagement__isnull=True) | models.Q(engagement=engagement))
-        return qs
+    def current_for(self, vendor_ids: Iterable[int], day: datetime.date) -> dict[int, Assessment]:
+        """The vendor's current assessment on `day`, for each of these vendors that has one: its latest
+        management-system assessment completed on or before `day` and within the vendor's re-examination
+        cycle (`Vendor.reexamination_months`), whatever engagement it was made for (SPEC "Activation gate",
+        "Missing data is not zero"). One query; asked by the activation gate and the comparison alike."""
+        from outsourcing.vendors.choices import REEXAMINATION_MONTHS, REEXAMINATION_MONTHS_UNSET
+
+        longest = max([REEXAMINATION_MONTHS_UNSET, *REEXAMINATION_MONTHS.values()])
+        candidates = (
+            self.filter(
+                vendor_id__in=list(vendor_ids),
+                status=AssessmentStatus.COMPLETED,
+                completed_at__date__lte=day,
+                completed_at__date__gte=day - relativedelta(months=longest),
+            )
+            .select_related("vendor")
+            .order_by("vendor_id", "-completed_at", "-pk")
+        )
+        current: dict[int, Assessment] = {}
+        for assessment in cast("Iterable[Assessment]", candidates):
+            if assessment.vendor_id in current or assessment.completed_at is None:
+                continue
+            completed = timezone.localdate(assessment.completed_at)
+            if completed >= day - relativedelta(months=assessment.vendor.reexamination_months):
+                current[assessment.vendor_id] = assessment
+        return current
 
 
 class Assessment(VendorOwned, models.Model):

@@ -11,7 +11,6 @@ open critical findings) forbid approval whatever the score; otherwise the admin'
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from outsourcing.core import registry
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.documents.models import Document
+from outsourcing.vendors.models import new_work_blockers_of
 
 from .choices import AssessmentStatus, ItemSource, Recommendation, Severity
 from .models import Answer, Assessment, AssessmentSettings, TemplateItem
@@ -66,29 +66,6 @@ def recommend(score: Decimal | None, has_blockers: bool, settings: AssessmentSet
         "score": _floor2(score),
         "threshold": settings.conditions_threshold,
     }
-
-
-def vendor_blockers(vendor: Any, engagement: Any, as_of: datetime.date) -> list[registry.Blocker]:
-    found: list[registry.Blocker] = []
-    for check in registry.vendor_blockers:
-        found.extend(check(vendor, engagement, as_of))
-    return found
-
-
-def vendor_blockers_many(
-    vendors: Sequence[Any], engagement: Any, as_of: datetime.date
-) -> dict[int, list[registry.Blocker]]:
-    """`vendor_blockers` for many vendors, with each check's set-based form where it has one."""
-    found: dict[int, list[registry.Blocker]] = {v.pk: [] for v in vendors}
-    for check in registry.vendor_blockers:
-        many = registry.vendor_blockers_many.get(check)
-        if many is not None:
-            for vendor_pk, blockers in many(vendors, engagement, as_of).items():
-                found[vendor_pk].extend(blockers)
-        else:
-            for vendor in vendors:
-                found[vendor.pk].extend(check(vendor, engagement, as_of))
-    return found
 
 
 def _criterion_scores(
@@ -237,7 +214,7 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
         section["points"], section["max_points"] = float(pts), float(mx)
     blockers = [
         {"code": b.code, "message": str(b.message)}
-        for b in vendor_blockers(assessment.vendor, assessment.engagement, as_of)
+        for b in new_work_blockers_of([assessment.vendor], as_of, assessment.engagement).get(assessment.vendor_id, [])
     ]
     critical = assessment.findings.filter(severity=Severity.CRITICAL).select_related("item")
     blockers.extend(

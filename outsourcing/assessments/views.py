@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from outsourcing.core.access import Role, ensure_owner_writer, is_owner_writer, sees_all_vendors
+from outsourcing.core.access import ensure_owner_writer, is_owner_writer, sees_all_vendors
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.forms import handle_action, handle_form
@@ -25,6 +25,7 @@ from outsourcing.documents.models import Document
 
 from . import actions, scoring
 from .choices import AssessmentStatus, ItemSource
+from .flow import allowed_actions, may_act
 from .forms import AssessmentCreateForm, CompleteForm, FindingForm
 from .models import Answer, Assessment, Finding, TemplateItem
 
@@ -124,10 +125,6 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _is_vendor_of(user: Any, assessment: Assessment) -> bool:
-    return getattr(user, "role", None) == Role.VENDOR and user.vendor_id == assessment.vendor_id
-
-
 @login_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_visible(
@@ -139,9 +136,10 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     result = scoring.result_of(assessment)
     lines = {line["item_id"]: line for section in result["sections"] for line in section["items"]}
     writer = is_owner_writer(request.user)
-    vendor_side = writer or _is_vendor_of(request.user, assessment)
-    answering = vendor_side and assessment.status in (S.SENT, S.RETURNED)
-    reviewing = writer and assessment.status == S.IN_REVIEW
+    vendor_side = may_act(request.user, assessment, "answer")
+    allowed = allowed_actions(assessment, request.user)
+    answering = "answer" in allowed
+    reviewing = "score" in allowed
     sections: list[dict[str, Any]] = []
     for item in items:
         if not sections or sections[-1]["section"].pk != item.section_id:
@@ -181,13 +179,12 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )[:200],
         "writer": writer,
         "vendor_side": vendor_side,
-        "can_send": writer and assessment.status == S.DRAFT,
-        "can_submit": vendor_side and assessment.status in (S.SENT, S.RETURNED),
-        "can_start_review": writer and assessment.status == S.SUBMITTED,
-        "can_complete": reviewing,
-        "can_record_finding": writer and assessment.status in (S.SUBMITTED, S.IN_REVIEW, S.RETURNED),
-        "can_comment": _is_vendor_of(request.user, assessment)
-        and assessment.status in (S.SUBMITTED, S.IN_REVIEW, S.RETURNED),
+        "can_send": "send" in allowed,
+        "can_submit": "submit" in allowed,
+        "can_start_review": "start_review" in allowed,
+        "can_complete": "complete" in allowed,
+        "can_record_finding": "record_finding" in allowed,
+        "can_comment": "comment" in allowed,
         "complete_form": CompleteForm(),
     }
     return render(request, "assessments/detail.html", context)

@@ -1,9 +1,14 @@
 """Extension points through which domain apps contribute to each other without importing each other.
 
-An app registers its contributions in its AppConfig.ready():
+Each app keeps its contributions in its `contributions.py` and registers them in its AppConfig.ready():
 - dashboard cards ("what needs me today");
-- activation checks: what stops an engagement from becoming active (a qualification gap, no assessment);
+- activation checks: what stops an engagement from becoming active on a day (SPEC "Activation gate");
+- engagement issues: what is wrong with a running engagement without blocking it (an expiring certificate);
+- vendor blockers: what forbids choosing a vendor for new work whatever its scores;
 - vendor criteria: figures by which candidate vendors are compared (assessment score, team stability, ...).
+
+Every check is set-based: it answers for a whole list at once in a fixed number of queries, and the answer
+for one object is the same function on a one-element list. There is no second, single-object version.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ class DashboardCard:
 
 @dataclass(frozen=True)
 class Blocker:
-    """A reason an engagement may not become active; `code` is stable, `message` is for people."""
+    """A reason an engagement may not become active (or a vendor be chosen); `code` is stable, `message` is
+    for people."""
 
     code: str
     message: str
@@ -48,9 +54,20 @@ class VendorCriterion:
     compute: Callable[[Sequence[int], Any, datetime.date], dict[int, CriterionScore]]
 
 
+# fn(engagements, as_of) -> {engagement pk: blockers}; an engagement with nothing to say may be left out.
+EngagementCheck = Callable[[Sequence[Any], datetime.date], dict[int, list[Blocker]]]
+# fn(vendors, engagement or None, as_of) -> {vendor pk: blockers}; a vendor with none may be left out.
+VendorBlocker = Callable[[Sequence[Any], Any, datetime.date], dict[int, list[Blocker]]]
+
 dashboard_cards: list[Callable[[Any], list[DashboardCard]]] = []
-activation_checks: list[Callable[[Any], list[Blocker]]] = []
+activation_checks: list[EngagementCheck] = []
+engagement_issues: list[EngagementCheck] = []
+vendor_blockers: list[VendorBlocker] = []
 vendor_criteria: dict[str, VendorCriterion] = {}
+# code → label of every kind of blocker or open issue an engagement can have (for filters and dashboard cards),
+# and code → its place in the lists (SPEC "Activation gate" lists the codes in a fixed order)
+issue_kinds: dict[str, Any] = {}
+issue_order: dict[str, int] = {}
 
 
 def register_dashboard_cards(
@@ -62,22 +79,34 @@ def register_dashboard_cards(
     return fn
 
 
-# The set-based form of an activation check, where its app gives one: `many(engagements)` answers
-# {engagement pk: blockers} for a whole list in a fixed number of queries (the dashboard counts with it).
-activation_checks_many: dict[Callable[[Any], list[Blocker]], Callable[[Sequence[Any]], dict[int, list[Blocker]]]] = {}
-
-
-def register_activation_check(
-    fn: Callable[[Any], list[Blocker]],
-    many: Callable[[Sequence[Any]], dict[int, list[Blocker]]] | None = None,
-) -> Callable[[Any], list[Blocker]]:
-    """`fn(engagement)` returns what blocks the engagement from becoming active; empty when nothing does.
-    `many`, optional, does the same for a list of engagements at once and must agree with `fn`."""
+def register_activation_check(fn: EngagementCheck) -> EngagementCheck:
+    """`fn(engagements, as_of)` says, for each engagement, what keeps it from becoming active on `as_of`."""
     if fn not in activation_checks:
         activation_checks.append(fn)
-    if many is not None:
-        activation_checks_many[fn] = many
     return fn
+
+
+def register_engagement_issue(fn: EngagementCheck) -> EngagementCheck:
+    """`fn(engagements, as_of)` says, for each engagement, what is wrong with it on `as_of` that does not
+    block its activation (an open issue of a running engagement, e.g. a certificate expiring in its term)."""
+    if fn not in engagement_issues:
+        engagement_issues.append(fn)
+    return fn
+
+
+def register_vendor_blocker(fn: VendorBlocker) -> VendorBlocker:
+    """`fn(vendors, engagement_or_None, as_of)` says what forbids choosing each vendor whatever its score
+    (e.g. its status, its standing, a qualification the engagement requires)."""
+    if fn not in vendor_blockers:
+        vendor_blockers.append(fn)
+    return fn
+
+
+def register_issue_kind(code: str, label: Any, order: int) -> None:
+    """Name a kind of activation blocker or open issue that this app's checks report (`Blocker.code`), and its
+    place in the lists of blockers (`order`, as SPEC lists the codes)."""
+    issue_kinds[code] = label
+    issue_order[code] = order
 
 
 def register_vendor_criterion(criterion: VendorCriterion) -> VendorCriterion:
@@ -85,26 +114,68 @@ def register_vendor_criterion(criterion: VendorCriterion) -> VendorCriterion:
     return criterion
 
 
-vendor_blockers: list[Callable[[Any, Any, datetime.date], list[Blocker]]] = []
-# The set-based form of a vendor blocker, where its app gives one: `many(vendors, engagement, as_of)` answers
-# {vendor pk: blockers} for a list of vendors in a fixed number of queries (the vendor comparison uses it).
-vendor_blockers_many: dict[
-    Callable[[Any, Any, datetime.date], list[Blocker]],
-    Callable[[Sequence[Any], Any, datetime.date], dict[int, list[Blocker]]],
-] = {}
+def _merge(keys: Sequence[Any], answers: Sequence[dict[int, list[Blocker]]]) -> dict[int, list[Blocker]]:
+    result: dict[int, list[Blocker]] = {obj.pk: [] for obj in keys}
+    for answer in answers:
+        for pk, found in answer.items():
+            if pk in result:
+                result[pk].extend(found)
+    for found in result.values():
+        found.sort(key=lambda b: issue_order.get(b.code, 1000))  # stable: an app's own order is kept
+    return result
 
 
-def register_vendor_blocker(
-    fn: Callable[[Any, Any, datetime.date], list[Blocker]],
-    many: Callable[[Sequence[Any], Any, datetime.date], dict[int, list[Blocker]]] | None = None,
-) -> Callable[[Any, Any, datetime.date], list[Blocker]]:
-    """`fn(vendor, engagement_or_None, as_of)` returns what forbids approving the vendor whatever its score
-    (e.g. a qualification the engagement requires is missing). `many`, optional, does the same for a list of
-    vendors at once and must agree with `fn`."""
-    if fn not in vendor_blockers:
-        vendor_blockers.append(fn)
-    if many is not None:
-        vendor_blockers_many[fn] = many
+def activation_blockers_of(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:
+    """Every registered activation check's blockers of each engagement on `as_of` (pk → list, maybe empty)."""
+    engagements = list(engagements)
+    if not engagements:
+        return {}
+    return _merge(engagements, [check(engagements, as_of) for check in activation_checks])
+
+
+def engagement_issues_of(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:
+    """The registered non-blocking issues of each engagement on `as_of`."""
+    engagements = list(engagements)
+    if not engagements:
+        return {}
+    return _merge(engagements, [check(engagements, as_of) for check in engagement_issues])
+
+
+def vendor_blockers_of(vendors: Sequence[Any], engagement: Any, as_of: datetime.date) -> dict[int, list[Blocker]]:
+    """Every registered vendor blocker of each vendor (for `engagement`, or for new work in general)."""
+    vendors = list(vendors)
+    if not vendors:
+        return {}
+    return _merge(vendors, [check(vendors, engagement, as_of) for check in vendor_blockers])
+
+
+# Notices and reminders ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something to tell people: `message` is an English msgid with %(name)s placeholders (marked with
+    gettext_noop by the app that sends it) rendered in each recipient's language from `params`. `occasion`
+    names the event once and for all: each recipient gets each occasion once, however often it is sent."""
+
+    kind: str
+    recipient_ids: tuple[int, ...]
+    subject: Any  # the model instance the notice is about; the inbox links to `url`
+    message: str
+    params: dict[str, str]
+    occasion: str
+    url: str = ""
+
+
+notifiers: list[Callable[[Notice], int]] = []
+reminder_sources: list[Callable[[datetime.date], list[Notice]]] = []
+daily_jobs: list[Callable[[datetime.date], Any]] = []
+
+
+def register_notifier(fn: Callable[[Notice], int]) -> Callable[[Notice], int]:
+    """`fn(notice)` delivers a notice (the notifications app registers the inbox and e-mail)."""
+    if fn not in notifiers:
+        notifiers.append(fn)
     return fn
 
 
@@ -127,3 +198,67 @@ def attach_document(subject: Any, *, upload: Any, kind: str, acting_user: Any, d
 
 def delete_document(document: Any, *, acting_user: Any) -> None:
     _document_store["delete"](document, acting_user=acting_user)
+
+
+def notify(notice: Notice) -> int:
+    """Deliver `notice` through every registered notifier; how many new notifications it made."""
+    return sum(fn(notice) for fn in notifiers)
+
+
+def register_reminder_source(fn: Callable[[datetime.date], list[Notice]]) -> Callable[[datetime.date], list[Notice]]:
+    """`fn(day)` returns the reminders due on `day` (set-based: a fixed number of queries for all records)."""
+    if fn not in reminder_sources:
+        reminder_sources.append(fn)
+    return fn
+
+
+def register_daily_job(fn: Callable[[datetime.date], Any]) -> Callable[[datetime.date], Any]:
+    """`fn(day)` is run once by the daily pass before the reminders (e.g. automatic renewals); it must be
+    idempotent: the pass may run again for the same day."""
+    if fn not in daily_jobs:
+        daily_jobs.append(fn)
+    return fn
+
+
+def reminder_offset(due: datetime.date, day: datetime.date) -> str | None:
+    """SPEC "Reminders": 30, 7 and 0 days before the due date, then once "overdue" the day after."""
+    days = (due - day).days
+    if days in (30, 7, 0):
+        return str(days)
+    if days == -1:
+        return "overdue"
+    return None
+
+
+def reminder_days(day: datetime.date) -> list[datetime.date]:
+    """The due dates that have a reminder on `day` (for a set-based `due__in=` filter)."""
+    return [day + datetime.timedelta(days=n) for n in (30, 7, 0, -1)]
+
+
+def vendor_user_ids(vendor_ids: Sequence[int]) -> dict[int, list[int]]:
+    """{vendor id: its active users' ids}, in one query (the people who act for a vendor)."""
+    from django.contrib.auth import get_user_model
+
+    result: dict[int, list[int]] = {}
+    rows = get_user_model().objects.filter(vendor_id__in=set(vendor_ids), is_active=True).values_list("vendor_id", "pk")
+    for vendor_id, pk in rows:
+        result.setdefault(vendor_id, []).append(pk)
+    return result
+
+
+def admin_ids() -> list[int]:
+    """The owner's active admins: they hear of what has no responsible manager."""
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(role="admin", is_active=True).values_list("pk", flat=True))
+
+
+def engagement_people(engagement: Any, *, manager: bool = True, vendor: bool = False) -> tuple[int, ...]:
+    """Who can act on an engagement: its responsible manager (the admins when it has none) and, when asked,
+    the vendor's active users."""
+    ids: list[int] = []
+    if manager:
+        ids.extend([engagement.manager_id] if engagement.manager_id else admin_ids())
+    if vendor and engagement.vendor_id:
+        ids.extend(vendor_user_ids([engagement.vendor_id]).get(engagement.vendor_id, []))
+    return tuple(ids)

@@ -11,18 +11,19 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from outsourcing.core import registry
-from outsourcing.core.access import ensure_can_change, ensure_owner_writer
+from outsourcing.core.access import SYSTEM, ensure_can_change, ensure_owner_writer
 from outsourcing.core.audit import acting_as
-from outsourcing.core.registry import Blocker, activation_checks, activation_checks_many
+from outsourcing.core.registry import Notice
+from outsourcing.core.registry import notify as registry_notify
 from outsourcing.documents.choices import DocumentKind
 from outsourcing.documents.models import Document
 
@@ -73,7 +74,9 @@ AGREEMENT_FIELDS = (
     "currency",
     "monthly_fee",
     "notice_period_days",
+    "decision_lead_days",
     "auto_renewal",
+    "renewal_months",
     "terminated_on",
 )
 VERSION_FIELDS = ("effective_from", "effective_to", "changes", "signed_on", "signed_by")
@@ -156,51 +159,6 @@ def do_update_engagement(engagement: Engagement, *, acting_user: Any, changes: d
     return _save(engagement, acting_user)
 
 
-def has_signed_agreement(engagement: Engagement) -> bool:
-    agreement = ServiceAgreement.objects.filter(engagement=engagement).first()
-    return bool(agreement and Document.for_object(agreement).filter(kind=DocumentKind.SERVICE_AGREEMENT).exists())
-
-
-def blocked_from_activation(engagements: Sequence[Engagement]) -> set[int]:
-    """The pks of `engagements` that something keeps from becoming active (as `activation_blockers` says),
-    set-based: one query for the signed agreements and one set-based call per registered check that has a
-    set-based form; an engagement already known to be blocked is not asked about again."""
-    pending = {e.pk: e for e in engagements}
-    if not pending:
-        return set()
-    signed_copy = Document.objects.filter(
-        content_type=ContentType.objects.get_for_model(ServiceAgreement),
-        object_id=OuterRef("pk"),
-        kind=DocumentKind.SERVICE_AGREEMENT,
-    )
-    signed = set(
-        ServiceAgreement.objects.filter(engagement_id__in=list(pending))
-        .filter(Exists(signed_copy))
-        .values_list("engagement_id", flat=True)
-    )
-    blocked = set(pending) - signed
-    for check in activation_checks:
-        rest = [e for pk, e in pending.items() if pk not in blocked]
-        if not rest:
-            break
-        many = activation_checks_many.get(check)
-        if many is not None:
-            blocked |= {pk for pk, found in many(rest).items() if found}
-        else:
-            blocked |= {e.pk for e in rest if check(e)}
-    return blocked
-
-
-def activation_blockers(engagement: Engagement) -> list[Blocker]:
-    """Everything that keeps the engagement from becoming active: our own check and other apps'."""
-    blockers = []
-    if not has_signed_agreement(engagement):
-        blockers.append(Blocker("no_signed_agreement", str(_("No service agreement with a signed copy is on file."))))
-    for check in activation_checks:
-        blockers.extend(check(engagement))
-    return blockers
-
-
 @transaction.atomic
 def do_transition(engagement: Engagement, *, to: str, acting_user: Any, override_reason: str = "") -> Engagement:
     """Move the engagement through its lifecycle; becoming active needs no blockers, or an override."""
@@ -217,12 +175,15 @@ def do_transition(engagement: Engagement, *, to: str, acting_user: Any, override
         )
     override_reason = (override_reason or "").strip()
     if to == EngagementStatus.ACTIVE:
-        blockers = activation_blockers(engagement)
+        today = timezone.localdate()
+        blockers = Engagement.objects.filter(pk=engagement.pk).activation_blockers(today).get(engagement.pk, [])
         if blockers and not override_reason:
             raise ValidationError(
                 {
                     "status": [
-                        _("The engagement cannot become active: %(reason)s") % {"reason": b.message} for b in blockers
+                        _("The engagement cannot become active: %(reason)s (%(code)s)")
+                        % {"reason": b.message, "code": b.code}
+                        for b in blockers
                     ]
                 }
             )
@@ -269,6 +230,106 @@ def do_add_version(agreement: ServiceAgreement, *, acting_user: Any, **fields: A
     version = AgreementVersion(agreement=agreement, number=last + 1)
     _apply(version, fields, VERSION_FIELDS)
     return _save(version, acting_user)
+
+
+@transaction.atomic
+def do_give_notice(
+    agreement: ServiceAgreement, *, given_on: datetime.date, reason: str, acting_user: Any
+) -> ServiceAgreement:
+    """Record that the owner gave notice of non-renewal (or termination at the end date) of the current term:
+    who, when and why. Notice after the notice deadline cannot end this term (SPEC "Agreement deadlines")."""
+    ensure_can_change(acting_user, agreement)
+    agreement = ServiceAgreement.objects.select_for_update().get(pk=agreement.pk)
+    reason = (reason or "").strip()
+    if agreement.notice_given_on is not None:
+        raise ValidationError(
+            {"given_on": _("Notice was already given on %(date)s.") % {"date": agreement.notice_given_on}}
+        )
+    if given_on > agreement.notice_date:
+        raise ValidationError(
+            {
+                "given_on": _(
+                    "Notice given on %(given)s is after the notice deadline %(notice_by)s: it cannot end the "
+                    "current term, only a later one."
+                )
+                % {"given": given_on, "notice_by": agreement.notice_date}
+            }
+        )
+    if given_on < agreement.start_date:
+        raise ValidationError({"given_on": _("Notice cannot be given before the agreement starts.")})
+    if not reason:
+        raise ValidationError({"reason": _("Say why notice is given.")})
+    agreement.notice_given_on = given_on
+    agreement.notice_given_by = acting_user if getattr(acting_user, "pk", None) else None
+    agreement.notice_reason = reason
+    return _save(agreement, acting_user)
+
+
+def _renew_once(agreement: ServiceAgreement, day: datetime.date) -> AgreementVersion | None:
+    """Create the next term of one agreement whose term ended before `day`, or nothing when another run
+    already did (the row lock and the re-check make the claim atomic)."""
+    from dateutil.relativedelta import relativedelta
+
+    locked = ServiceAgreement.objects.select_for_update().filter(pk=agreement.pk).renewal_due(day).first()
+    if locked is None:
+        return None
+    old_end = locked.end_date
+    new_end = old_end + relativedelta(months=locked.renewal_months)
+    # Versions that ran "until the agreement ends" end with the old term, or they would overlap the new one.
+    for version in locked.versions.filter(effective_to__isnull=True):
+        version.effective_to = old_end
+        _save(version, SYSTEM)
+    locked.end_date = new_end
+    _save(locked, SYSTEM)
+    last = locked.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = AgreementVersion(
+        agreement=locked,
+        number=last + 1,
+        effective_from=old_end + datetime.timedelta(days=1),
+        effective_to=new_end,
+        changes=_("Automatic renewal for %(months)s months, same notice period (%(days)s days).")
+        % {"months": locked.renewal_months, "days": locked.notice_period_days},
+        signed_on=old_end + datetime.timedelta(days=1),
+        signed_by=_("automatic renewal"),
+    )
+    _save(version, SYSTEM)
+    engagement = locked.engagement
+    if engagement.manager_id:
+        registry_notify(
+            Notice(
+                kind="agreement_renewed",
+                recipient_ids=(engagement.manager_id,),
+                subject=locked,
+                message=gettext_noop(
+                    "Agreement %(number)s of %(engagement)s renewed automatically: the new term runs from "
+                    "%(start)s to %(end)s."
+                ),
+                params={
+                    "number": locked.number,
+                    "engagement": str(engagement),
+                    "start": str(version.effective_from),
+                    "end": str(new_end),
+                },
+                occasion=f"agreement_renewed:{locked.pk}:{version.effective_from}",
+                url=reverse("engagements:detail", kwargs={"pk": engagement.pk}),
+            )
+        )
+    return version
+
+
+def do_renew_due_agreements(day: datetime.date) -> list[AgreementVersion]:
+    """Automatic renewal (SPEC "renewing"): every auto-renewing term that ended before `day` without notice
+    gets its next term, from E + 1 for the renewal term, audited and notified; running it again for the same
+    day creates nothing new. A scheduler that was down for longer catches up term by term."""
+    created = []
+    for pk in ServiceAgreement.objects.renewal_due(day).values_list("pk", flat=True):
+        while True:
+            with transaction.atomic():
+                version = _renew_once(ServiceAgreement(pk=pk), day)
+            if version is None:
+                break
+            created.append(version)
+    return created
 
 
 # Deliverables ----------------------------------------------------------------------------------------
@@ -436,6 +497,9 @@ def do_record_measurement(
     measurement = _prepare_measurement(engagement, metric, period_start, value, note)
     with acting_as(acting_user):
         measurement.save()
+    from .reminders import notify_breach
+
+    notify_breach(measurement)
     return measurement
 
 
@@ -479,9 +543,12 @@ def do_import_measurements(
         raise ValidationError({"file": errors})
     if not prepared:
         raise ValidationError({"file": _("The file has no measurement rows.")})
+    from .reminders import notify_breach
+
     with acting_as(acting_user):
         for measurement in prepared:
             measurement.save()
+            notify_breach(measurement)
     return prepared
 
 

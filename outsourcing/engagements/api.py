@@ -3,6 +3,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -11,18 +12,18 @@ from pydantic import Field
 from outsourcing.core.api import Day, Pagination, RecordId, get_visible
 
 from .actions import (
-    activation_blockers,
     do_add_version,
     do_attach_signed_agreement,
     do_create_engagement,
     do_decide_deliverable,
+    do_give_notice,
     do_save_agreement,
     do_save_deliverable,
     do_transition,
     do_update_engagement,
 )
 from .api_terms import router as terms_router
-from .choices import Acceptance, EngagementForm, EngagementStatus
+from .choices import Acceptance, AgreementState, EngagementForm, EngagementStatus
 from .models import AgreementVersion, Deliverable, Engagement, ServiceAgreement
 from .queries import filter_engagements
 
@@ -98,7 +99,13 @@ class EngagementFilter(Schema):
     form: EngagementForm | None = None
     status: EngagementStatus | None = None
     vendor_id: RecordId | None = None
-    issue: str | None = Field(None, max_length=10, description="notice, late or breach")
+    issue: str | None = Field(
+        None,
+        max_length=40,
+        description="notice, late, breach, blocked (from activation), open (active with open issues) or the code "
+        "of one kind of open issue (e.g. team_not_eligible)",
+    )
+    agreement: AgreementState | None = Field(None, description="the agreement's deadline state today")
     sort: str | None = Field(None, max_length=40)
 
 
@@ -141,8 +148,20 @@ def transition_engagement(request: HttpRequest, engagement_id: int, payload: Tra
 
 
 @router.get("/engagements/{engagement_id}/activation-blockers", response=list[BlockerOut])
-def engagement_blockers(request: HttpRequest, engagement_id: int) -> Any:
-    return activation_blockers(get_visible(Engagement.objects, request.user, pk=engagement_id))
+def engagement_blockers(request: HttpRequest, engagement_id: int, as_of: Day | None = None) -> Any:
+    """Every blocker that keeps the engagement from becoming active on `as_of` (default today)."""
+    engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
+    day = as_of or timezone.localdate()
+    return Engagement.objects.filter(pk=engagement.pk).activation_blockers(day).get(engagement.pk, [])
+
+
+@router.get("/engagements/{engagement_id}/open-issues", response=list[BlockerOut])
+def engagement_open_issues(request: HttpRequest, engagement_id: int, as_of: Day | None = None) -> Any:
+    """An active engagement's open issues on `as_of` (default today): every activation blocker that holds and
+    every other registered issue (e.g. `qualification_expires_in_term`); empty for other statuses."""
+    engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
+    day = as_of or timezone.localdate()
+    return Engagement.objects.filter(pk=engagement.pk).open_issues(day).get(engagement.pk, [])
 
 
 # Agreements ------------------------------------------------------------------------------------------
@@ -158,7 +177,9 @@ class AgreementIn(Schema):
     currency: str = Field("CNY", min_length=3, max_length=3)
     monthly_fee: Decimal | None = Field(None, max_digits=16, decimal_places=2)
     notice_period_days: int = Field(90, ge=0, le=3650)
+    decision_lead_days: int = Field(60, ge=0, le=3650)
     auto_renewal: bool = False
+    renewal_months: int = Field(12, ge=1, le=120)
     terminated_on: Day | None = None
 
 
@@ -172,7 +193,9 @@ class AgreementPatch(Schema):
     currency: str | None = Field(None, min_length=3, max_length=3)
     monthly_fee: Decimal | None = Field(None, max_digits=16, decimal_places=2)
     notice_period_days: int | None = Field(None, ge=0, le=3650)
+    decision_lead_days: int | None = Field(None, ge=0, le=3650)
     auto_renewal: bool | None = None
+    renewal_months: int | None = Field(None, ge=1, le=120)
     terminated_on: Day | None = None
 
 
@@ -196,20 +219,34 @@ class AgreementOut(Schema):
     monthly_fee: Decimal | None
     notice_period_days: int
     notice_date: datetime.date
+    notice_by: datetime.date
+    decision_lead_days: int
     auto_renewal: bool
+    renewal_months: int
+    notice_given_on: datetime.date | None
+    notice_given_by_id: int | None
+    notice_reason: str
     terminated_on: datetime.date | None
+    as_of: datetime.date
     state: str
+    advice: str
     signed: bool
 
     @staticmethod
+    def resolve_as_of(obj: ServiceAgreement) -> datetime.date:
+        return getattr(obj, "as_of", None) or timezone.localdate()
+
+    @staticmethod
     def resolve_state(obj: ServiceAgreement) -> str:
-        return str(obj.state().value)
+        return str(obj.state(AgreementOut.resolve_as_of(obj)).value)
+
+    @staticmethod
+    def resolve_advice(obj: ServiceAgreement) -> str:
+        return obj.advice(AgreementOut.resolve_as_of(obj))
 
     @staticmethod
     def resolve_signed(obj: ServiceAgreement) -> bool:
-        from .actions import has_signed_agreement
-
-        return has_signed_agreement(obj.engagement)
+        return ServiceAgreement.objects.filter(pk=obj.pk).signed().exists()
 
 
 def _agreement(request: HttpRequest, engagement_id: int) -> ServiceAgreement:
@@ -218,8 +255,23 @@ def _agreement(request: HttpRequest, engagement_id: int) -> ServiceAgreement:
 
 
 @router.get("/engagements/{engagement_id}/agreement", response=AgreementOut)
-def get_agreement(request: HttpRequest, engagement_id: int) -> Any:
-    return _agreement(request, engagement_id)
+def get_agreement(request: HttpRequest, engagement_id: int, as_of: Day | None = None) -> Any:
+    """The agreement with its notice deadline (`notice_by`) and its state on `as_of` (today by default)."""
+    agreement = _agreement(request, engagement_id)
+    agreement.as_of = as_of  # type: ignore[attr-defined]
+    return agreement
+
+
+class NoticeIn(Schema):
+    given_on: Day
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+@router.post("/engagements/{engagement_id}/agreement/notice", response=AgreementOut)
+def give_notice(request: HttpRequest, engagement_id: int, payload: NoticeIn) -> Any:
+    """Record notice of non-renewal: refused (422 naming `given_on`) when it is after `notice_by`."""
+    agreement = _agreement(request, engagement_id)
+    return do_give_notice(agreement, given_on=payload.given_on, reason=payload.reason, acting_user=request.user)
 
 
 @router.post("/engagements/{engagement_id}/agreement", response={201: AgreementOut})

@@ -11,13 +11,9 @@ class EngagementsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from outsourcing.core.registry import (
-            VendorCriterion,
-            register_dashboard_cards,
-            register_vendor_criterion,
-        )
+        from outsourcing.core import registry
 
-        from . import models, reports
+        from . import actions, contributions, models, reminders
 
         for model in (
             models.Engagement,
@@ -32,7 +28,16 @@ class EngagementsConfig(AppConfig):
             models.BenefitPeriod,
         ):
             auditlog.register(model)
-        register_vendor_criterion(
-            VendorCriterion("past_performance", _("Past performance (SLA attainment)"), reports.past_performance)
+        registry.register_activation_check(contributions.no_signed_agreement)
+        registry.register_activation_check(contributions.form_records)
+        for code, (label, order) in contributions.ISSUE_KINDS.items():
+            registry.register_issue_kind(code, label, order)
+        registry.register_vendor_criterion(
+            registry.VendorCriterion(
+                "past_performance", _("Past performance (SLA attainment)"), contributions.past_performance
+            )
         )
-        register_dashboard_cards(reports.dashboard_cards)
+        registry.register_dashboard_cards(contributions.dashboard_cards)
+        registry.register_daily_job(actions.do_renew_due_agreements)
+        registry.register_reminder_source(reminders.agreement_reminders)
+        registry.register_reminder_source(reminders.deliverable_reminders)

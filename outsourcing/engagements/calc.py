@@ -21,11 +21,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-CENT = Decimal("0.01")
+from outsourcing.core.money import cents
+
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 
@@ -33,10 +34,6 @@ ZERO = Decimal(0)
 def plain(value: Decimal) -> str:
     """20.00 → "20", 12.50 → "12.5": a percentage as people write it."""
     return format(value.normalize(), "f")
-
-
-def cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

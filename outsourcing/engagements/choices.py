@@ -47,21 +47,28 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 
 class AgreementState(models.TextChoices):
-    """Derived from the agreement's dates and the day it is read, never stored."""
+    """Derived from the agreement's dates, notice and renewal on the day it is read, never stored; in SPEC's
+    order ("Agreement deadlines"): the first that holds is the state."""
 
-    UPCOMING = "upcoming", _("Upcoming")
-    ACTIVE = "active", _("Active")
-    NOTICE_WINDOW = "notice_window", _("In notice window")
-    EXPIRED = "expired", _("Expired")
     TERMINATED = "terminated", _("Terminated")
+    UPCOMING = "upcoming", _("Upcoming")
+    EXPIRED = "expired", _("Expired")
+    ENDING = "ending", _("Ending on notice")
+    DECISION_DUE = "decision_due", _("Decision due")
+    RENEWING = "renewing", _("Renewing")
+    EXPIRING = "expiring", _("Expiring")
+    ACTIVE = "active", _("Active")
 
 
 AGREEMENT_TONE = {
-    AgreementState.UPCOMING: "grey",
-    AgreementState.ACTIVE: "green",
-    AgreementState.NOTICE_WINDOW: "amber",
-    AgreementState.EXPIRED: "red",
     AgreementState.TERMINATED: "red",
+    AgreementState.UPCOMING: "grey",
+    AgreementState.EXPIRED: "red",
+    AgreementState.ENDING: "amber",
+    AgreementState.DECISION_DUE: "amber",
+    AgreementState.RENEWING: "green",
+    AgreementState.EXPIRING: "amber",
+    AgreementState.ACTIVE: "green",
 }
 
 

@@ -104,3 +104,48 @@ def build(ctx: dict[str, Any]) -> None:
             engagement.save()
             ctx["engagements"][key] = engagement
     build_terms(ctx, today)
+    _deadline_examples(ctx, today)
+
+
+def _deadline_examples(ctx: dict[str, Any], today: datetime.date) -> None:
+    """Three smaller engagements whose agreements show the remaining deadline states: one that expired, one
+    terminated early and one that has not started yet."""
+    from decimal import Decimal
+
+    from .actions import do_save_agreement
+
+    day = datetime.timedelta(days=1)
+    examples = [
+        ("OM-2024-010", "旧版门户运维 Legacy portal O&M", EngagementStatus.CLOSED, -730, -30, None),
+        ("DEV-2025-011", "Mobile app pilot", EngagementStatus.TERMINATED, -300, 65, -20),
+        ("OM-2027-012", "灾备中心运维 Disaster-recovery site O&M", EngagementStatus.DRAFT, 45, 410, None),
+    ]
+    with acting_as(SYSTEM):
+        for n, (code, title, status, start, end, terminated) in enumerate(examples):
+            engagement = Engagement(
+                code=code,
+                title=title,
+                form=EngagementForm.SERVICE,
+                vendor=ctx["vendors"]["a" if n != 1 else "b"],
+                status=status,
+                start_date=today + start * day,
+                end_date=today + end * day,
+                department="信息中心 IT Centre",
+                manager=ctx["users"].get("manager"),
+            )
+            engagement.full_clean()
+            engagement.save()
+            do_save_agreement(
+                engagement,
+                acting_user=SYSTEM,
+                changes={
+                    "number": code.replace("OM", "HT").replace("DEV", "HT"),
+                    "owner_party": "某市大数据管理局 Municipal Big Data Bureau",
+                    "provider_party": engagement.provider_name,
+                    "start_date": today + start * day,
+                    "end_date": today + end * day,
+                    "value": Decimal("480000.00"),
+                    "notice_period_days": 30,
+                    "terminated_on": today + terminated * day if terminated is not None else None,
+                },
+            )

@@ -65,10 +65,26 @@ class AgreementForm(ActionForm):
         "currency",
         "monthly_fee",
         "notice_period_days",
+        "decision_lead_days",
         "auto_renewal",
+        "renewal_months",
         "terminated_on",
     )
     widgets = {"start_date": DATE, "end_date": DATE, "terminated_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("decision_lead_days", "renewal_months"):
+            self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        defaults = {"decision_lead_days": 60, "renewal_months": 12}
+        for name, default in defaults.items():
+            if data.get(name) is None:  # left empty: keep what the agreement has, or the default
+                current = getattr(self.record, name, None)
+                data[name] = default if current is None else current
+        return data
 
 
 class UploadForm(forms.Form):
@@ -80,6 +96,13 @@ class UploadForm(forms.Form):
             ("agreement_amendment", _("Agreement amendment")),
         ],
     )
+
+
+class NoticeForm(forms.Form):
+    given_on = forms.DateField(
+        label=_("Notice given on"), widget=DATE, help_text=_("No later than the notice deadline of the current term.")
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class VersionForm(forms.Form):

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
+from outsourcing.core.access import VendorOwned
 from outsourcing.core.versioning import Versioned
 
 from .choices import (
@@ -22,7 +22,8 @@ from .choices import (
     EngagementForm,
     EngagementStatus,
 )
-from .querysets import ThroughAgreement, ThroughEngagement
+from .querysets import AgreementQuerySet as AgreementStates
+from .querysets import EngagementQuerySet, ThroughAgreement, ThroughEngagement
 
 CURRENCY = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code such as CNY."))
 NOT_NEGATIVE = MinValueValidator(Decimal(0), _("Must not be negative."))
@@ -96,7 +97,7 @@ class Engagement(VendorOwned, Versioned):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = VendorScopedQuerySet.as_manager()
+    objects = EngagementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date", "title"]
@@ -123,6 +124,35 @@ class Engagement(VendorOwned, Versioned):
             raise ValidationError({"end_date": _("The end date is before the start date.")})
         if self.form != EngagementForm.INSOURCING and self.vendor_id is None:
             raise ValidationError({"vendor_id": _("Choose the vendor (only insourcing has none).")})
+
+
+class AgreementQuerySet(AgreementStates):
+    """Service agreements: their deadline states (querysets.AgreementQuerySet) and their signed copies."""
+
+    def signed(self) -> AgreementQuerySet:
+        """Agreements with a signed copy on file."""
+        from outsourcing.documents.choices import DocumentKind
+        from outsourcing.documents.models import Document
+
+        return self.filter(
+            models.Exists(
+                Document.objects.filter(
+                    content_type__app_label="engagements",
+                    content_type__model="serviceagreement",
+                    object_id=models.OuterRef("pk"),
+                    kind=DocumentKind.SERVICE_AGREEMENT,
+                )
+            )
+        )
+
+    def signed_covering(self, day: datetime.date) -> AgreementQuerySet:
+        """Agreements with a signed copy whose term covers `day` (not terminated by then): what the activation
+        gate's `no_signed_agreement` asks for."""
+        return self.signed().filter(
+            models.Q(terminated_on__isnull=True) | models.Q(terminated_on__gt=day),
+            start_date__lte=day,
+            end_date__gte=day,
+        )
 
 
 class ServiceAgreement(VendorOwned, Versioned):
@@ -153,17 +183,45 @@ class ServiceAgreement(VendorOwned, Versioned):
         validators=[MaxValueValidator(3650)],
         help_text=_("Notice of termination or non-renewal must be given this many days before the end."),
     )
+    decision_lead_days = models.PositiveIntegerField(
+        _("decision lead (days)"),
+        default=60,
+        validators=[MaxValueValidator(3650)],
+        help_text=_("The decision on renewal or notice is due this many days before the notice deadline."),
+    )
     auto_renewal = models.BooleanField(_("renews automatically"), default=False)
-    notice_date = models.DateField(_("last day to give notice"), editable=False)
+    renewal_months = models.PositiveSmallIntegerField(
+        _("renewal term (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("An automatic renewal adds a term of this many months, with the same notice period."),
+    )
+    # The notice deadline (E − N) and the first day of the decision window (E − N − L), kept in step by
+    # clean() so that the deadline states are plain, indexable comparisons (see querysets.py).
+    notice_date = models.DateField(_("notice deadline"), editable=False)
+    decision_from = models.DateField(_("decision due from"), editable=False)
+    notice_given_on = models.DateField(_("notice given on"), null=True, blank=True)
+    notice_given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("notice given by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    notice_reason = models.TextField(_("reason for the notice"), max_length=2000, blank=True)
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = ThroughEngagement.as_manager()
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service agreement")
         verbose_name_plural = _("service agreements")
-        indexes = [models.Index(fields=["notice_date", "end_date"])]
+        indexes = [
+            models.Index(fields=["notice_date", "end_date"]),
+            models.Index(fields=["decision_from", "notice_date"]),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -172,33 +230,90 @@ class ServiceAgreement(VendorOwned, Versioned):
     def owning_vendor_id(self) -> int | None:
         return self.engagement.vendor_id
 
+    @property
+    def notice_by(self) -> datetime.date:
+        """The last day on which notice of non-renewal or termination at the end date can still be given."""
+        return self.notice_date
+
+    def derive_deadlines(self) -> None:
+        try:
+            self.notice_date = self.end_date - datetime.timedelta(days=self.notice_period_days or 0)
+            self.decision_from = self.notice_date - datetime.timedelta(days=self.decision_lead_days or 0)
+        except OverflowError:
+            raise ValidationError({"end_date": _("The end date is too early for the notice period.")}) from None
+
     def clean(self) -> None:
         super().clean()
         if self.start_date and self.end_date:
             if self.end_date < self.start_date:
                 raise ValidationError({"end_date": _("The end date is before the start date.")})
-            try:
-                self.notice_date = self.end_date - datetime.timedelta(days=self.notice_period_days or 0)
-            except OverflowError:
-                raise ValidationError({"end_date": _("The end date is too early for the notice period.")}) from None
+            self.derive_deadlines()
         if self.terminated_on and self.start_date and self.terminated_on < self.start_date:
             raise ValidationError({"terminated_on": _("The termination date is before the start date.")})
 
+    def _notice_in_time(self, day: datetime.date) -> bool:
+        given = self.notice_given_on
+        return given is not None and given <= day and given <= self.notice_date
+
     def state(self, today: datetime.date | None = None) -> AgreementState:
-        today = today or timezone.localdate()
-        if self.terminated_on and self.terminated_on <= today:
+        """The same rule as querysets.agreement_state_conditions, for one agreement in memory."""
+        day = today or timezone.localdate()
+        will_renew = self.auto_renewal and self.terminated_on is None and not self._notice_in_time(day)
+        if self.terminated_on is not None and self.terminated_on <= day:
             return AgreementState.TERMINATED
-        if today < self.start_date:
+        if day < self.start_date:
             return AgreementState.UPCOMING
-        if today > self.end_date:
+        if day > self.end_date and not will_renew:
             return AgreementState.EXPIRED
-        if today >= self.notice_date:
-            return AgreementState.NOTICE_WINDOW
+        if self._notice_in_time(day) or self.terminated_on is not None:
+            return AgreementState.ENDING
+        if self.decision_from <= day <= self.notice_date:
+            return AgreementState.DECISION_DUE
+        if day > self.notice_date and self.auto_renewal:
+            return AgreementState.RENEWING
+        if day > self.notice_date:
+            return AgreementState.EXPIRING
         return AgreementState.ACTIVE
 
     @property
     def state_tone(self) -> str:
         return AGREEMENT_TONE[self.state()]
+
+    def advice(self, day: datetime.date | None = None) -> str:
+        """What the manager should do about the agreement on `day`, in words."""
+        day = day or timezone.localdate()
+        state = self.state(day)
+        values = {
+            "start": self.start_date,
+            "end": self.end_date,
+            "notice_by": self.notice_date,
+            "decide_from": self.decision_from,
+            "given": self.notice_given_on,
+            "terminated": self.terminated_on,
+            "next": self.end_date + datetime.timedelta(days=1),
+            "months": self.renewal_months,
+        }
+        texts = {
+            AgreementState.TERMINATED: _("Terminated on %(terminated)s."),
+            AgreementState.UPCOMING: _("Starts on %(start)s."),
+            AgreementState.EXPIRED: _("Expired on %(end)s: agree a new term or close the engagement."),
+            AgreementState.ENDING: (
+                _("Termination scheduled for %(terminated)s: plan the handover.")
+                if self.terminated_on
+                else _("Notice given on %(given)s: the agreement ends on %(end)s. Plan the handover.")
+            ),
+            AgreementState.DECISION_DUE: _(
+                "Decide now: renew, or give notice by %(notice_by)s (the agreement ends on %(end)s)."
+            ),
+            AgreementState.RENEWING: _(
+                "The notice deadline has passed: renews automatically on %(next)s for %(months)s months."
+            ),
+            AgreementState.EXPIRING: _(
+                "The notice deadline has passed: ends on %(end)s without renewal. Agree a new term or plan the exit."
+            ),
+            AgreementState.ACTIVE: _("Runs until %(end)s; decide on renewal from %(decide_from)s."),
+        }
+        return str(texts[state]) % values
 
     def covers_period(self, start: datetime.date, end: datetime.date) -> bool:
         """Does the period [start, end] overlap the agreement's term?"""
@@ -260,6 +375,21 @@ class AgreementVersion(VendorOwned, models.Model):
                 )
 
 
+class DeliverableQuerySet(ThroughEngagement):
+    def late(self, day: datetime.date) -> DeliverableQuerySet:
+        """Deliverables still owed past their due date on `day`: due before `day`, and not delivered or delivered
+        but rejected. The one rule behind the "late" badge, the API's `late`, the engagement list's filter and
+        the dashboard card."""
+        return self.filter(late_q(day))
+
+
+def late_q(day: datetime.date, prefix: str = "") -> models.Q:
+    return models.Q(**{f"{prefix}due_date__lt": day}) & (
+        models.Q(**{f"{prefix}delivered_on__isnull": True}) & ~models.Q(**{f"{prefix}acceptance": Acceptance.ACCEPTED})
+        | models.Q(**{f"{prefix}acceptance": Acceptance.REJECTED})
+    )
+
+
 class Deliverable(VendorOwned, Versioned):
     """A result the vendor owes under a contracted-out activity, with its due date and acceptance."""
 
@@ -277,7 +407,7 @@ class Deliverable(VendorOwned, Versioned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = ThroughEngagement.as_manager()
+    objects = DeliverableQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -296,10 +426,13 @@ class Deliverable(VendorOwned, Versioned):
     def acceptance_tone(self) -> str:
         return ACCEPTANCE_TONE[Acceptance(self.acceptance)]
 
-    def is_late(self, today: datetime.date | None = None) -> bool:
-        """Delivered after the due date, or not yet delivered and the due date has passed."""
-        today = today or timezone.localdate()
-        return (self.delivered_on or today) > self.due_date
+    def is_late(self, day: datetime.date | None = None) -> bool:
+        """`DeliverableQuerySet.late` on one deliverable already loaded (tests prove the two agree)."""
+        day = day or timezone.localdate()
+        owed = (self.delivered_on is None and self.acceptance != Acceptance.ACCEPTED) or (
+            self.acceptance == Acceptance.REJECTED
+        )
+        return self.due_date < day and owed
 
     @property
     def late(self) -> bool:
@@ -309,11 +442,6 @@ class Deliverable(VendorOwned, Versioned):
         super().clean()
         if self.acceptance == Acceptance.REJECTED and not self.acceptance_reason.strip():
             raise ValidationError({"acceptance_reason": _("Give the reasons for rejecting the deliverable.")})
-
-
-def late_deliverables(queryset: models.QuerySet[Deliverable], today: datetime.date) -> models.QuerySet[Deliverable]:
-    """Deliverables still open past their due date (set-based, for lists and the dashboard)."""
-    return queryset.filter(delivered_on__isnull=True, due_date__lt=today).exclude(acceptance=Acceptance.ACCEPTED)
 
 
 from .models_benefit import BenefitPeriod, BenefitTerms, BenefitTier  # noqa: E402

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -142,7 +142,9 @@ class Measurement(VendorOwned, models.Model):
         result = calc.evaluate(self.metric.target, self.metric.higher_is_better, Decimal(self.value))
         self.shortfall = result.shortfall
         self.breached = result.breached
-        self.attainment = min(result.attainment, Decimal("99999999.9999")).quantize(Decimal("0.0001"))
+        self.attainment = min(result.attainment, Decimal("99999999.9999")).quantize(
+            Decimal("0.0001"), rounding=ROUND_HALF_UP
+        )
 
     def clean(self) -> None:
         super().clean()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from .models import Deliverable, Measurement, ServiceAgreement, late_deliverables
+from .choices import AgreementState
+from .models import Deliverable, Measurement, ServiceAgreement
 
 SORTS = {
     key: value
@@ -23,7 +25,54 @@ SORTS = {
     for key, value in ((name, field), (f"-{name}", f"-{field}"))
 }
 
-ISSUES = ("notice", "late", "breach")
+FIXED_ISSUES = ("notice", "late", "breach", "blocked", "open")
+
+
+def issue_choices() -> list[tuple[str, str]]:
+    """The issues the engagement list filters by: agreement, deliverables, SLA, the activation gate and each
+    kind of open issue the apps register (SPEC "Activation gate")."""
+    from django.utils.translation import gettext as _
+
+    from outsourcing.core import registry
+
+    return [
+        ("notice", _("Agreement in notice window")),
+        ("late", _("Late deliverables")),
+        ("breach", _("SLA breach last month")),
+        ("blocked", _("Blocked from activation")),
+        ("open", _("Active with open issues")),
+        *sorted(((code, str(label)) for code, label in registry.issue_kinds.items()), key=lambda c: c[1]),
+    ]
+
+
+def is_issue(value: str) -> bool:
+    from outsourcing.core import registry
+
+    return value in FIXED_ISSUES or value in registry.issue_kinds
+
+
+def engagements_with_issue(queryset: QuerySet[Any], issue: str, today: datetime.date) -> QuerySet[Any]:
+    """The engagements of `queryset` that have `issue` on `today`: the one rule behind the list filter and the
+    dashboard card of each issue."""
+    if issue == "notice":
+        # The same question as the agreement badge, the dashboard card and the decision reminders.
+        return queryset.filter(Exists(ServiceAgreement.objects.decision_due(today).filter(engagement=OuterRef("pk"))))
+    if issue == "late":
+        return queryset.filter(Exists(Deliverable.objects.filter(engagement=OuterRef("pk")).late(today)))
+    if issue == "breach":
+        from .reports import last_full_month
+
+        # One uncorrelated subquery (the month's breaches, found once through the period index), not an EXISTS
+        # per engagement: with 1M measurements SQLite ran the latter as a scan of the month for every row.
+        breaches = Measurement.objects.filter(period_start=last_full_month(today), breached=True)
+        return queryset.filter(pk__in=breaches.values("metric__engagement_id"))
+    if issue == "blocked":
+        return queryset.blocked_from_activation(today)  # type: ignore[attr-defined,no-any-return]
+    if issue == "open":
+        return queryset.with_open_issues(today)  # type: ignore[attr-defined,no-any-return]
+    if is_issue(issue):
+        return queryset.with_open_issues(today, issue)  # type: ignore[attr-defined,no-any-return]
+    return queryset
 
 
 def filter_engagements(
@@ -34,6 +83,7 @@ def filter_engagements(
     status: str | None = None,
     vendor_id: int | str | None = None,
     issue: str | None = None,
+    agreement: str | None = None,
     sort: str | None = None,
     **_ignored: Any,
 ) -> QuerySet[Any]:
@@ -51,26 +101,10 @@ def filter_engagements(
         except (TypeError, ValueError):
             queryset = queryset.none()
     today = timezone.localdate()
-    if issue == "notice":
+    if agreement in AgreementState.values:
         queryset = queryset.filter(
-            Exists(
-                ServiceAgreement.objects.filter(
-                    engagement=OuterRef("pk"),
-                    notice_date__lte=today,
-                    end_date__gte=today,
-                    terminated_on__isnull=True,
-                )
-            )
+            Exists(ServiceAgreement.objects.in_state(today, agreement).filter(engagement=OuterRef("pk")))
         )
-    elif issue == "late":
-        queryset = queryset.filter(
-            Exists(late_deliverables(Deliverable.objects.filter(engagement=OuterRef("pk")), today))
-        )
-    elif issue == "breach":
-        from .reports import last_full_month
-
-        # One uncorrelated subquery (the month's breaches, found once through the period index), not an EXISTS
-        # per engagement: with 1M measurements SQLite ran the latter as a scan of the month for every row.
-        breaches = Measurement.objects.filter(period_start=last_full_month(today), breached=True)
-        queryset = queryset.filter(pk__in=breaches.values("metric__engagement_id"))
+    if issue:
+        queryset = engagements_with_issue(queryset, issue, today)
     return queryset.select_related("vendor", "manager").order_by(SORTS.get(sort or "", "-start_date"), "pk")

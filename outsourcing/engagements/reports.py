@@ -5,24 +5,14 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
-
-from outsourcing.core.registry import CriterionScore, DashboardCard
-
 from . import calc
-from .choices import EngagementStatus
 from .models import (
     BenefitPeriod,
     BenefitTerms,
-    Deliverable,
     Engagement,
     Measurement,
     ServiceAgreement,
@@ -155,91 +145,3 @@ def benefit_report(engagement: Engagement) -> tuple[BenefitTerms | None, list[Pa
 def last_full_month(today: datetime.date) -> datetime.date:
     first = today.replace(day=1)
     return (first - datetime.timedelta(days=1)).replace(day=1)
-
-
-# Registry contributions ------------------------------------------------------------------------------
-
-
-def past_performance(vendor_ids: Sequence[int], engagement: Any, as_of: datetime.date) -> dict[int, CriterionScore]:
-    """Weighted SLA attainment over the 12 months before `as_of`, across all the vendor's engagements.
-
-    One grouped query for all vendors: sum(attainment × weight) ÷ sum(weight), attainment capped at 100.
-    """
-    since = as_of - datetime.timedelta(days=365)
-    weighted = ExpressionWrapper(
-        F("attainment") * F("metric__weight"), output_field=DecimalField(max_digits=20, decimal_places=6)
-    )
-    rows = (
-        Measurement.objects.filter(
-            metric__engagement__vendor_id__in=list(vendor_ids),
-            period_start__gt=since,
-            period_start__lte=as_of,
-        )
-        .values("metric__engagement__vendor_id")
-        .annotate(
-            weighted=Sum(weighted),
-            weights=Sum("metric__weight"),
-            n=Count("pk"),
-            breaches=Count("pk", filter=Q(breached=True)),
-        )
-    )
-    result = {vid: CriterionScore(None, _("No SLA measurements in the last 12 months.")) for vid in vendor_ids}
-    for row in rows:
-        if not row["weights"]:
-            continue
-        score = min(float(row["weighted"]) / float(row["weights"]), 100.0)
-        result[row["metric__engagement__vendor_id"]] = CriterionScore(
-            score,
-            _("Weighted SLA attainment %(score).1f%% over %(n)s measurements, %(b)s breaches (12 months).")
-            % {"score": score, "n": row["n"], "b": row["breaches"]},
-        )
-    return result
-
-
-def dashboard_cards(user: Any) -> list[DashboardCard]:
-    from outsourcing.core.access import sees_all_vendors
-
-    from .actions import blocked_from_activation
-
-    if not user.is_authenticated:
-        return []
-    today = timezone.localdate()
-    engagements = Engagement.objects.visible_to(user)
-    agreements = ServiceAgreement.objects.visible_to(user).filter(
-        notice_date__lte=today, end_date__gte=today, terminated_on__isnull=True
-    )
-    from .models import late_deliverables
-
-    late = late_deliverables(Deliverable.objects.visible_to(user), today)
-    breaches = Measurement.objects.visible_to(user).filter(period_start=last_full_month(today), breached=True)
-    url = reverse("engagements:list")
-    cards = [
-        DashboardCard(
-            _("Agreements in notice window"),
-            agreements.count(),
-            url + "?issue=notice",
-            "amber",
-            _("Decide on renewal or termination before the end date."),
-        ),
-        DashboardCard(_("Late deliverables"), late.count(), url + "?issue=late", "red"),
-        DashboardCard(
-            _("SLA breaches last month"),
-            breaches.count(),
-            url + "?issue=breach",
-            "red",
-            _("Measurements below target in %(month)s.") % {"month": last_full_month(today).strftime("%Y-%m")},
-        ),
-    ]
-    if sees_all_vendors(user):
-        waiting = list(engagements.filter(status=EngagementStatus.SELECTION).order_by())
-        blocked = len(blocked_from_activation(waiting))
-        cards.append(
-            DashboardCard(
-                _("Engagements blocked from activation"),
-                blocked,
-                url + "?status=selection",
-                "amber",
-                _("In vendor selection with an open blocker."),
-            )
-        )
-    return cards

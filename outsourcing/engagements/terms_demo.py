@@ -14,6 +14,7 @@ from .actions import (
     do_add_version,
     do_attach_signed_agreement,
     do_decide_deliverable,
+    do_give_notice,
     do_record_benefit_period,
     do_record_measurement,
     do_save_agreement,
@@ -33,6 +34,12 @@ AGREEMENTS = {
     "benefit": ("HT-2026-0104", Decimal("0.00"), None, 180, True),
     "insourcing": ("NB-2026-0105", Decimal("960000.00"), Decimal("40000.00"), 30, True),
 }
+
+# Days from today to each agreement's end, so that the demo shows the deadline states (SPEC "Agreement
+# deadlines"): ops renews automatically (its notice deadline passed), dev's decision is due (notice deadline in
+# 30 days: today brings its first reminder), co-sourcing expires without renewal, the gain-sharing pilot ends
+# on notice, insourcing is active.
+END_IN_DAYS = {"ops": 60, "dev": 90, "cosource": 60, "benefit": 400, "insourcing": 400}
 
 # Six months of measurements for the O&M service: availability (%), P1 response (hours), tickets closed (%).
 OPS_MEASUREMENTS = [
@@ -66,13 +73,20 @@ def build_terms(ctx: dict[str, Any], today: datetime.date) -> None:
                 "owner_party": "某市大数据管理局 Municipal Big Data Bureau",
                 "provider_party": engagement.provider_name,
                 "start_date": start,
-                "end_date": today + datetime.timedelta(days=60 if key == "ops" else 400),
+                "end_date": today + datetime.timedelta(days=END_IN_DAYS[key]),
                 "value": value,
                 "monthly_fee": fee,
                 "notice_period_days": notice,
                 "auto_renewal": renews,
             },
         )
+        if key == "benefit":  # the owner gave notice: the shared-savings pilot ends with its term
+            do_give_notice(
+                agreement,
+                given_on=today - datetime.timedelta(days=10),
+                reason="试点不再延续 The pilot is not continued after its term.",
+                acting_user=SYSTEM,
+            )
         if key != "cosource":
             upload = SimpleUploadedFile(f"{number}-signed.pdf", SIGNED_PDF, content_type="application/pdf")
             do_attach_signed_agreement(agreement, upload=upload, acting_user=SYSTEM)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/transition", views.engagement_transition, name="transition"),
     path("<int:pk>/agreement", views_terms.agreement_edit, name="agreement"),
     path("<int:pk>/agreement/documents", views_terms.agreement_upload, name="agreement-upload"),
+    path("<int:pk>/agreement/notice", views_terms.agreement_notice, name="agreement-notice"),
     path("<int:pk>/agreement/versions/new", views_terms.version_create, name="version-create"),
     path("<int:pk>/deliverables/new", views_terms.deliverable_edit, name="deliverable-create"),
     path("<int:pk>/deliverables/<int:deliverable_pk>", views_terms.deliverable_edit, name="deliverable-edit"),

@@ -23,19 +23,21 @@ from outsourcing.core.listing import Column, ListPage, record_id, render_list
 from outsourcing.documents.models import Document
 from outsourcing.vendors.models import Vendor
 
-from .actions import activation_blockers, do_create_engagement, do_transition, do_update_engagement
+from .actions import do_create_engagement, do_transition, do_update_engagement
 from .choices import (
+    AGREEMENT_TONE,
     BENEFIT_FORMS,
     DELIVERABLE_FORMS,
     SLA_FORMS,
     TRANSITIONS,
+    AgreementState,
     EngagementForm,
     EngagementStatus,
 )
 from .forms import EngagementForm as EngagementEditForm
 from .forms import TransitionForm
 from .models import Deliverable, Engagement, ServiceAgreement, SlaMetric
-from .queries import ISSUES, SORTS, filter_engagements
+from .queries import SORTS, filter_engagements, is_issue, issue_choices
 from .reports import attainment_charts, benefit_report, sla_report
 
 COLUMNS = [
@@ -50,13 +52,15 @@ COLUMNS = [
 
 
 def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
-    params = {k: request.GET.get(k, "").strip()[:200] for k in ("q", "form", "status", "vendor", "issue")}
+    params = {k: request.GET.get(k, "").strip()[:200] for k in ("q", "form", "status", "vendor", "issue", "agreement")}
     if params["form"] not in EngagementForm.values:
         params["form"] = ""
     if params["status"] not in EngagementStatus.values:
         params["status"] = ""
-    if params["issue"] not in ISSUES:
+    if not is_issue(params["issue"]):
         params["issue"] = ""
+    if params["agreement"] not in AgreementState.values:
+        params["agreement"] = ""
     if record_id(params["vendor"]) is None:
         params["vendor"] = ""
     queryset = filter_engagements(
@@ -66,6 +70,7 @@ def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
         status=params["status"],
         vendor_id=params["vendor"] or None,
         issue=params["issue"],
+        agreement=params["agreement"],
     )
     return queryset, params
 
@@ -80,12 +85,9 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
         "params": params,
         "forms": EngagementForm.choices,
         "statuses": EngagementStatus.choices,
+        "agreement_states": AgreementState.choices,
         "vendors": Vendor.objects.visible_to(request.user).order_by("name").only("pk", "name")[:500],
-        "issues": [
-            ("notice", _("Agreement in notice window")),
-            ("late", _("Late deliverables")),
-            ("breach", _("SLA breach last month")),
-        ],
+        "issues": issue_choices(),
         "can_create": is_owner_writer(request.user),
     }
     return render_list(request, "engagements/list.html", "engagements/_results.html", context)
@@ -144,26 +146,28 @@ def _team_url(engagement: Engagement) -> str | None:
 def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = get_visible(Engagement.objects.select_related("vendor", "manager", "override_by"), request.user, pk=pk)
     today = timezone.localdate()
-    agreement = ServiceAgreement.objects.filter(engagement=engagement).first()
+    # The badge asks the same set-based rule as the list filter, the dashboard card and the reminders.
+    agreement = ServiceAgreement.objects.with_state(today).filter(engagement=engagement).first()
+    agreement_state = AgreementState(agreement.deadline_state) if agreement else None  # type: ignore[attr-defined]
     versions = list(agreement.versions.all()) if agreement else []
     deliverables = list(Deliverable.objects.filter(engagement=engagement).select_related("decided_by"))
     metrics = list(SlaMetric.objects.filter(engagement=engagement).prefetch_related("bands"))
     periods = sla_report(engagement) if engagement.form in SLA_FORMS else []
     terms, payouts = benefit_report(engagement) if engagement.form in BENEFIT_FORMS else (None, [])
+    one = Engagement.objects.filter(pk=engagement.pk)
     blockers = (
-        activation_blockers(engagement)
+        one.activation_blockers(today).get(engagement.pk, [])
         if engagement.status in (EngagementStatus.DRAFT, EngagementStatus.SELECTION)
         else []
     )
-    late = [d for d in deliverables if d.acceptance != "accepted" and not d.delivered_on and d.is_late(today)]
+    open_issues = one.open_issues(today).get(engagement.pk, [])
+    late_ids = set(Deliverable.objects.filter(engagement=engagement).late(today).values_list("pk", flat=True))
+    late = [d for d in deliverables if d.pk in late_ids]
     last_period = periods[-1] if periods else None
     issues: list[str] = []
-    if agreement and agreement.state(today) == "notice_window":
-        issues.append(
-            _("The agreement is in its notice window (notice by %(notice)s, ends %(end)s): decide on renewal.")
-            % {"notice": agreement.notice_date, "end": agreement.end_date}
-        )
-    if agreement and agreement.state(today) == "expired" and engagement.status == EngagementStatus.ACTIVE:
+    if agreement and agreement_state in (AgreementState.DECISION_DUE, AgreementState.EXPIRING):
+        issues.append(agreement.advice(today))
+    if agreement_state == AgreementState.EXPIRED and engagement.status == EngagementStatus.ACTIVE:
         issues.append(_("The engagement is active but its agreement has expired."))
     issues.extend(
         _("Deliverable “%(title)s” was due on %(date)s.") % {"title": d.title, "date": d.due_date} for d in late
@@ -188,11 +192,13 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "title": str(engagement),
         "engagement": engagement,
         "agreement": agreement,
-        "agreement_state": agreement.state(today) if agreement else None,
+        "agreement_state": agreement_state,
+        "agreement_tone": AGREEMENT_TONE[agreement_state] if agreement_state else "red",
+        "agreement_advice": agreement.advice(today) if agreement else "",
         "versions": versions,
         "documents": documents,
         "deliverables": deliverables,
-        "late_ids": {d.pk for d in deliverables if d.is_late(today)},
+        "late_ids": late_ids,
         "metrics": metrics,
         "periods": periods,
         "last_period": last_period,
@@ -200,7 +206,9 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "terms": terms,
         "payouts": payouts,
         "blockers": blockers,
+        "open_issues": open_issues,
         "issues": issues,
+        "issue_count": len(issues) + len(open_issues),
         "team_url": _team_url(engagement),
         "shows_sla": engagement.form in SLA_FORMS,
         "shows_deliverables": engagement.form in DELIVERABLE_FORMS,

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outsourcing.core.api import get_visible
@@ -18,6 +19,7 @@ from .actions import (
     do_add_version,
     do_attach_signed_agreement,
     do_decide_deliverable,
+    do_give_notice,
     do_import_measurements,
     do_record_benefit_period,
     do_record_measurement,
@@ -97,6 +99,22 @@ def agreement_upload(request: HttpRequest, pk: int) -> HttpResponse:
         _("Document attached."),
         "agreement",
         multipart=True,
+    )
+
+
+@login_required
+def agreement_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_changeable(Engagement.objects.select_related("vendor"), request.user, pk=pk)
+    agreement = _agreement(request, engagement)
+    form = forms.NoticeForm(request.POST or None, initial={"given_on": timezone.localdate()})
+    return _form_page(
+        request,
+        engagement,
+        form,
+        _("Give notice of non-renewal"),
+        lambda data: do_give_notice(agreement, acting_user=request.user, **data),
+        _("Notice recorded."),
+        "agreement",
     )
 
 

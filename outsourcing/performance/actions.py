@@ -95,7 +95,12 @@ def do_review_report(
     report.review_comments = comments
     report.reviewed_at = timezone.now()
     report.reviewed_by = _user_or_none(acting_user)
-    return _save(report, acting_user)
+    _save(report, acting_user)
+    if not accept:
+        from .notices import notify_report_returned
+
+        notify_report_returned(report)
+    return report
 
 
 @transaction.atomic

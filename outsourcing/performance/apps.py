@@ -11,19 +11,20 @@ class PerformanceConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from outsourcing.core.registry import (
-            VendorCriterion,
-            register_dashboard_cards,
-            register_vendor_blocker,
-            register_vendor_criterion,
-        )
+        from outsourcing.core import registry
 
-        from . import integration, models
+        from . import contributions, models
 
         for model in (models.ReportSchedule, models.ImplementationReport, models.Appraisal):
             auditlog.register(model)
-        register_dashboard_cards(integration.dashboard_cards)
-        register_vendor_blocker(integration.standing_blockers, many=integration.standing_blockers_many)
-        register_vendor_criterion(
-            VendorCriterion("appraisal", _("Long-term appraisal"), integration.appraisal_criterion)
+        registry.register_dashboard_cards(contributions.dashboard_cards)
+        registry.register_vendor_blocker(contributions.standing_blockers)
+        registry.register_activation_check(contributions.vendor_standing)
+        for code, (label, order) in contributions.ISSUE_KINDS.items():
+            registry.register_issue_kind(code, label, order)
+        registry.register_vendor_criterion(
+            registry.VendorCriterion("appraisal", _("Long-term appraisal"), contributions.appraisal_criterion)
         )
+        from .reminders import report_reminders
+
+        registry.register_reminder_source(report_reminders)

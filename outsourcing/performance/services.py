@@ -202,7 +202,9 @@ def score(
             "dimension": key,
             "score": None if parts.get(key) is None else str(parts[key]),
             "weight": str(weights.get(key, 0)),
-            "effective_weight": str((weights[key] / weight_sum).quantize(Decimal("0.0001"))) if key in present else "0",
+            "effective_weight": str((weights[key] / weight_sum).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+            if key in present
+            else "0",
             "detail": details.get(key, ""),
         }
         for key in weights

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from outsourcing.core.access import ensure_can_change, ensure_owner_writer
 from outsourcing.core.audit import acting_as
-from outsourcing.vendors.choices import VendorStatus
+from outsourcing.vendors.models import Vendor
 
 from .choices import IN_PROGRESS, OPEN_STATUSES, MovementKind, OrderStatus
 from .models import (
@@ -140,15 +140,23 @@ def do_create_order(
     """Create an order with its lines, each keeping its item's current bill of materials. An item that is not
     finished or semi-finished, or has no bill of materials, refuses the whole order, naming the line."""
     ensure_owner_writer(acting_user)
-    if vendor.status in (VendorStatus.BLOCKED, VendorStatus.SUSPENDED):
-        raise ValidationError({"vendor_id": _("A suspended or blocked vendor cannot receive new orders.")})
+    order_day = order_date or timezone.localdate()
+    blockers = Vendor.objects.filter(pk=vendor.pk).new_work_blockers(order_day).get(vendor.pk)
+    if blockers:  # the one rule of "may this vendor get new work?": status, standing and every other blocker
+        raise ValidationError(
+            {
+                "vendor_id": [
+                    _("This processor cannot receive new orders: %(reason)s") % {"reason": b.message} for b in blockers
+                ]
+            }
+        )
     if not lines:
         raise ValidationError({"lines": _("An order needs at least one line.")})
     order = ProcessingOrder(
         vendor=vendor,
         number=number,
         due_date=due_date,
-        order_date=order_date or timezone.localdate(),
+        order_date=order_day,
         currency=currency,
         notes=notes,
     )

@@ -13,7 +13,7 @@ class ProcessingConfig(AppConfig):
 
         from outsourcing.core.registry import register_dashboard_cards
 
-        from . import dashboard, models
+        from . import contributions, models
 
         for model in (
             models.Item,
@@ -28,4 +28,4 @@ class ProcessingConfig(AppConfig):
             models.SettlementLine,
         ):
             auditlog.register(model)
-        register_dashboard_cards(dashboard.cards)
+        register_dashboard_cards(contributions.cards)

@@ -14,17 +14,18 @@ from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from outsourcing.core.money import cents
+
 from .choices import OrderStatus
 from .models import BomLine, ConsumptionReport, Item, MaterialMovement, OrderLine, ProcessingOrder
 
 ZERO = Decimal("0")
-CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
 
 
 def to_cents(value: Decimal) -> Decimal:
-    """Money to the cent, half-up (0.005 → 0.01)."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    """Money to the cent, half-up (0.005 → 0.01): the product's one cents rounding (core.money)."""
+    return cents(value)
 
 
 def to_quantity(value: Decimal) -> Decimal:

@@ -11,24 +11,21 @@ class QualificationsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from outsourcing.core.registry import (
-            VendorCriterion,
-            register_activation_check,
-            register_dashboard_cards,
-            register_vendor_blocker,
-            register_vendor_criterion,
-        )
+        from outsourcing.core import registry
 
-        from . import models, services
-        from .dashboard import qualification_cards
+        from . import contributions, models, reminders
 
         auditlog.register(models.QualificationType)
         auditlog.register(models.Qualification)
         auditlog.register(models.QualificationRequirement)
 
-        register_activation_check(services.activation_blockers, many=services.activation_blockers_many)
-        register_vendor_blocker(services.vendor_blockers, many=services.vendor_blockers_many)
-        register_vendor_criterion(
-            VendorCriterion("qualification_fit", _("Qualification fit"), services.qualification_fit)
+        registry.register_activation_check(contributions.qualification_missing)
+        for code, (label, order) in contributions.ISSUE_KINDS.items():
+            registry.register_issue_kind(code, label, order)
+        registry.register_engagement_issue(contributions.qualification_expires_in_term)
+        registry.register_vendor_blocker(contributions.vendor_blockers)
+        registry.register_vendor_criterion(
+            registry.VendorCriterion("qualification_fit", _("Qualification fit"), contributions.qualification_fit)
         )
-        register_dashboard_cards(qualification_cards)
+        registry.register_dashboard_cards(contributions.qualification_cards)
+        registry.register_reminder_source(reminders.expiring_certificates)

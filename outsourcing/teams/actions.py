@@ -231,6 +231,9 @@ def do_propose_replacement(
             replacement.status = ReplacementStatus.APPLIED
             replacement.decided_at = timezone.now()
         replacement.save()
+    from .notices import notify_replacement_pending
+
+    notify_replacement_pending(replacement)
     return replacement
 
 

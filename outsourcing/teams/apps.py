@@ -11,19 +11,22 @@ class TeamsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from outsourcing.core.registry import (
-            VendorCriterion,
-            register_dashboard_cards,
-            register_vendor_criterion,
-        )
+        from outsourcing.core import registry
 
-        from . import models
-        from .contributions import dashboard_cards, double_booking_cards, team_stability_scores
+        from . import contributions, models
 
         auditlog.register(models.TeamMember)
         auditlog.register(models.TeamAssignment)
         auditlog.register(models.Waiver)
         auditlog.register(models.Replacement)
-        register_vendor_criterion(VendorCriterion("team_stability", _("Team stability"), team_stability_scores))
-        register_dashboard_cards(dashboard_cards)
-        register_dashboard_cards(double_booking_cards)
+        registry.register_activation_check(contributions.team_gate)
+        for code, (label, order) in contributions.ISSUE_KINDS.items():
+            registry.register_issue_kind(code, label, order)
+        registry.register_vendor_criterion(
+            registry.VendorCriterion("team_stability", _("Team stability"), contributions.team_stability_scores)
+        )
+        registry.register_dashboard_cards(contributions.dashboard_cards)
+        registry.register_dashboard_cards(contributions.double_booking_cards)
+        from .reminders import waiver_reminders
+
+        registry.register_reminder_source(waiver_reminders)

@@ -1,4 +1,5 @@
-"""What the teams app contributes to other areas: a vendor comparison criterion and dashboard cards."""
+"""What the teams app contributes to other areas: the activation gate's `team_empty`, `team_not_eligible` and
+`no_owner_places`, a vendor comparison criterion and dashboard cards."""
 
 from __future__ import annotations
 
@@ -10,14 +11,74 @@ from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outsourcing.core.access import Role, is_owner_writer, sees_all_vendors
-from outsourcing.core.registry import CriterionScore, DashboardCard
+from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
+from outsourcing.engagements.choices import EngagementForm
 
-from .choices import ReplacementStatus
+from .choices import ReplacementStatus, TeamSide
 from .double_booking import double_booked, over_allocated
+from .eligibility import key_people_not_eligible
 from .models import Replacement, TeamAssignment, TeamMember
 from .stability import Stability, stability_for_vendors
+
+# code → (label, place in the lists as SPEC "Activation gate" orders the codes)
+ISSUE_KINDS = {
+    "team_empty": (gettext_lazy("Nobody on the team"), 60),
+    "team_not_eligible": (gettext_lazy("Key person not eligible"), 70),
+    "no_owner_places": (gettext_lazy("No owner-side places"), 83),
+}
+
+
+def team_gate(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:
+    """Activation gate on `as_of` (SPEC "On the team on D"): `team_empty` — nobody on the team (not for
+    insourcing); `no_owner_places` — co-sourcing without an owner-side place; `team_not_eligible` — a key
+    person not eligible and without a waiver. Four queries for any number of engagements."""
+    ids = [e.pk for e in engagements]
+    sides: dict[int, set[str]] = {}
+    for engagement_id, side in (
+        TeamAssignment.objects.on_team(as_of).filter(engagement_id__in=ids).values_list("engagement_id", "side")
+    ):
+        sides.setdefault(engagement_id, set()).add(side)
+    not_eligible = key_people_not_eligible([e for e in engagements if e.vendor_id], as_of)
+    result: dict[int, list[Blocker]] = {}
+    for engagement in engagements:
+        found: list[Blocker] = []
+        on_team = sides.get(engagement.pk, set())
+        if not on_team and engagement.form != EngagementForm.INSOURCING:
+            found.append(
+                Blocker(
+                    "team_empty",
+                    _("Nobody is on the team on %(date)s: put the vendor's people on the team.")
+                    % {"date": as_of.isoformat()},
+                )
+            )
+        if engagement.form == EngagementForm.CO_SOURCING and TeamSide.OWNER not in on_team:
+            found.append(
+                Blocker(
+                    "no_owner_places",
+                    _("A co-sourcing team needs the owner's own staff: add an owner-side place to the team."),
+                )
+            )
+        for verdict in not_eligible.get(engagement.pk, []):
+            found.append(
+                Blocker(
+                    "team_not_eligible",
+                    _(
+                        "Key person %(name)s is not eligible on %(date)s (%(reasons)s) and holds no waiver: "
+                        "replace the person or grant a justified waiver."
+                    )
+                    % {
+                        "name": verdict.member.full_name,
+                        "date": as_of.isoformat(),
+                        "reasons": ", ".join(verdict.reason_labels),
+                    },
+                )
+            )
+        if found:
+            result[engagement.pk] = found
+    return result
 
 
 def stability_score(figures: Stability) -> CriterionScore:

@@ -264,6 +264,9 @@ def build(ctx: dict[str, Any]) -> None:
     seat(dev, b[1], "后端开发 Backend developer")
     seat(dev, b[2], "Front-end developer")
     seat(dev, b[3], "测试工程师 QA engineer")
+    # A part-time key person without a waiver: the active engagement shows it as an open issue
+    # (`team_not_eligible`) on its page and on the dashboard.
+    seat(dev, b[5], "业务分析师 Business analyst", key_person=True)
     seat(cosource, c[0], "运维经理 O&M manager", key_person=True)
     seat(cosource, c[1], "机房值班 Data-centre operator")
     seat(cosource, c[3], "机房值班 Data-centre operator")

@@ -23,7 +23,7 @@ from outsourcing.core.access import sees_all_vendors
 from outsourcing.engagements.choices import EngagementStatus
 
 from .choices import TeamSide
-from .models import TeamAssignment, TeamMember
+from .models import TeamAssignment, TeamMember, employed_q, on_team_q
 
 FULL_TIME = 100
 
@@ -36,8 +36,8 @@ LABELS = {
 
 
 def employed(day: datetime.date) -> Q:
-    """SPEC Headcount: hired on or before D and not left by D (left_date is the first day no longer employed)."""
-    return Q(hire_date__lte=day) & (Q(left_date__isnull=True) | Q(left_date__gt=day))
+    """SPEC Headcount, from its one home (`TeamMember.objects.employed_on`)."""
+    return employed_q(day)
 
 
 def double_booked(day: datetime.date) -> QuerySet[TeamMember]:
@@ -56,7 +56,7 @@ def double_booked(day: datetime.date) -> QuerySet[TeamMember]:
 def active_places(day: datetime.date) -> QuerySet[TeamAssignment]:
     """Vendor-side places on the team on D, of engagements active on D."""
     return TeamAssignment.objects.filter(
-        Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day)),
+        on_team_q(day),
         Q(engagement__end_date__isnull=True) | Q(engagement__end_date__gte=day),
         side=TeamSide.VENDOR,
         engagement__status=EngagementStatus.ACTIVE,
@@ -129,7 +129,7 @@ def bookings(member_ids: Iterable[int], day: datetime.date, user: Any) -> dict[i
 def team_bookings(engagement: Any, day: datetime.date, user: Any) -> dict[int, Booking]:
     """The warnings of everyone on the engagement's vendor side on D."""
     members = TeamAssignment.objects.filter(
-        Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day)),
+        on_team_q(day),
         engagement=engagement,
         side=TeamSide.VENDOR,
         member__isnull=False,

@@ -1,19 +1,18 @@
 """Who may work on an engagement on a given date, exactly as SPEC "Precise definitions" says.
 
-The verdicts of a whole team come from four queries (assignments with members, contracts on file,
-valid waivers), never one query per person.
+The verdicts of a whole team, or of the key people of a whole portfolio, come from a fixed number of queries
+(places with their people, contracts on file, valid waivers), never one query per person.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 
 from outsourcing.documents.choices import DocumentKind
 from outsourcing.documents.models import Document
@@ -73,8 +72,8 @@ class Verdict:
 
 
 def evaluated_on(member: TeamMember, as_of: datetime.date) -> bool:
-    """Someone hired after D, or who left on or before D, is not evaluated at all."""
-    return member.hire_date <= as_of and (member.left_date is None or member.left_date > as_of)
+    """Someone hired after D, or who left on or before D, is not evaluated at all: only people employed on D."""
+    return member.employed_on(as_of)
 
 
 def reasons_for(
@@ -113,29 +112,33 @@ def members_with_contract(member_ids: Iterable[int]) -> set[int]:
     )
 
 
-def valid_waivers(engagement: Any, member_ids: Iterable[int], as_of: datetime.date) -> dict[int, Waiver]:
+def valid_waivers(
+    engagement_ids: Iterable[int], member_ids: Iterable[int], as_of: datetime.date
+) -> dict[tuple[int, int], Waiver]:
+    """{(engagement id, member id): the waiver valid on `as_of` that lasts longest} (one query)."""
     ids = list(member_ids)
-    waivers: dict[int, Waiver] = {}
+    waivers: dict[tuple[int, int], Waiver] = {}
     if not ids:
         return waivers
     for waiver in Waiver.objects.filter(
-        engagement=engagement,
+        engagement_id__in=list(engagement_ids),
         member_id__in=ids,
         revoked_at__isnull=True,
         valid_from__lte=as_of,
         valid_until__gte=as_of,
     ).order_by("valid_until"):
-        waivers[waiver.member_id] = waiver
+        waivers[(waiver.engagement_id, waiver.member_id)] = waiver
     return waivers
 
 
-def evaluate_members(engagement: Any, members: Iterable[TeamMember], as_of: datetime.date) -> list[Verdict]:
-    """Verdicts on `engagement` as of `as_of`; people not evaluated on that date are left out."""
-    evaluated = [m for m in members if evaluated_on(m, as_of)]
-    contracts = members_with_contract(m.pk for m in evaluated)
-    waivers = valid_waivers(engagement, (m.pk for m in evaluated), as_of)
+def evaluate_places(places: Sequence[tuple[Any, TeamMember]], as_of: datetime.date) -> list[tuple[Any, Verdict]]:
+    """Verdicts of (engagement, person) pairs as of `as_of`, each with its engagement's thresholds, in two
+    queries whatever the number of pairs; people not evaluated on that date are left out."""
+    evaluated = [(engagement, member) for engagement, member in places if evaluated_on(member, as_of)]
+    contracts = members_with_contract({m.pk for _e, m in evaluated})
+    waivers = valid_waivers({e.pk for e, _m in evaluated}, {m.pk for _e, m in evaluated}, as_of)
     verdicts = []
-    for member in evaluated:
+    for engagement, member in evaluated:
         reasons = reasons_for(
             member,
             as_of=as_of,
@@ -143,26 +146,27 @@ def evaluate_members(engagement: Any, members: Iterable[TeamMember], as_of: date
             min_experience_months=engagement.min_experience_months,
             has_contract=member.pk in contracts,
         )
-        verdicts.append(
-            Verdict(
-                member=member,
-                as_of=as_of,
-                tenure_months=full_months(member.hire_date, as_of),
-                reasons=reasons,
-                waiver=waivers.get(member.pk),
-            )
+        verdict = Verdict(
+            member=member,
+            as_of=as_of,
+            tenure_months=full_months(member.hire_date, as_of),
+            reasons=reasons,
+            waiver=waivers.get((engagement.pk, member.pk)),
         )
+        verdicts.append((engagement, verdict))
     return verdicts
 
 
-def team_members(engagement: Any, as_of: datetime.date) -> list[TeamMember]:
-    """The vendor's people on the team as of D: current and planned places not ended before D.
+def evaluate_members(engagement: Any, members: Iterable[TeamMember], as_of: datetime.date) -> list[Verdict]:
+    """Verdicts on `engagement` as of `as_of`; people not evaluated on that date are left out."""
+    return [verdict for _e, verdict in evaluate_places([(engagement, m) for m in members], as_of)]
 
-    Planned places count so that a team can be checked before it starts work.
-    """
+
+def team_members(engagement: Any, as_of: datetime.date) -> list[TeamMember]:
+    """The vendor's people on the team on D (SPEC "On the team on D")."""
     rows = (
-        TeamAssignment.objects.filter(engagement=engagement, side=TeamSide.VENDOR, member__isnull=False)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=as_of))
+        TeamAssignment.objects.on_team(as_of)
+        .filter(engagement=engagement, side=TeamSide.VENDOR, member__isnull=False)
         .select_related("member")
         .order_by("member__full_name", "member_id")
     )
@@ -175,3 +179,24 @@ def team_members(engagement: Any, as_of: datetime.date) -> list[TeamMember]:
 
 def evaluate_team(engagement: Any, as_of: datetime.date) -> list[Verdict]:
     return evaluate_members(engagement, team_members(engagement, as_of), as_of)
+
+
+def key_people_not_eligible(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Verdict]]:
+    """{engagement pk: verdicts of its key people on the team on `as_of` who are not eligible then and hold no
+    waiver} for many engagements in three queries (the activation gate's `team_not_eligible`)."""
+    by_pk = {e.pk: e for e in engagements}
+    places = (
+        TeamAssignment.objects.on_team(as_of)
+        .filter(engagement_id__in=list(by_pk), side=TeamSide.VENDOR, key_person=True, member__isnull=False)
+        .select_related("member")
+        .order_by("engagement_id", "member__full_name", "member_id")
+    )
+    pairs: dict[tuple[int, int], tuple[Any, TeamMember]] = {}
+    for place in places:
+        assert place.member is not None
+        pairs.setdefault((place.engagement_id, place.member.pk), (by_pk[place.engagement_id], place.member))
+    result: dict[int, list[Verdict]] = {}
+    for engagement, verdict in evaluate_places(list(pairs.values()), as_of):
+        if not verdict.eligible:
+            result.setdefault(engagement.pk, []).append(verdict)
+    return result

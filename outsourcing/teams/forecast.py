@@ -21,12 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Q
 
 from outsourcing.engagements.models import Engagement
 
 from .choices import TeamSide
-from .models import TeamAssignment, TeamMember
+from .models import TeamAssignment, TeamMember, employed_q, on_team_q
 from .stability import NEVER, _fetch, kaplan_meier
 
 HORIZONS = (91, 182, 365)
@@ -132,7 +131,7 @@ class _People:
 
 def vendor_departures(vendor_id: int, day: datetime.date) -> int:
     """Departures counted by the Retention definition as of `day` (people hired by then who left by then)."""
-    return TeamMember.objects.filter(vendor_id=vendor_id, hire_date__lte=day, left_date__lte=day).count()
+    return TeamMember.objects.filter(vendor_id=vendor_id, hire_date__lte=day).left_by(day).count()
 
 
 # --- the forecast -----------------------------------------------------------------------------------------------
@@ -204,8 +203,7 @@ class TeamForecast:
 
 def _team_rows(engagement_ids: Sequence[int], day: datetime.date) -> list[tuple[Any, ...]]:
     """(engagement, member, vendor, name, key person, hire, left) of the employed on the vendor side on `day`."""
-    on_team = Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
-    employed = Q(member__hire_date__lte=day) & (Q(member__left_date__isnull=True) | Q(member__left_date__gt=day))
+    on_team, employed = on_team_q(day), employed_q(day, prefix="member__")
     return list(
         TeamAssignment.objects.filter(on_team, employed, engagement_id__in=list(engagement_ids), side=TeamSide.VENDOR)
         .order_by("engagement_id", "member__full_name", "member_id")

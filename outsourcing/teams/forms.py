@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -94,8 +95,12 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args: Any, engagement: Any, co_sourcing: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = TeamMember.objects.filter(  # type: ignore[attr-defined]
-            vendor_id=engagement.vendor_id, left_date__isnull=True
+        # Offered: everyone not gone by today (a future leaving date included). Accepted: any of the vendor's
+        # people, for whether the person is employed on the place's start date is the action's rule, the same
+        # for the API (a past-dated place of someone who has left since is accepted by both).
+        people = TeamMember.objects.filter(vendor_id=engagement.vendor_id)
+        self.fields["member"].queryset = (  # type: ignore[attr-defined]
+            people if self.is_bound else people.not_left_by(timezone.localdate())
         ).order_by("full_name")
         if not co_sourcing:
             del self.fields["side"]
@@ -139,9 +144,11 @@ class ReplacementForm(forms.Form):
             engagement=engagement, side=TeamSide.VENDOR, end_date__isnull=True
         ).select_related("member")
         self.fields["outgoing"].label_from_instance = lambda a: f"{a.person_name} · {a.role}"  # type: ignore[attr-defined]
-        self.fields["successor"].queryset = TeamMember.objects.filter(  # type: ignore[attr-defined]
-            vendor_id=engagement.vendor_id, left_date__isnull=True
-        ).order_by("full_name")
+        self.fields["successor"].queryset = (  # type: ignore[attr-defined]
+            TeamMember.objects.filter(vendor_id=engagement.vendor_id)
+            .not_left_by(timezone.localdate())
+            .order_by("full_name")
+        )
 
 
 class DecisionForm(forms.Form):

@@ -31,6 +31,36 @@ class EngagementScopedQuerySet(VendorScopedQuerySet):
     vendor_lookup = "engagement__vendor"
 
 
+def employed_q(day: datetime.date, prefix: str = "") -> Q:
+    """SPEC "Headcount": hire_date ≤ D and (no left_date or left_date > D) — left_date is the first day the
+    person is no longer employed. `prefix` reaches a member through a relation (e.g. "member__")."""
+    return Q(**{f"{prefix}hire_date__lte": day}) & (
+        Q(**{f"{prefix}left_date__isnull": True}) | Q(**{f"{prefix}left_date__gt": day})
+    )
+
+
+def on_team_q(day: datetime.date, prefix: str = "") -> Q:
+    """SPEC "On the team on D" (everywhere): a team place with start ≤ D and (no end, or end ≥ D)."""
+    return Q(**{f"{prefix}start_date__lte": day}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
+    )
+
+
+class TeamMemberQuerySet(VendorScopedQuerySet):
+    def employed_on(self, day: datetime.date) -> TeamMemberQuerySet:
+        """The people employed by their vendor on `day` (SPEC "Headcount")."""
+        return self.filter(employed_q(day))
+
+    def left_by(self, day: datetime.date) -> TeamMemberQuerySet:
+        """The people who have left on or before `day`."""
+        return self.filter(left_date__lte=day)
+
+    def not_left_by(self, day: datetime.date) -> TeamMemberQuerySet:
+        """Employed on `day` or joining later: whom a form may offer for a place starting today or later (the
+        action then checks employment on the place's own start date)."""
+        return self.exclude(left_date__lte=day)
+
+
 class TeamMember(VendorOwned, Versioned):
     """A person employed (now or once) by a vendor: the facts that decide whether they may work for us.
 
@@ -74,7 +104,7 @@ class TeamMember(VendorOwned, Versioned):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = VendorScopedQuerySet.as_manager()
+    objects = TeamMemberQuerySet.as_manager()
 
     class Meta:
         ordering = ["full_name", "pk"]
@@ -136,7 +166,14 @@ class TeamMember(VendorOwned, Versioned):
             raise ValidationError(errors)
 
     def employed_on(self, day: datetime.date) -> bool:
+        """`employed_q` on one person already loaded (tests prove the two agree at the edges)."""
         return self.hire_date <= day and (self.left_date is None or self.left_date > day)
+
+
+class AssignmentQuerySet(EngagementScopedQuerySet):
+    def on_team(self, day: datetime.date) -> AssignmentQuerySet:
+        """The places on their team on `day` (SPEC "On the team on D")."""
+        return self.filter(on_team_q(day))
 
 
 class TeamAssignment(VendorOwned, models.Model):
@@ -187,7 +224,7 @@ class TeamAssignment(VendorOwned, models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = EngagementScopedQuerySet.as_manager()
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-key_person", "start_date", "pk"]
@@ -215,6 +252,7 @@ class TeamAssignment(VendorOwned, models.Model):
         return self.owner_name
 
     def on_team(self, day: datetime.date) -> bool:
+        """`on_team_q` on one place already loaded (tests prove the two agree at the edges)."""
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
 
     def clean(self) -> None:
@@ -228,6 +266,17 @@ class TeamAssignment(VendorOwned, models.Model):
                 errors["member_id"] = _("Choose the vendor's team member.")
             elif engagement and self.member.vendor_id != engagement.vendor_id:  # type: ignore[union-attr]
                 errors["member_id"] = _("This person does not work for the engagement's vendor.")
+            elif self.start_date and not self.member.employed_on(self.start_date):  # type: ignore[union-attr]
+                errors["member_id"] = _(
+                    "%(name)s is not employed by the vendor on the start date %(date)s (hired %(hired)s%(left)s)."
+                ) % {
+                    "name": self.member.full_name,  # type: ignore[union-attr]
+                    "date": self.start_date,
+                    "hired": self.member.hire_date,  # type: ignore[union-attr]
+                    "left": _(", left %(left)s") % {"left": self.member.left_date}  # type: ignore[union-attr]
+                    if self.member.left_date  # type: ignore[union-attr]
+                    else "",
+                }
             if self.owner_user_id or self.owner_name:
                 errors["owner_name"] = _("Only owner-side places name the owner's staff.")
         else:

@@ -39,7 +39,7 @@ def filter_members(
     if employment_type:
         queryset = queryset.filter(employment_type=employment_type)
     if status == "employed":
-        queryset = queryset.filter(Q(left_date__isnull=True) | Q(left_date__gt=today), hire_date__lte=today)
+        queryset = queryset.employed_on(today)  # type: ignore[attr-defined]
     elif status == "left":
-        queryset = queryset.filter(left_date__lte=today)
+        queryset = queryset.left_by(today)  # type: ignore[attr-defined]
     return queryset.order_by(SORTS.get(sort or "", "full_name"), "pk")

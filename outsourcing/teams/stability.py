@@ -17,7 +17,7 @@ from django.db import connections
 from django.db.models import Count, Q, QuerySet
 
 from .choices import TeamSide
-from .models import TeamAssignment, TeamMember
+from .models import TeamAssignment, TeamMember, on_team_q
 
 RETENTION_DAYS = (90, 180, 365, 730)
 NEVER = np.iinfo(np.int64).max  # the "left date" of someone still employed
@@ -207,14 +207,15 @@ class TeamMetrics:
         return dict(self.__dict__)
 
 
-def team_metrics(engagement: Any, start: datetime.date, end: datetime.date) -> TeamMetrics:
-    """Replacement rate = vendor-side people who left the team in [start, end] ÷ average team size."""
+def team_metrics(
+    engagement: Any, start: datetime.date, end: datetime.date, verdicts: list[Any] | None = None
+) -> TeamMetrics:
+    """Replacement rate = vendor-side people who left the team in [start, end] ÷ average team size.
+    `verdicts`: the team's eligibility on `end` when the caller has it already (the team page)."""
     from .eligibility import evaluate_team
 
     vendor_side = TeamAssignment.objects.filter(engagement=engagement, side=TeamSide.VENDOR)
-
-    def on_team(day: datetime.date) -> Q:
-        return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+    on_team = on_team_q
 
     counts = vendor_side.aggregate(
         size_start=Count("pk", filter=on_team(start)),
@@ -228,7 +229,8 @@ def team_metrics(engagement: Any, start: datetime.date, end: datetime.date) -> T
         vendor_side.filter(on_team(end), member__hire_date__lte=end).values_list("member__hire_date", flat=True)
     )
     tenure = float(np.mean([(end - h).days for h in hires])) if hires else None
-    verdicts = evaluate_team(engagement, end)
+    if verdicts is None:
+        verdicts = evaluate_team(engagement, end)
     eligible = sum(1 for v in verdicts if v.eligible)
     return TeamMetrics(
         start=start,

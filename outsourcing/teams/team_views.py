@@ -58,7 +58,8 @@ def _page(request: HttpRequest, engagement: Engagement, status: int = 200, **for
     user: Any = request.user
     as_of = _as_of(request)
     co_sourcing = engagement.form == EngagementForm.CO_SOURCING
-    verdicts = {v.member_id: v for v in evaluate_team(engagement, as_of)}
+    team_verdicts = evaluate_team(engagement, as_of)
+    verdicts = {v.member_id: v for v in team_verdicts}
     assignments = list(
         TeamAssignment.objects.filter(engagement=engagement)
         .select_related("member", "owner_user")
@@ -78,7 +79,9 @@ def _page(request: HttpRequest, engagement: Engagement, status: int = 200, **for
     writer = is_owner_writer(user)
     can_vendor_edit = can_change(user, TeamAssignment(engagement=engagement, side=TeamSide.VENDOR))
     end_form = EndAssignmentForm(initial={"end_date": as_of})
-    metrics = team_metrics(engagement, engagement.start_date if engagement.start_date <= as_of else as_of, as_of)
+    metrics = team_metrics(
+        engagement, engagement.start_date if engagement.start_date <= as_of else as_of, as_of, team_verdicts
+    )
     context = {
         "title": _("Team of %(engagement)s") % {"engagement": engagement},
         "engagement": engagement,

@@ -33,7 +33,7 @@ from .choices import EmploymentType, ReplacementStatus
 from .forms import DocumentForm, ImportForm, MemberForm
 from .imports import COLUMNS as IMPORT_COLUMNS
 from .imports import do_start_roster_import
-from .models import ImportJob, Replacement, TeamAssignment, TeamMember
+from .models import ImportJob, Replacement, TeamAssignment, TeamMember, on_team_q
 from .queries import SORTS, filter_members
 from .stability import compute as compute_stability
 from .stability import headcount_series, retention_curve, vendor_arrays
@@ -71,9 +71,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     vendor_page = Paginator(Vendor.objects.visible_to(user).order_by("name", "pk"), PER_PAGE).get_page(
         request.GET.get("page")
     )
-    employed = Q(hire_date__lte=today) & (Q(left_date__isnull=True) | Q(left_date__gt=today))
     headcounts = dict(
-        TeamMember.objects.filter(employed, vendor_id__in=[v.pk for v in vendor_page])
+        TeamMember.objects.employed_on(today)
+        .filter(vendor_id__in=[v.pk for v in vendor_page])
         .values_list("vendor_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -93,7 +93,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         for row in TeamAssignment.objects.filter(engagement_id__in=ids)
         .values("engagement_id")
         .annotate(
-            size=Count("pk", filter=Q(end_date__isnull=True)),
+            size=Count("pk", filter=on_team_q(today)),
             unacknowledged=Count("pk", filter=Q(acknowledged=False)),
         )
         .order_by()

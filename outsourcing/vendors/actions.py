@@ -22,6 +22,7 @@ VENDOR_FIELDS = (
     "address",
     "website",
     "status",
+    "risk_tier",
     "notes",
 )
 CONTACT_FIELDS = ("name", "title", "email", "phone", "is_primary")
@@ -50,6 +51,8 @@ def do_update_vendor(vendor: Vendor, *, acting_user: Any, changes: dict[str, Any
     ensure_can_change(acting_user, vendor)
     if "status" in changes and changes["status"] != vendor.status and not is_owner_writer(acting_user):
         raise PermissionDenied(_("Only the owner may change a vendor's status."))
+    if "risk_tier" in changes and (changes["risk_tier"] or "") != vendor.risk_tier and not is_owner_writer(acting_user):
+        raise PermissionDenied(_("Only the owner may set a vendor's risk tier."))
     _apply(vendor, changes, VENDOR_FIELDS)
     vendor.full_clean()
     with acting_as(acting_user):

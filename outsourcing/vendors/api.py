@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
@@ -8,7 +8,7 @@ from pydantic import Field
 from outsourcing.core.api import Pagination, get_visible
 
 from .actions import do_create_vendor, do_delete_vendor, do_update_vendor
-from .choices import VendorStatus
+from .choices import RiskTier, VendorStatus
 from .models import Vendor
 from .queries import filter_vendors
 
@@ -23,6 +23,9 @@ class VendorIn(Schema):
     address: str = Field("", max_length=500)
     website: str = Field("", max_length=200)
     status: VendorStatus = VendorStatus.PROSPECTIVE
+    risk_tier: RiskTier | Literal[""] = Field(
+        "", description="critical, high or standard; sets the re-examination cycle"
+    )
     notes: str = Field("", max_length=5000)
 
 
@@ -34,6 +37,7 @@ class VendorPatch(Schema):
     address: str | None = Field(None, max_length=500)
     website: str | None = Field(None, max_length=200)
     status: VendorStatus | None = None
+    risk_tier: RiskTier | Literal[""] | None = Field(None, description="owner only")
     notes: str | None = Field(None, max_length=5000)
 
 
@@ -46,6 +50,7 @@ class VendorOut(Schema):
     address: str
     website: str
     status: str
+    risk_tier: str
     notes: str
 
     @staticmethod

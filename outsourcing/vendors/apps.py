@@ -11,17 +11,15 @@ class VendorsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from outsourcing.core.registry import (
-            register_activation_check,
-            register_dashboard_cards,
-            register_vendor_blocker,
-        )
+        from outsourcing.core import registry
 
-        from . import integration, models
+        from . import contributions, models
 
-        register_dashboard_cards(integration.cards)
-        register_vendor_blocker(integration.status_blockers)
-        register_activation_check(integration.activation_blockers, many=integration.activation_blockers_many)
+        registry.register_dashboard_cards(contributions.cards)
+        registry.register_vendor_blocker(contributions.status_blockers)
+        registry.register_activation_check(contributions.vendor_not_approved)
+        for code, (label, order) in contributions.ISSUE_KINDS.items():
+            registry.register_issue_kind(code, label, order)
 
         auditlog.register(models.Vendor)
         auditlog.register(models.VendorContact)

@@ -9,6 +9,9 @@ class VendorStatus(models.TextChoices):
     BLOCKED = "blocked", _("Blocked")
 
 
+# A vendor in one of these statuses is not chosen for new work (engagements, comparisons, processing orders).
+CLOSED_TO_NEW_WORK = frozenset({VendorStatus.SUSPENDED, VendorStatus.BLOCKED})
+
 # The colour a status shows with everywhere (always beside its word): green ok, amber attention, red blocked.
 STATUS_TONE = {
     VendorStatus.PROSPECTIVE: "grey",

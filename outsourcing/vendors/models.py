@@ -1,19 +1,43 @@
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
 from django.core.validators import MinLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from outsourcing.core import registry
 from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
 from outsourcing.core.versioning import Versioned
 
 from .choices import REEXAMINATION_MONTHS, REEXAMINATION_MONTHS_UNSET, STATUS_TONE, RiskTier, VendorStatus
 
 
+def new_work_blockers_of(
+    vendors: list[Any], day: datetime.date, engagement: Any = None
+) -> dict[int, list[registry.Blocker]]:
+    """`VendorQuerySet.new_work_blockers` for vendors already loaded (no query to load them again)."""
+    return {pk: found for pk, found in registry.vendor_blockers_of(vendors, engagement, day).items() if found}
+
+
 class VendorQuerySet(VendorScopedQuerySet):
     vendor_lookup = "pk"
+
+    def new_work_blockers(self, day: datetime.date, engagement: Any = None) -> dict[int, list[registry.Blocker]]:
+        """What forbids choosing each of these vendors for new work on `day` (for `engagement`, when given):
+        its status (suspended or blocked), its long-term standing and every other registered vendor blocker.
+        The one answer to "may this vendor get new work?", asked by engagements, comparisons and processing
+        orders alike; a fixed number of queries whatever the number of vendors."""
+        return new_work_blockers_of(list(self.only("pk", "status", "name")), day, engagement)
+
+    def open_for_new_work(self, day: datetime.date, engagement: Any = None) -> VendorQuerySet:
+        """These vendors without a blocker for new work on `day` (see `new_work_blockers`)."""
+        return self.exclude(pk__in=list(self.new_work_blockers(day, engagement)))
 
 
 class Vendor(VendorOwned, Versioned):
@@ -67,15 +91,59 @@ class Vendor(VendorOwned, Versioned):
 
     @property
     def reexamination_months(self) -> int:
-        """Months within which a completed management-system assessment still counts for this vendor."""
-        if not self.risk_tier:
-            return REEXAMINATION_MONTHS_UNSET
-        return REEXAMINATION_MONTHS[RiskTier(self.risk_tier)]
+        """Months within which a completed management-system assessment still counts for this vendor: by its
+        risk tier, as the admin set them in the assessment settings (SPEC's defaults until then)."""
+        cycle = reexamination_cycle()
+        return cycle.get(self.risk_tier or "", REEXAMINATION_MONTHS_UNSET)
 
     def clean(self) -> None:
         super().clean()
         self.name = self.name.strip()
         self.registration_number = self.registration_number.strip()
+
+
+def reexamination_cycle() -> dict[str, int]:
+    """{risk tier ("" for none): months between two examinations}: the admin's settings, else SPEC's defaults."""
+    from outsourcing.assessments.models import AssessmentSettings
+
+    stored = AssessmentSettings.objects.filter(pk=1).first()
+    if stored is None:
+        return {**{str(tier): months for tier, months in REEXAMINATION_MONTHS.items()}, "": REEXAMINATION_MONTHS_UNSET}
+    return stored.reexamination_months()
+
+
+@dataclass(frozen=True)
+class Examination:
+    """When a vendor's management system was last examined and when the next examination is due."""
+
+    last: datetime.date | None  # the day the latest completed assessment was completed
+    months: int
+    next_due: datetime.date | None  # None: never examined (the activation gate asks for a first one)
+
+
+def examinations(vendors: Iterable[Vendor]) -> dict[int, Examination]:
+    """{vendor id: Examination} for many vendors in two queries: the one home of "last examined / next due" for
+    the vendor page, the dashboard, the reminders and the daily job that starts re-examinations."""
+    from dateutil.relativedelta import relativedelta
+    from django.db.models import Max
+
+    from outsourcing.assessments.models import Assessment
+
+    vendors = list(vendors)
+    cycle = reexamination_cycle()
+    latest = dict(
+        Assessment.objects.filter(vendor__in=vendors, status="completed", completed_at__isnull=False)
+        .values("vendor_id")
+        .annotate(last=Max("completed_at"))
+        .values_list("vendor_id", "last")
+    )
+    result = {}
+    for vendor in vendors:
+        months = cycle.get(vendor.risk_tier or "", REEXAMINATION_MONTHS_UNSET)
+        when = latest.get(vendor.pk)
+        last = timezone.localdate(when) if when else None
+        result[vendor.pk] = Examination(last, months, last + relativedelta(months=months) if last else None)
+    return result
 
 
 class VendorContact(VendorOwned, Versioned):

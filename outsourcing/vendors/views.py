@@ -23,7 +23,7 @@ from outsourcing.documents.models import Document
 from .actions import do_create_vendor, do_delete_contact, do_delete_vendor, do_save_contact, do_update_vendor
 from .choices import VendorStatus
 from .forms import ContactForm, VendorForm
-from .models import Vendor, VendorContact
+from .models import Vendor, VendorContact, examinations
 from .queries import SORTS, filter_vendors
 
 COLUMNS = [
@@ -111,10 +111,11 @@ def vendor_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else "red"
             )
             figures.append({"label": criterion.label, "score": figure.score, "detail": figure.detail, "tone": tone})
-    blockers = [b for check in registry.vendor_blockers for b in check(vendor, None, today)]
+    blockers = Vendor.objects.filter(pk=vendor.pk).new_work_blockers(today).get(vendor.pk, [])
     context = {
         "figures": figures,
         "blockers": blockers,
+        "examination": examinations([vendor])[vendor.pk],
         "title": vendor.name,
         "vendor": vendor,
         "contacts": contacts,

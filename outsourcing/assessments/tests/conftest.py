@@ -82,8 +82,8 @@ def fake_blockers() -> Iterator[dict[int, str]]:
     """Register a vendor blocker; tests put vendor_id → message into the returned dict."""
     blocked: dict[int, str] = {}
 
-    def check(vendor: Any, engagement: Any, as_of: datetime.date) -> list[Blocker]:
-        return [Blocker("fake_missing_qualification", blocked[vendor.pk])] if vendor.pk in blocked else []
+    def check(vendors: Any, engagement: Any, as_of: datetime.date) -> dict[int, list[Blocker]]:
+        return {v.pk: [Blocker("fake_missing_qualification", blocked[v.pk])] for v in vendors if v.pk in blocked}
 
     registry.register_vendor_blocker(check)
     yield blocked

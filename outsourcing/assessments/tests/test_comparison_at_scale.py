@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 
 from outsourcing.assessments.comparison import compare
-from outsourcing.assessments.scoring import vendor_blockers, vendor_blockers_many
 from outsourcing.engagements.models import Engagement
 from outsourcing.performance.models import Appraisal
 from outsourcing.qualifications.models import Qualification, QualificationRequirement, QualificationType
@@ -65,14 +64,18 @@ def test_blockers_of_many_vendors_agree_with_each_vendors_own(engagement: Engage
     _appraised(on_probation, 45, "probation")
     _appraised(qualified, 92, "excellent")
     vendors = [qualified, unqualified, on_probation]
+    everyone = Vendor.objects.filter(pk__in=[v.pk for v in vendors])
     for as_engagement in (engagement, None):
-        many = vendor_blockers_many(vendors, as_engagement, TODAY)
+        many = everyone.new_work_blockers(TODAY, as_engagement)
         for vendor in vendors:
-            assert many[vendor.pk] == vendor_blockers(vendor, as_engagement, TODAY), vendor.name
-    many = vendor_blockers_many(vendors, engagement, TODAY)
-    assert many[qualified.pk] == []
+            one = Vendor.objects.filter(pk=vendor.pk).new_work_blockers(TODAY, as_engagement)
+            assert many.get(vendor.pk, []) == one.get(vendor.pk, []), vendor.name
+    many = everyone.new_work_blockers(TODAY, engagement)
+    assert qualified.pk not in many
     assert [b.code for b in many[unqualified.pk]] == ["qualification_missing"]
     assert [b.code for b in many[on_probation.pk]] == ["standing_probation"]
+    assert set(everyone.open_for_new_work(TODAY, engagement)) == {qualified}
+    assert set(everyone.open_for_new_work(TODAY)) == {qualified, unqualified}
 
 
 def test_comparing_fifty_vendors_costs_no_more_queries_than_three(

@@ -28,7 +28,7 @@ def test_the_app_registers_its_criterion_check_and_cards() -> None:
     from outsourcing.assessments import contributions
 
     assert vendor_criteria["assessment_score"] is contributions.ASSESSMENT_SCORE
-    assert contributions.assessment_activation_check in activation_checks
+    assert contributions.assessment_gate in activation_checks
     assert contributions.dashboard_cards in registry.dashboard_cards
 
 
@@ -50,11 +50,16 @@ def test_assessment_score_is_the_latest_completed_score_per_vendor(  # type: ign
     assert compute([vendor_a.pk], None, as_of_before)[vendor_a.pk].score == pytest.approx(25.0)
 
 
+def assessment_activation_check(engagement, as_of=None):  # type: ignore[no-untyped-def]
+    """The gate's assessment codes for one engagement: the set-based check on a list of one."""
+    from outsourcing.assessments.contributions import assessment_gate
+
+    return assessment_gate([engagement], as_of or timezone.localdate()).get(engagement.pk, [])
+
+
 def test_an_engagement_needs_a_completed_assessment_to_activate(  # type: ignore[no-untyped-def]
     flow, manager, vendor_a, vendor_a_user, engagement_a, fake_fit
 ) -> None:
-    from outsourcing.assessments.contributions import assessment_activation_check
-
     assert [b.code for b in assessment_activation_check(engagement_a)] == ["assessment_missing"]
     fake_fit[vendor_a.pk] = 0
     _completed(flow, manager, vendor_a, vendor_a_user, {"i1": 0, "i2": 0}, answers={"i1": "0", "i2": "no"})
@@ -67,18 +72,16 @@ def test_an_engagement_needs_a_completed_assessment_to_activate(  # type: ignore
 def test_a_blocked_assessment_blocks_activation_whatever_its_score(  # type: ignore[no-untyped-def]
     flow, manager, vendor_a, vendor_a_user, engagement_a, fake_fit, fake_blockers
 ) -> None:
-    from outsourcing.assessments.contributions import assessment_activation_check
-
     fake_fit[vendor_a.pk] = 100
     fake_blockers[vendor_a.pk] = "CMMI 3 required"
     _completed(flow, manager, vendor_a, vendor_a_user, {"i1": 4, "i2": 1, "i3": 4}, engagement=engagement_a)
     assert [b.code for b in assessment_activation_check(engagement_a)] == ["assessment_rejected"]
 
 
-def test_an_assessment_for_another_engagement_does_not_count(  # type: ignore[no-untyped-def]
+def test_an_assessment_for_another_engagement_counts(  # type: ignore[no-untyped-def]
     flow, manager, vendor_a, vendor_a_user, engagement_a, fake_fit
 ) -> None:
-    from outsourcing.assessments.contributions import assessment_activation_check
+    """SPEC: the vendor's management-system assessment counts "for any engagement"."""
     from outsourcing.engagements.models import Engagement
 
     other = Engagement.objects.create(
@@ -86,11 +89,51 @@ def test_an_assessment_for_another_engagement_does_not_count(  # type: ignore[no
     )
     fake_fit[vendor_a.pk] = 100
     _completed(flow, manager, vendor_a, vendor_a_user, {"i1": 4, "i2": 1, "i3": 4}, engagement=other)
-    assert [b.code for b in assessment_activation_check(engagement_a)] == ["assessment_missing"]
+    assert assessment_activation_check(engagement_a) == []
+
+
+@pytest.mark.parametrize(
+    ("tier", "months_ago", "codes"),
+    [
+        ("", 11, []),  # no tier: a 12-month cycle
+        ("", 13, ["assessment_missing"]),
+        ("critical", 13, ["assessment_missing"]),
+        ("high", 13, []),
+        ("high", 25, ["assessment_missing"]),
+        ("standard", 35, []),
+        ("standard", 37, ["assessment_missing"]),
+    ],
+)
+def test_an_assessment_counts_within_the_vendors_reexamination_cycle(  # type: ignore[no-untyped-def]
+    flow, manager, vendor_a, vendor_a_user, engagement_a, fake_fit, tier, months_ago, codes
+) -> None:
+    from dateutil.relativedelta import relativedelta
+
+    vendor_a.risk_tier = tier
+    vendor_a.save()
+    fake_fit[vendor_a.pk] = 100
+    done = _completed(flow, manager, vendor_a, vendor_a_user, {"i1": 4, "i2": 1}, answers={"i1": "4", "i2": "no"})
+    day = timezone.localdate(done.completed_at) + relativedelta(months=months_ago)
+    engagement_a.refresh_from_db()
+    assert [b.code for b in assessment_activation_check(engagement_a, day)] == codes
+    # the comparison's assessment criterion asks the same rule
+    score = vendor_criteria["assessment_score"].compute([vendor_a.pk], None, day)[vendor_a.pk].score
+    assert (score is None) == bool(codes)
+
+
+def test_an_assessment_completed_after_the_day_does_not_count(  # type: ignore[no-untyped-def]
+    flow, manager, vendor_a, vendor_a_user, engagement_a, fake_fit
+) -> None:
+    fake_fit[vendor_a.pk] = 100
+    done = _completed(flow, manager, vendor_a, vendor_a_user, {"i1": 4, "i2": 1}, answers={"i1": "4", "i2": "no"})
+    day = timezone.localdate(done.completed_at)
+    assert assessment_activation_check(engagement_a, day) == []
+    assert [b.code for b in assessment_activation_check(engagement_a, day - datetime.timedelta(days=1))] == [
+        "assessment_missing"
+    ]
 
 
 def test_insourcing_without_vendor_needs_no_assessment(db) -> None:  # type: ignore[no-untyped-def]
-    from outsourcing.assessments.contributions import assessment_activation_check
     from outsourcing.engagements.models import Engagement
 
     internal = Engagement.objects.create(title="Help desk", form="insourcing", start_date=datetime.date(2026, 1, 1))

@@ -146,6 +146,10 @@ def test_thresholds_through_the_api_admin_only(api, admin, manager, vendor_a_use
     assert api(manager).get("/assessment-settings").json() == {
         "approve_threshold": 80.0,
         "conditions_threshold": 60.0,
+        "critical_months": 12,  # the re-examination cycle by risk tier (SPEC's defaults)
+        "high_months": 24,
+        "standard_months": 36,
+        "unset_months": 12,
     }
     assert api(vendor_a_user).get("/assessment-settings").status_code == 404
     assert api(manager).patch("/assessment-settings", {"approve_threshold": 90}).status_code == 403

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
@@ -75,7 +75,7 @@ def test_measurements_carry_the_figures_the_app_derives_on_save(portfolio: bench
         expected = evaluate(m.metric.target, m.metric.higher_is_better, m.value)
         assert m.shortfall == expected.shortfall
         assert m.breached == expected.breached
-        assert m.attainment == expected.attainment.quantize(Decimal("0.0001"))
+        assert m.attainment == expected.attainment.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
 def test_measurements_lie_within_their_engagements_agreement(portfolio: benchmark.Portfolio) -> None:

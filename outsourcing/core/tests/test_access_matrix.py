@@ -61,6 +61,9 @@ LIST_MODELS = {
 WRITE_METHODS = ("post", "put", "patch", "delete")
 # POSTs that compute an answer and store nothing: every reader may call them.
 COMPUTATIONS = {"/api/v1/scoring/ahp", "/api/v1/scoring/compare"}
+# A user's own inbox: every user, the auditor too, marks their own notifications read (others' answer 404,
+# see notifications/tests/test_inbox_api.py).
+PERSONAL = {"/api/v1/notifications/{notification_id}/read", "/api/v1/notifications/read"}
 # Values the business rules accept, where the schema alone does not say.
 KNOWN_VALUES = {"country": "CN", "type_code": "iso9001", "code": "iso9001"}
 
@@ -84,7 +87,7 @@ def _names_a_vendor_record(op: dict[str, Any]) -> bool:
 
 
 READS = [(p, op) for m, p, op in _operations(("get",)) if _names_a_vendor_record(op)]
-WRITES = [(m, p, op) for m, p, op in _operations(WRITE_METHODS) if p not in COMPUTATIONS]
+WRITES = [(m, p, op) for m, p, op in _operations(WRITE_METHODS) if p not in COMPUTATIONS | PERSONAL]
 
 
 def _deref(schema: dict[str, Any]) -> dict[str, Any]:

@@ -93,8 +93,8 @@ def fake_checks() -> Any:
     added: list[Any] = []
 
     def add(*blockers: registry.Blocker) -> None:
-        def check(engagement: Any) -> list[registry.Blocker]:
-            return list(blockers)
+        def check(engagements: Any, as_of: Any) -> dict[int, list[registry.Blocker]]:
+            return {e.pk: list(blockers) for e in engagements}
 
         registry.register_activation_check(check)
         added.append(check)

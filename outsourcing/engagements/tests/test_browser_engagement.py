@@ -41,6 +41,6 @@ def test_manager_reads_sla_attainment_and_cannot_activate_without_a_signed_agree
     page.click("button:has-text('Move to Vendor selection')")
     page.wait_for_selector("text=The engagement is now Vendor selection.")
     page.click("button:has-text('Activate with override')")
-    page.wait_for_selector(".message >> text=No service agreement with a signed copy is on file.")
+    page.wait_for_selector(".message >> text=with a signed copy is on file")
     assert Engagement.objects.get(pk=service.pk).status == "selection"
     save_screenshot(page, "engagement-activation-refused")

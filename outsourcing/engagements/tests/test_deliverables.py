@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from outsourcing.engagements.models import Deliverable, late_deliverables
+from outsourcing.engagements.models import Deliverable
 
 from .conftest import make_engagement
 
@@ -16,12 +16,33 @@ def contracted(vendor_a):
     return make_engagement(vendor_a, form="contracting_out")
 
 
-def test_lateness_at_the_edges_of_the_due_date():
-    due = datetime.date(2026, 5, 10)
-    assert not Deliverable(due_date=due).is_late(datetime.date(2026, 5, 10))
-    assert Deliverable(due_date=due).is_late(datetime.date(2026, 5, 11))
-    assert not Deliverable(due_date=due, delivered_on=due).is_late(datetime.date(2026, 6, 1))
-    assert Deliverable(due_date=due, delivered_on=datetime.date(2026, 5, 11)).is_late(datetime.date(2026, 6, 1))
+CASES = [
+    # (delivered on, acceptance, day, late?) for a deliverable due on 2026-05-10
+    (None, "pending", datetime.date(2026, 5, 10), False),  # due today: not late yet
+    (None, "pending", datetime.date(2026, 5, 11), True),
+    (None, "rejected", datetime.date(2026, 5, 11), True),  # a rejected result is still owed
+    (None, "accepted", datetime.date(2026, 5, 11), False),
+    (datetime.date(2026, 5, 10), "pending", datetime.date(2026, 6, 1), False),
+    (datetime.date(2026, 5, 11), "pending", datetime.date(2026, 6, 1), False),  # delivered, awaiting decision
+    (datetime.date(2026, 5, 11), "rejected", datetime.date(2026, 6, 1), True),  # rejected: still owed
+    (datetime.date(2026, 5, 11), "accepted", datetime.date(2026, 6, 1), False),
+    (datetime.date(2026, 5, 9), "rejected", datetime.date(2026, 5, 10), False),  # rejected, not yet due
+]
+
+
+@pytest.mark.parametrize(("delivered_on", "acceptance", "day", "late"), CASES)
+def test_lateness_at_the_edges_of_the_due_date(contracted, delivered_on, acceptance, day, late):
+    """The page's badge (`is_late`) and the set-based rule (`late`) of lists and cards give the same answer."""
+    deliverable = Deliverable.objects.create(
+        engagement=contracted,
+        title="x",
+        due_date=datetime.date(2026, 5, 10),
+        delivered_on=delivered_on,
+        acceptance=acceptance,
+        acceptance_reason="reasons",
+    )
+    assert deliverable.is_late(day) is late
+    assert Deliverable.objects.filter(pk=deliverable.pk).late(day).exists() is late
 
 
 def test_open_late_deliverables_are_found_in_one_query(contracted, django_assert_num_queries):
@@ -35,7 +56,7 @@ def test_open_late_deliverables_are_found_in_one_query(contracted, django_assert
         delivered_on=today,
     )
     with django_assert_num_queries(1):
-        assert [d.title for d in late_deliverables(Deliverable.objects.all(), today)] == ["late"]
+        assert [d.title for d in Deliverable.objects.late(today)] == ["late"]
 
 
 def test_manager_adds_accepts_and_rejects_with_reasons(api, manager, contracted):

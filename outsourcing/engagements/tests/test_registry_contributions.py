@@ -8,8 +8,9 @@ import pytest
 from outsourcing.core import registry
 from outsourcing.core.access import SYSTEM
 from outsourcing.engagements.actions import do_record_measurement, do_save_metric
+from outsourcing.engagements.contributions import dashboard_cards, past_performance
 from outsourcing.engagements.models import Deliverable
-from outsourcing.engagements.reports import dashboard_cards, last_full_month, past_performance
+from outsourcing.engagements.reports import last_full_month
 
 from .conftest import make_agreement, make_engagement
 
@@ -56,7 +57,8 @@ def test_dashboard_cards_count_what_needs_attention(manager, vendor_a, vendor_b_
     today = datetime.date.today()
     start = today.replace(day=1) - datetime.timedelta(days=200)
     ops = make_engagement(vendor_a, start_date=start)
-    make_agreement(ops, start_date=start, end_date=today + datetime.timedelta(days=10), notice_period_days=30)
+    # notice deadline in 10 days: the decision is due
+    make_agreement(ops, start_date=start, end_date=today + datetime.timedelta(days=40), notice_period_days=30)
     metric = do_save_metric(
         None, engagement=ops, acting_user=SYSTEM, changes={"name": "Uptime", "unit": "%", "target": D(99)}
     )
@@ -65,12 +67,14 @@ def test_dashboard_cards_count_what_needs_attention(manager, vendor_a, vendor_b_
     )
     dev = make_engagement(vendor_a, form="contracting_out")
     Deliverable.objects.create(engagement=dev, title="late", due_date=today - datetime.timedelta(days=1))
+    Deliverable.objects.create(engagement=dev, title="later", due_date=today - datetime.timedelta(days=2))
     counts = {card.title: card.count for card in dashboard_cards(manager)}
     assert counts == {
-        "Agreements in notice window": 1,
-        "Late deliverables": 1,
-        "SLA breaches last month": 1,
+        "Agreement decisions due": 1,
+        "Engagements with late deliverables": 1,  # engagements, as the list the card links to shows
+        "Engagements with SLA breaches last month": 1,
         "Engagements blocked from activation": 0,
+        "Active engagements with open issues": 0,
     }
     others = {card.title: card.count for card in dashboard_cards(vendor_b_user)}
     assert set(others.values()) == {0}

@@ -33,7 +33,7 @@ def agreement_of(**overrides):
     }
     fields.update(overrides)
     agreement = ServiceAgreement(**fields)
-    agreement.notice_date = agreement.end_date - datetime.timedelta(days=agreement.notice_period_days)
+    agreement.derive_deadlines()
     return agreement
 
 
@@ -42,9 +42,10 @@ def agreement_of(**overrides):
     [
         (D(2025, 12, 31), "upcoming"),
         (D(2026, 1, 1), "active"),
-        (D(2026, 10, 1), "active"),  # the day before the notice date
-        (D(2026, 10, 2), "notice_window"),  # 31 Dec − 90 days
-        (D(2026, 12, 31), "notice_window"),  # the last day
+        (D(2026, 10, 1), "decision_due"),  # the day before the notice deadline
+        (D(2026, 10, 2), "decision_due"),  # 31 Dec − 90 days: the notice deadline itself
+        (D(2026, 10, 3), "expiring"),
+        (D(2026, 12, 31), "expiring"),  # the last day
         (D(2027, 1, 1), "expired"),
     ],
 )
@@ -54,7 +55,7 @@ def test_derived_state_at_the_edges_of_the_term(today, state):
 
 def test_a_termination_date_wins_from_that_day_on():
     agreement = agreement_of(terminated_on=D(2026, 6, 30))
-    assert agreement.state(D(2026, 6, 29)) == "active"
+    assert agreement.state(D(2026, 6, 29)) == "ending"  # scheduled
     assert agreement.state(D(2026, 6, 30)) == "terminated"
 
 

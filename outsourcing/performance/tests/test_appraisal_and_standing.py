@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from outsourcing.core import registry
 from outsourcing.core.registry import CriterionScore, VendorCriterion
 from outsourcing.performance import actions
-from outsourcing.performance.integration import standing_blockers
+from outsourcing.performance.contributions import standing_blockers
 from outsourcing.performance.models import Appraisal
 from outsourcing.performance.services import long_term, score, standing_for
 
@@ -119,8 +119,9 @@ def test_probation_or_blocked_stops_the_vendor_from_being_chosen(vendor_a, vendo
     today = datetime.date.today()
     _appraisal(vendor_a, today, "35")
     _appraisal(vendor_b, today, "61")
-    assert [b.code for b in standing_blockers(vendor_a, None, today)] == ["standing_blocked"]
-    assert standing_blockers(vendor_b, None, today) == []
+    found = standing_blockers([vendor_a, vendor_b], None, today)
+    assert [b.code for b in found[vendor_a.pk]] == ["standing_blocked"]
+    assert found[vendor_b.pk] == []
 
 
 @pytest.mark.django_db

@@ -53,6 +53,42 @@ def test_a_blocked_processor_gets_no_new_order(manager, vendor_a, housing):
     assert "vendor_id" in caught.value.message_dict
 
 
+@pytest.mark.parametrize(("total", "standing", "refused"), [("45", "probation", True), ("75", "good", False)])
+def test_a_processor_blocked_only_by_its_standing_gets_no_new_order(
+    api, manager, vendor_a, housing, total, standing, refused
+):
+    """Status approved, but a long-term appraisal on probation: "may this vendor get new work?" is asked of
+    `Vendor.objects.open_for_new_work`, the same rule as engagements and comparisons (it used to be accepted)."""
+    from outsourcing.performance.models import Appraisal
+
+    vendor_a.status = "approved"
+    vendor_a.save()
+    today = datetime.date.today()
+    Appraisal.objects.create(
+        vendor=vendor_a,
+        period_start=today - datetime.timedelta(days=90),
+        period_end=today - datetime.timedelta(days=1),
+        total=Decimal(total),
+        standing=standing,
+    )
+    response = api(manager).post(
+        "/processing/orders",
+        {
+            "vendor_id": vendor_a.pk,
+            "number": "PO-S",
+            "due_date": "2027-01-01",
+            "lines": [{"item_id": housing.pk, "quantity": "1", "unit_price": "1"}],
+        },
+    )
+    if refused:
+        assert response.status_code == 422, response.content
+        (detail,) = response.json()["detail"]
+        assert detail["field"] == "vendor_id" and "probation" in detail["msg"].lower()
+        assert not ProcessingOrder.objects.exists()
+    else:
+        assert response.status_code == 201, response.content
+
+
 def test_only_materials_are_issued(issued_order, manager, housing, stationery):
     for item in (housing, stationery):
         with pytest.raises(ValidationError) as caught:

@@ -24,7 +24,7 @@ def test_each_missing_requirement_blocks_activation(engagement_a, make_qualifica
     require(engagement_a, "iso27001")
     require(engagement_a, "iso9001")
     make_qualification(engagement_a.vendor, "iso9001")
-    blockers = [b for check in registry.activation_checks for b in check(engagement_a)]
+    blockers = registry.activation_blockers_of([engagement_a], D.today())[engagement_a.pk]
     assert [b.code for b in blockers] == ["qualification_missing", "qualification_missing"]
     assert "CMMI" in blockers[0].message and "3" in blockers[0].message
     assert "27001" in blockers[1].message
@@ -32,20 +32,20 @@ def test_each_missing_requirement_blocks_activation(engagement_a, make_qualifica
 
 def test_no_requirement_no_activation_blocker(engagement_a, only_registered):
     only_registered("qualifications")
-    assert [b for check in registry.activation_checks for b in check(engagement_a)] == []
+    assert registry.activation_blockers_of([engagement_a], D.today())[engagement_a.pk] == []
 
 
 def test_a_candidate_vendor_missing_a_requirement_cannot_be_approved(engagement_a, vendor_b, make_qualification):
     require(engagement_a, "cmmi", 3)
     make_qualification(vendor_b, "cmmi", 2)
-    blockers = [b for fn in registry.vendor_blockers for b in fn(vendor_b, engagement_a, D(2026, 6, 1))]
+    blockers = registry.vendor_blockers_of([vendor_b], engagement_a, D(2026, 6, 1))[vendor_b.pk]
     assert [b.code for b in blockers] == ["qualification_missing"]
     make_qualification(vendor_b, "cmmi", 3)
-    assert [b for fn in registry.vendor_blockers for b in fn(vendor_b, engagement_a, D(2026, 6, 1))] == []
+    assert registry.vendor_blockers_of([vendor_b], engagement_a, D(2026, 6, 1))[vendor_b.pk] == []
 
 
 def test_without_engagement_no_vendor_blocker(vendor_b):
-    assert [b for fn in registry.vendor_blockers for b in fn(vendor_b, None, D(2026, 6, 1))] == []
+    assert registry.vendor_blockers_of([vendor_b], None, D(2026, 6, 1))[vendor_b.pk] == []
 
 
 def test_fit_is_the_share_of_requirements_met_for_every_candidate(

@@ -2,7 +2,9 @@
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from outsourcing.engagements.models import Engagement
 from outsourcing.teams.models import Replacement, TeamAssignment, TeamMember
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +16,11 @@ def test_demo_builds_rosters_teams_and_a_pending_replacement():
     pending = Replacement.objects.get(status="pending")
     assert pending.key_person and pending.engagement.code == "OM-2026-001"
     assert TeamAssignment.objects.filter(engagement__code="CO-2026-003", side="owner").exists()
-    assert TeamAssignment.objects.filter(engagement__code="DEV-2026-002").count() == 4
+    assert TeamAssignment.objects.filter(engagement__code="DEV-2026-002").count() == 5
+    # the replay of issue 9 in the demo: an active engagement with an ineligible, unwaived key person
+    dev = Engagement.objects.filter(code="DEV-2026-002")
+    codes = [b.code for b in dev.open_issues(timezone.localdate()).get(dev.get().pk, [])]
+    assert "team_not_eligible" in codes
     assert TeamAssignment.objects.filter(engagement__code="OM-2026-001", acknowledged=False).count() == 1
 
 

@@ -13,7 +13,8 @@ D = datetime.date
 
 def _team(engagement, manager, *members):
     for m in members:
-        do_add_to_team(engagement, acting_user=manager, member=m, role="Engineer", start_date=D(2024, 1, 1))
+        start = max(D(2024, 1, 1), m.hire_date)  # nobody is put on a team before being employed
+        do_add_to_team(engagement, acting_user=manager, member=m, role="Engineer", start_date=start)
 
 
 def _verdicts(api, user, engagement, as_of):

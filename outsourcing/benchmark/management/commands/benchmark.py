@@ -21,7 +21,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -276,7 +276,7 @@ def _members(
     written = _batched(rows(), TeamMember)
     current: dict[int, list[tuple[int, datetime.date]]] = {}
     for pk, vendor_id, hire in (
-        TeamMember.objects.filter(Q(left_date__isnull=True) | Q(left_date__gt=as_of))
+        TeamMember.objects.employed_on(as_of)
         .order_by()
         .values_list("pk", "vendor_id", "hire_date")
         .iterator(chunk_size=BATCH)
@@ -339,6 +339,7 @@ def _engagements(
                 monthly_fee=fee,
                 notice_period_days=90,
                 notice_date=end - datetime.timedelta(days=90),
+                decision_from=end - datetime.timedelta(days=150),
             )
         )
     Engagement.objects.bulk_create(engagements, batch_size=BATCH)
@@ -384,7 +385,9 @@ def _measurements(
                 value = max(0.01, rng.gauss(typical, sd))
                 if metric.unit == "%":
                     value = min(100.0, value)
-                measurement = Measurement(metric=metric, period_start=period, value=Decimal(value).quantize(four))
+                measurement = Measurement(
+                    metric=metric, period_start=period, value=Decimal(value).quantize(four, rounding=ROUND_HALF_UP)
+                )
                 measurement.derive()  # the app's calculation (engagements.calc.evaluate), as on save
                 yield measurement
             left -= min(months, left)

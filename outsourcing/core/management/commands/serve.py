@@ -1,4 +1,5 @@
-"""Serve the application with gunicorn (a production-grade WSGI server) and a background-task worker."""
+"""Serve the application with gunicorn (a production-grade WSGI server), a background-task worker and the
+daily scheduler (automatic renewals and reminders)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=3)
         parser.add_argument("--no-worker", action="store_true", help="Do not start the background-task worker.")
+        parser.add_argument(
+            "--no-scheduler", action="store_true", help="Do not run the daily pass (renewals and reminders)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from gunicorn.app.base import BaseApplication
@@ -27,9 +31,12 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         from outsourcing.wsgi import application
 
-        worker = None
+        helpers = []
         if settings.TASKS_BACKEND == "database" and not options["no_worker"]:
-            worker = subprocess.Popen([sys.executable, "-m", "outsourcing", "db_worker"])
+            helpers.append(subprocess.Popen([sys.executable, "-m", "outsourcing", "db_worker"]))
+        if not options["no_scheduler"]:
+            # The daily pass; running it twice (a restart, a second server) sends nothing twice.
+            helpers.append(subprocess.Popen([sys.executable, "-m", "outsourcing", "scheduler"]))
 
         bind = f"{options['host']}:{options['port']}"
 
@@ -47,5 +54,5 @@ class Command(BaseCommand):
         try:
             Server().run()
         finally:
-            if worker is not None:
-                worker.terminate()
+            for helper in helpers:
+                helper.terminate()

@@ -6,27 +6,32 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0002_seed_template'),
+        ('engagements', '0003_agreement_deadlines'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assessmentsettings',
+            model_name='benefitterms',
             name='version',
             field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised by one on every change.', verbose_name='version'),
         ),
         migrations.AddField(
-            model_name='assessmenttemplate',
+            model_name='deliverable',
             name='version',
             field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised by one on every change.', verbose_name='version'),
         ),
         migrations.AddField(
-            model_name='templateitem',
+            model_name='engagement',
             name='version',
             field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised by one on every change.', verbose_name='version'),
         ),
         migrations.AddField(
-            model_name='templatesection',
+            model_name='serviceagreement',
+            name='version',
+            field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised by one on every change.', verbose_name='version'),
+        ),
+        migrations.AddField(
+            model_name='slametric',
             name='version',
             field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised by one on every change.', verbose_name='version'),
         ),

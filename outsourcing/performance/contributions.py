@@ -1,5 +1,6 @@
 """What this app contributes to others through core.registry: dashboard cards, the standing that stops a
-vendor from being chosen, and the long-term appraisal as a comparison criterion."""
+vendor from being chosen (a vendor blocker and the activation gate's `vendor_standing`), and the long-term
+appraisal as a comparison criterion."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
@@ -18,6 +20,9 @@ from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
 from .choices import ReportStatus, Standing
 from .models import ImplementationReport, ReportSchedule
 from .services import long_term, missing_reports
+
+# code → (label, place in the lists as SPEC "Activation gate" orders the codes)
+ISSUE_KINDS = {"vendor_standing": (gettext_lazy("Vendor on probation or blocked"), 30)}
 
 
 def dashboard_cards(user: Any) -> list[DashboardCard]:
@@ -57,14 +62,30 @@ def _standing_verdict(figures: tuple[Decimal, Standing, int] | None) -> list[Blo
     return []
 
 
-def standing_blockers(vendor: Any, engagement: Any, as_of: datetime.date) -> list[Blocker]:
-    return _standing_verdict(long_term([vendor.pk], as_of).get(vendor.pk))
-
-
-def standing_blockers_many(vendors: Sequence[Any], engagement: Any, as_of: datetime.date) -> dict[int, list[Blocker]]:
-    """`standing_blockers` for many vendors in one query."""
+def standing_blockers(vendors: Sequence[Any], engagement: Any, as_of: datetime.date) -> dict[int, list[Blocker]]:
+    """A vendor on probation or blocked by its long-term standing is not chosen for new work (one query)."""
     figures = long_term([v.pk for v in vendors], as_of)
     return {v.pk: _standing_verdict(figures.get(v.pk)) for v in vendors}
+
+
+def vendor_standing(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:
+    """Activation gate `vendor_standing`: the vendor's current long-term standing is probation or blocked."""
+    figures = long_term(sorted({e.vendor_id for e in engagements if e.vendor_id}), as_of)
+    result: dict[int, list[Blocker]] = {}
+    for engagement in engagements:
+        found = figures.get(engagement.vendor_id) if engagement.vendor_id else None
+        if found and found[1] in (Standing.PROBATION, Standing.BLOCKED):
+            result[engagement.pk] = [
+                Blocker(
+                    "vendor_standing",
+                    _(
+                        "The vendor's long-term standing is %(standing)s (appraisal %(score)s): it may not start "
+                        "new work until its appraisals improve."
+                    )
+                    % {"standing": Standing(found[1]).label.lower(), "score": found[0]},
+                )
+            ]
+    return result
 
 
 def appraisal_criterion(vendor_ids: Sequence[int], engagement: Any, as_of: datetime.date) -> dict[int, CriterionScore]:

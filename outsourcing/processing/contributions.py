@@ -1,4 +1,5 @@
-"""Processing orders past their due date, for the owner's staff and for the processor itself."""
+"""What the processing app gives the rest of the system through core.registry: dashboard cards for processing
+orders past their due date, for the owner's staff and for the processor itself."""
 
 from __future__ import annotations
 

@@ -6,32 +6,27 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('engagements', '0002_agreements_sla_benefit'),
+        ('assessments', '0004_settings_row'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='benefitterms',
+            model_name='assessmentsettings',
             name='version',
             field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised by one on every change.', verbose_name='version'),
         ),
         migrations.AddField(
-            model_name='deliverable',
+            model_name='assessmenttemplate',
             name='version',
             field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised by one on every change.', verbose_name='version'),
         ),
         migrations.AddField(
-            model_name='engagement',
+            model_name='templateitem',
             name='version',
             field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised by one on every change.', verbose_name='version'),
         ),
         migrations.AddField(
-            model_name='serviceagreement',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised by one on every change.', verbose_name='version'),
-        ),
-        migrations.AddField(
-            model_name='slametric',
+            model_name='templatesection',
             name='version',
             field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised by one on every change.', verbose_name='version'),
         ),

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:pk>/open", views.open_notification, name="open"),
+    path("<int:pk>/read", views.mark_read, name="read"),
+    path("read", views.mark_all_read, name="read-all"),
+    path("preferences", views.preferences, name="preferences"),
+]

@@ -234,6 +234,13 @@ class ServiceAgreement(VendorOwned, models.Model):
         """The last day on which notice of non-renewal or termination at the end date can still be given."""
         return self.notice_date
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The stored deadlines always follow the term, whoever saves it (actions call clean(), bulk loaders
+        # and fixtures may not).
+        if self.end_date:
+            self.derive_deadlines()
+        super().save(*args, **kwargs)
+
     def derive_deadlines(self) -> None:
         try:
             self.notice_date = self.end_date - datetime.timedelta(days=self.notice_period_days or 0)

@@ -16,7 +16,7 @@ from outsourcing.engagements.actions import do_give_notice
 from outsourcing.engagements.choices import AgreementState
 from outsourcing.engagements.models import Engagement, ServiceAgreement
 from outsourcing.engagements.queries import filter_engagements
-from outsourcing.engagements.reports import dashboard_cards
+from outsourcing.engagements.contributions import dashboard_cards
 
 from .conftest import make_agreement, make_engagement
 

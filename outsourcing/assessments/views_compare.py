@@ -103,7 +103,7 @@ def comparison_chart(table: comparison.Comparison) -> dict[str, Any]:
                 "y": y,
                 "text_y": y + 12,
                 "segments": segments,
-                "total": f"{row.total:.1f}",
+                "total": comparison.total_text(row),
                 "total_x": f"{x + 4:.1f}",
             }
         )

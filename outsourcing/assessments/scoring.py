@@ -2,7 +2,10 @@
 
 Each item line says how many points it earned out of how many, by which rule, on which evidence:
 - an item the vendor answers earns weight × reviewer's score ÷ scale maximum (0 while unscored);
-- an item filled from the system's data earns weight × criterion score ÷ 100 (0 with "no data");
+- an item filled from the system's data earns weight × criterion score ÷ 100; when the system has no data
+  for it (the vendor has no roster yet), it is shown as "no data" and left out of the score — neither points
+  nor maximum, so its section is renormalised over what is known — until the data is supplied or the reviewer
+  scores it by hand; while such an item is open, the result recommends nothing (SPEC "Missing data is not zero");
 - an item whose condition is not met is hidden and not scored (it counts neither points nor maximum).
 Overall and section scores are 100 × points ÷ maximum. Blockers (from the vendor-blocker registry, plus
 open critical findings) forbid approval whatever the score; otherwise the admin's thresholds decide.
@@ -43,10 +46,16 @@ def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def recommend(score: Decimal | None, has_blockers: bool, settings: AssessmentSettings) -> tuple[str, str]:
-    """(recommendation, the rule that gave it)."""
+def recommend(
+    score: Decimal | None, has_blockers: bool, settings: AssessmentSettings, missing_data: Sequence[str] = ()
+) -> tuple[str, str]:
+    """(recommendation, the rule that gave it); no recommendation ("") while items have no data."""
     if has_blockers:
         return Recommendation.REJECT, _("Blocked: a blocker forbids approval whatever the score.")
+    if missing_data:
+        return "", _(
+            "No recommendation: the system has no data for %(codes)s. Supply the data, or score these items by hand."
+        ) % {"codes": ", ".join(missing_data)}
     if score is None:
         return Recommendation.REJECT, _("No score: nothing was scored.")
     if score >= settings.approve_threshold:
@@ -104,6 +113,12 @@ def _criterion_scores(
     return scores
 
 
+def criterion_has_data(assessment: Assessment, item: TemplateItem, as_of: datetime.date | None = None) -> bool:
+    """Does the system have data for this item filled from a criterion (else the reviewer may score it)?"""
+    figure = _criterion_scores({item.criterion_code}, assessment, as_of or timezone.localdate())[item.criterion_code]
+    return figure is not None and figure.score is not None
+
+
 def _visible(item: TemplateItem, by_item: dict[int, Answer], items: dict[int, TemplateItem], seen: set[int]) -> bool:
     if not item.condition_item_id:
         return True
@@ -153,6 +168,7 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
     by_section: dict[int, dict[str, Any]] = {}
     total_points = total_max = Decimal(0)
     complete = True
+    missing_data: list[str] = []
     for item in items:
         section = by_section.get(item.section_id)
         if section is None:
@@ -188,27 +204,35 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
             section["items"].append(line)
             continue
         points = Decimal(0)
-        if item.source == ItemSource.CRITERION:
-            figure = criteria.get(item.criterion_code)
-            if figure is None or figure.score is None:
-                status = "no_data"
-                rule = _("No data for criterion %(code)s: 0 of %(weight)s points.") % {
-                    "code": item.criterion_code,
-                    "weight": weight,
-                }
-                line["criterion_detail"] = figure.detail if figure else ""
-            else:
-                status = "scored"
-                raw = Decimal(str(figure.score))
-                points = weight * raw / HUNDRED
-                rule = _("Criterion %(code)s = %(score)s of 100 × weight %(weight)s = %(points)s points.") % {
-                    "code": item.criterion_code,
-                    "score": _two(raw),
-                    "weight": weight,
-                    "points": _two(points),
-                }
-                line["criterion_score"] = float(raw)
-                line["criterion_detail"] = figure.detail
+        figure = criteria.get(item.criterion_code) if item.source == ItemSource.CRITERION else None
+        no_data = item.source == ItemSource.CRITERION and (figure is None or figure.score is None)
+        if no_data and (answer is None or answer.score is None):
+            missing_data.append(item.code)
+            line.update(
+                status="no_data",
+                points=None,
+                max_points=0.0,
+                criterion_detail=figure.detail if figure else "",
+                rule=_(
+                    "No data for criterion %(code)s: left out of the score until the data is supplied or the "
+                    "reviewer scores it."
+                )
+                % {"code": item.criterion_code},
+            )
+            section["items"].append(line)
+            continue
+        if figure is not None and figure.score is not None:
+            status = "scored"
+            raw = Decimal(str(figure.score))
+            points = weight * raw / HUNDRED
+            rule = _("Criterion %(code)s = %(score)s of 100 × weight %(weight)s = %(points)s points.") % {
+                "code": item.criterion_code,
+                "score": _two(raw),
+                "weight": weight,
+                "points": _two(points),
+            }
+            line["criterion_score"] = float(raw)
+            line["criterion_detail"] = figure.detail
         elif answer is None or answer.score is None:
             status = "unscored"
             complete = False
@@ -222,6 +246,8 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
                 "weight": weight,
                 "points": _two(points),
             }
+            if no_data:
+                rule = _("No data from the system; scored by hand.") + " " + rule
             line["review_note"] = answer.review_note
             line["reviewer_score"] = float(answer.score)
         line.update(status=status, points=float(points), max_points=float(weight), rule=rule)
@@ -248,14 +274,15 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
         }
         for f in critical
     )
-    recommendation, rule = recommend(score, bool(blockers), settings)
+    recommendation, rule = recommend(score, bool(blockers), settings, missing_data)
     return {
         "as_of": as_of.isoformat(),
         "score": _num(score),
         "score_decimal": str(score) if score is not None else None,
         "points": float(total_points),
         "max_points": float(total_max),
-        "complete": complete,
+        "complete": complete and not missing_data,
+        "missing_data": missing_data,
         "sections": sections,
         "blockers": blockers,
         "recommendation": str(recommendation),

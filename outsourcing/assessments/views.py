@@ -165,7 +165,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "evidence": evidence.get(answer.pk, []) if answer else [],
                 "line": line,
                 "editable": editable,
-                "scorable": reviewing and item.source == ItemSource.VENDOR and line.get("status") != "hidden",
+                "scorable": reviewing
+                and line.get("status") != "hidden"
+                and (item.source == ItemSource.VENDOR or "criterion_score" not in line),  # no system data: by hand
             }
         )
     findings = list(assessment.findings.select_related("item", "evidence"))

@@ -55,12 +55,14 @@ def test_typed_weights_are_normalised_and_rank_the_vendors(  # type: ignore[no-u
     assert by_vendor[vendor_a.pk].contributions["fake_fit"] == pytest.approx(67.5)
 
 
-def test_no_data_contributes_nothing_and_says_so(manager, vendor_a, engagement_a, only_fake_criteria) -> None:  # type: ignore[no-untyped-def]
+def test_no_data_is_left_out_not_scored_zero(manager, vendor_a, engagement_a, only_fake_criteria) -> None:  # type: ignore[no-untyped-def]
     fit, _past = only_fake_criteria
     fit[vendor_a.pk] = 80
     row = compare(manager, engagement_a, [vendor_a.pk]).rows[0]
     assert row.scores["fake_past"].score is None
-    assert row.total == pytest.approx(40.0)  # equal weights: 0.5×80 + 0.5×0
+    assert row.total == pytest.approx(80.0)  # 0.5×80 / 0.5: the unknown criterion is not a 0
+    assert row.coverage == pytest.approx(0.5)
+    assert not row.insufficient_data  # exactly one half is enough
 
 
 def test_ahp_weights_are_used_when_consistent(manager, vendor_a, engagement_a, only_fake_criteria) -> None:  # type: ignore[no-untyped-def]
@@ -156,7 +158,7 @@ def test_the_comparison_page_and_its_exports(
     )
     page = client.get(f"/assessments/compare/?{query}").content.decode()
     assert "Weighted total" in page and vendor_b.name in page
-    assert "60.00" in page  # vendor a: 2/3 × 90
+    assert "90.00" in page and "67 %" in page  # vendor a: 2/3 × 90 ÷ 2/3 (no data on past), coverage 2/3
     xlsx = client.get(f"/assessments/compare/export.xlsx?{query}")
     assert xlsx.status_code == 200
     sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from outsourcing.assessments import actions
 from outsourcing.assessments.models import AssessmentSettings
@@ -133,15 +134,35 @@ def test_every_point_names_its_rule_and_evidence(flow, vendor_a, vendor_a_user, 
     assert lines["crit"]["criterion_detail"] == f"fake score of {vendor_a.pk}"
 
 
-def test_a_criterion_without_data_counts_zero_of_its_weight(flow, vendor_a, vendor_a_user, manager) -> None:  # type: ignore[no-untyped-def]
-    # fake_fit is not registered at all here: "no data".
+def test_an_item_without_system_data_is_left_out_and_its_section_renormalised(flow, vendor_a, vendor_a_user, manager) -> None:  # type: ignore[no-untyped-def]
+    # fake_fit is not registered at all here: "no data" (as for a vendor with no roster yet). Before, it
+    # scored 0 of 1 point: 3 / 4 = 75 and its section 0.
     assessment = flow(vendor_a, vendor_a_user, answers={"i1": "4", "i2": "no"})
     score_all(assessment, manager, {"i1": 4, "i2": 1})
     result = compute_result(assessment)
-    crit = result["sections"][1]["items"][0]
+    section = result["sections"][1]
+    crit = section["items"][0]
     assert crit["status"] == "no_data"
-    assert crit["points"] == 0.0 and crit["max_points"] == 1.0
-    assert result["score"] == pytest.approx(75.0)
+    assert crit["points"] is None and crit["max_points"] == 0.0
+    assert section["score"] is None  # nothing known in it: not 0
+    assert result["score"] == pytest.approx(100.0)  # 3 of 3 known points
+    assert result["missing_data"] == ["crit"]
+    assert result["recommendation"] == ""  # 100 would approve; no data forbids recommending approval
+    assert "no data for crit" in result["recommendation_rule"]
+
+
+def test_an_item_without_data_must_be_scored_by_hand_before_completing(flow, vendor_a, vendor_a_user, manager) -> None:  # type: ignore[no-untyped-def]
+    assessment = flow(vendor_a, vendor_a_user, answers={"i1": "4", "i2": "no"})
+    score_all(assessment, manager, {"i1": 4, "i2": 1})
+    with pytest.raises(ValidationError) as info:
+        actions.do_complete_assessment(assessment, acting_user=manager)
+    assert "crit" in info.value.message_dict["answers"][0]
+    score_all(assessment, manager, {"crit": 2})  # the reviewer scores it: 2 of 4 × weight 1 = 0.5
+    done = actions.do_complete_assessment(assessment, acting_user=manager)
+    assert done.result["score"] == pytest.approx(87.5)  # 3.5 / 4
+    assert done.recommendation == "approve"
+    crit = done.result["sections"][1]["items"][0]
+    assert crit["status"] == "scored" and crit["rule"].startswith("No data from the system; scored by hand.")
 
 
 def test_weights_change_the_score(flow, vendor_a, vendor_a_user, manager, fake_fit, item) -> None:  # type: ignore[no-untyped-def]

@@ -270,7 +270,13 @@ def to_xlsx(table: Comparison) -> bytes:
         for code, label in table.criteria:
             score = r.scores[code].score
             detail.append(
-                [r.vendor.name, label, _("no data") if score is None else score, table.weights[code], r.scores[code].detail]
+                [
+                    r.vendor.name,
+                    label,
+                    _("no data") if score is None else score,
+                    table.weights[code],
+                    r.scores[code].detail,
+                ]
             )
     buffer = io.BytesIO()
     workbook.save(buffer)

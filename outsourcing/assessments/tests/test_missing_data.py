@@ -127,7 +127,10 @@ def test_page_and_exports_say_no_data_and_show_coverage_beside_every_total(  # t
     four_criteria["c_staff"].update({vendor_b.pk: 50})
     four_criteria["c_history"].update({vendor_b.pk: 100})
     client.force_login(manager)
-    query = f"?engagement={engagement_a.pk}&vendors={vendor_a.pk}&vendors={vendor_b.pk}&w_c_quality=4&w_c_price=3&w_c_staff=2&w_c_history=1"
+    query = (
+        f"?engagement={engagement_a.pk}&vendors={vendor_a.pk}&vendors={vendor_b.pk}"
+        "&w_c_quality=4&w_c_price=3&w_c_staff=2&w_c_history=1"
+    )
     page = client.get("/assessments/compare/" + query).content.decode()
     assert "no data" in page and "70 %" in page and "100 %" in page
     workbook = load_workbook(io.BytesIO(client.get("/assessments/compare/export.xlsx" + query).content))

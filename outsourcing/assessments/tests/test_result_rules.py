@@ -134,7 +134,9 @@ def test_every_point_names_its_rule_and_evidence(flow, vendor_a, vendor_a_user, 
     assert lines["crit"]["criterion_detail"] == f"fake score of {vendor_a.pk}"
 
 
-def test_an_item_without_system_data_is_left_out_and_its_section_renormalised(flow, vendor_a, vendor_a_user, manager) -> None:  # type: ignore[no-untyped-def]
+def test_an_item_without_system_data_is_left_out_and_its_section_renormalised(  # type: ignore[no-untyped-def]
+    flow, vendor_a, vendor_a_user, manager
+) -> None:
     # fake_fit is not registered at all here: "no data" (as for a vendor with no roster yet). Before, it
     # scored 0 of 1 point: 3 / 4 = 75 and its section 0.
     assessment = flow(vendor_a, vendor_a_user, answers={"i1": "4", "i2": "no"})

@@ -21,7 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outsourcing.core import registry
+from outsourcing.core import numbers, registry
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.vendors.models import Vendor
 
@@ -190,12 +190,12 @@ def compare(
 
 
 def _fmt(value: float | None) -> str:
-    return _("no data") if value is None else f"{value:.1f}"
+    return _("no data") if value is None else numbers.display(value)
 
 
 def coverage_text(row: Row) -> str:
     """The coverage beside a total, e.g. "coverage 40 % · insufficient data"."""
-    text = _("coverage %(percent)s %%") % {"percent": f"{row.coverage * 100:.0f}"}
+    text = _("coverage %(percent)s") % {"percent": numbers.display_percent(row.coverage)}
     if row.insufficient_data:
         text += " · " + _("insufficient data")
     return text
@@ -205,7 +205,7 @@ def total_text(row: Row) -> str:
     """A total as people read it: one decimal and its coverage, or "no data"."""
     if row.total is None:
         return _("no data")
-    return f"{row.total:.1f} ({coverage_text(row)})"
+    return f"{numbers.display(row.total)} ({coverage_text(row)})"
 
 
 def recommendation_text(row: Row) -> str:
@@ -291,7 +291,7 @@ def _escape(text: str) -> str:
 def _pdf_cell(figure: registry.CriterionScore, contribution: float) -> str:
     if figure.score is None:
         return f"{_escape(_fmt(None))}<br/>{_escape(figure.detail)}"
-    return f"{_fmt(figure.score)} (+{contribution:.1f})<br/>{_escape(figure.detail)}"
+    return f"{_fmt(figure.score)} (+{numbers.display(contribution)})<br/>{_escape(figure.detail)}"
 
 
 def to_pdf(table: Comparison) -> bytes:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -47,7 +48,7 @@ def _assessment_score(vendor_ids: Sequence[int], engagement: Any, as_of: datetim
             _("Assessment #%(pk)s completed %(date)s: %(rec)s%(blocked)s.")
             % {
                 "pk": assessment.pk,
-                "date": assessment.completed_at.date().isoformat() if assessment.completed_at else "",
+                "date": timezone.localdate(assessment.completed_at).isoformat() if assessment.completed_at else "",
                 "rec": assessment.get_recommendation_display(),
                 "blocked": _(" (blocked)") if assessment.has_blockers else "",
             },

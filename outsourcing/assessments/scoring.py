@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from outsourcing.core import registry
 from outsourcing.core.access import sees_all_vendors
+from outsourcing.core.numbers import SCORE_PLACES, rounded
 from outsourcing.documents.models import Document
 
 from .choices import AssessmentStatus, ItemSource, Recommendation, Severity
@@ -33,13 +34,8 @@ HUNDRED = Decimal(100)
 
 
 def _two(value: Decimal) -> str:
-    # The same rounding as the pages' floatformat (half up), so that a rule and its column agree.
-    return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
-def _floor2(value: Decimal) -> str:
-    # A score is shown cut (not rounded) in rules, so 79.9975 never reads as "80.00 < 80".
-    return str(value.quantize(Decimal("0.01"), rounding=ROUND_DOWN))
+    # One rounding for every figure of the result (core.numbers): the rule, the columns and the headline agree.
+    return str(rounded(value, SCORE_PLACES))
 
 
 def _num(value: Decimal | None) -> float | None:
@@ -58,21 +54,25 @@ def recommend(
         ) % {"codes": ", ".join(missing_data)}
     if score is None:
         return Recommendation.REJECT, _("No score: nothing was scored.")
-    if score >= settings.approve_threshold:
+    # The thresholds judge the score as it is shown (rounded once, half up, to two places): a result never
+    # reads "80.00 < 80".
+    shown = rounded(score, SCORE_PLACES)
+    assert shown is not None
+    if shown >= settings.approve_threshold:
         return Recommendation.APPROVE, _("Score %(score)s ≥ %(threshold)s: approve.") % {
-            "score": _floor2(score),
+            "score": shown,
             "threshold": settings.approve_threshold,
         }
-    if score >= settings.conditions_threshold:
+    if shown >= settings.conditions_threshold:
         return Recommendation.APPROVE_WITH_CONDITIONS, _(
             "%(low)s ≤ score %(score)s < %(high)s: approve with conditions."
         ) % {
             "low": settings.conditions_threshold,
-            "score": _floor2(score),
+            "score": shown,
             "high": settings.approve_threshold,
         }
     return Recommendation.REJECT, _("Score %(score)s < %(threshold)s: reject.") % {
-        "score": _floor2(score),
+        "score": shown,
         "threshold": settings.conditions_threshold,
     }
 

@@ -38,3 +38,22 @@ def display_percent(fraction: Any, places: int = 0) -> str:
     if fraction is None:
         return "—"
     return display(Decimal(repr(fraction) if isinstance(fraction, float) else str(fraction)) * 100, places) + " %"
+
+
+def display_plain(value: Any) -> str:
+    """A measured quantity as people write it, without trailing zeros but grouped: 1200000.0000 → 1,200,000;
+    99.9000 → 99.9 (in the reader's language)."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    number = number.normalize()
+    exponent = number.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return formats.number_format(
+        number.quantize(Decimal(1).scaleb(-places)), places, use_l10n=True, force_grouping=True
+    )

@@ -6,6 +6,8 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from outsourcing.core.access import SYSTEM
 
 from . import actions
@@ -24,7 +26,7 @@ def build(ctx: dict[str, Any]) -> None:
         code: actions.do_create_item(acting_user=SYSTEM, code=code, name=name, unit=unit, category=category)
         for code, name, unit, category in ITEMS
     }
-    today = datetime.date.today()
+    today = timezone.localdate()  # the owner's day, not the server's
     processor = ctx["vendors"]["h"]
     done = actions.do_create_order(
         acting_user=SYSTEM,

@@ -33,11 +33,22 @@ def test_score_exactly_80_is_approved(flow, vendor_a, vendor_a_user, manager, fa
 
 
 def test_score_just_below_80_is_approved_with_conditions(flow, vendor_a, vendor_a_user, manager, fake_fit) -> None:  # type: ignore[no-untyped-def]
+    fake_fit[vendor_a.pk] = 19.9  # 3.199 / 4 = 79.975, shown 79.98
+    assessment = flow(vendor_a, vendor_a_user, answers={"i1": "4", "i2": "no"})
+    done = _complete(assessment, manager, {"i1": 4, "i2": 1})
+    assert done.result["score"] == pytest.approx(79.975)
+    assert done.recommendation == "approve_with_conditions"
+    assert done.result["recommendation_rule"] == "60.00 ≤ score 79.98 < 80.00: approve with conditions."
+
+
+def test_the_thresholds_judge_the_score_as_it_is_shown(flow, vendor_a, vendor_a_user, manager, fake_fit) -> None:  # type: ignore[no-untyped-def]
+    # 79.9975 is shown as 80.00 (one rounding, half up): it is judged as 80.00, never "80.00 < 80".
     fake_fit[vendor_a.pk] = 19.99
     assessment = flow(vendor_a, vendor_a_user, answers={"i1": "4", "i2": "no"})
     done = _complete(assessment, manager, {"i1": 4, "i2": 1})
     assert done.result["score"] == pytest.approx(79.9975)
-    assert done.recommendation == "approve_with_conditions"
+    assert done.recommendation == "approve"
+    assert done.result["recommendation_rule"] == "Score 80.00 ≥ 80.00: approve."
 
 
 def test_score_exactly_60_is_approved_with_conditions(flow, vendor_a, vendor_a_user, manager, fake_fit) -> None:  # type: ignore[no-untyped-def]
@@ -50,7 +61,7 @@ def test_score_exactly_60_is_approved_with_conditions(flow, vendor_a, vendor_a_u
 
 
 def test_score_just_below_60_is_rejected(flow, vendor_a, vendor_a_user, manager, fake_fit) -> None:  # type: ignore[no-untyped-def]
-    fake_fit[vendor_a.pk] = 39.99
+    fake_fit[vendor_a.pk] = 39.9  # 2.399 / 4 = 59.975, shown 59.98
     assessment = flow(vendor_a, vendor_a_user, answers={"i1": "2", "i2": "no"})
     done = _complete(assessment, manager, {"i1": 2, "i2": 1})
     assert done.recommendation == "reject"
@@ -190,8 +201,10 @@ def test_the_completed_result_is_frozen(flow, vendor_a, vendor_a_user, manager, 
 
 
 def test_rules_never_show_a_score_across_its_threshold(db) -> None:  # type: ignore[no-untyped-def]
-    _rec, rule = recommend(Decimal("79.9975"), False, AssessmentSettings.current())
-    assert rule == "60.00 ≤ score 79.99 < 80.00: approve with conditions."
+    rec, rule = recommend(Decimal("79.9975"), False, AssessmentSettings.current())
+    assert (rec, rule) == ("approve", "Score 80.00 ≥ 80.00: approve.")
+    rec, rule = recommend(Decimal("79.9949"), False, AssessmentSettings.current())
+    assert (rec, rule) == ("approve_with_conditions", "60.00 ≤ score 79.99 < 80.00: approve with conditions.")
 
 
 def test_rule_points_round_like_the_page(flow, vendor_a, vendor_a_user, manager, item) -> None:  # type: ignore[no-untyped-def]

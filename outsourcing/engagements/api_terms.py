@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
+from outsourcing.core.access import ensure_can_change
 from outsourcing.core.api import Day, Pagination, RecordId, error_body, get_visible, validation_error_dict
 
 from . import calc
@@ -158,6 +159,7 @@ def record_measurement(request: HttpRequest, engagement_id: int, payload: Measur
     """A period must be over and have no value yet: a second value for it is refused with 409 naming `period`
     (change it with a correction)."""
     engagement = _engagement(request, engagement_id)
+    ensure_can_change(request.user, engagement)  # who may, before what is wrong with the body
     data = payload.dict()
     period = data.pop("period") or data.pop("period_start")
     data.pop("period_start", None)
@@ -187,27 +189,26 @@ class ImportOut(Schema):
 def import_measurements(request: HttpRequest, engagement_id: int, file: File[UploadedFile]) -> Any:
     """CSV or XLSX with columns metric, period (YYYY-MM), value, note: all rows or none."""
     engagement = _engagement(request, engagement_id)
-    from outsourcing.core.access import ensure_can_change
 
     ensure_can_change(request.user, engagement)
     imported = do_import_measurements(engagement, rows=read_rows(file), acting_user=request.user)
     return Status(201, {"imported": len(imported)})
 
 
-class GapOut(Schema):
+class MeasurementGapOut(Schema):
     metric_id: int
     metric_name: str
     period_start: datetime.date
     period_end: datetime.date
 
 
-class GapsOut(Schema):
+class MeasurementGapsOut(Schema):
     as_of: datetime.date
     count: int
-    gaps: list[GapOut]
+    gaps: list[MeasurementGapOut]
 
 
-@router.get("/engagements/{engagement_id}/measurement-gaps", response=GapsOut)
+@router.get("/engagements/{engagement_id}/measurement-gaps", response=MeasurementGapsOut)
 def list_measurement_gaps(request: HttpRequest, engagement_id: int, as_of: Day | None = None) -> Any:
     """Periods that are over within the agreement with no measurement of a metric: no data, never met."""
     engagement = _engagement(request, engagement_id)

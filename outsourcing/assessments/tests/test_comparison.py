@@ -12,6 +12,7 @@ from outsourcing.assessments.comparison import compare, criterion_codes
 from outsourcing.core import registry
 from outsourcing.core.registry import CriterionScore, VendorCriterion
 from outsourcing.vendors.models import Vendor
+from outsourcing.vendors.registration import unified_social_credit_code as uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -196,7 +197,9 @@ def test_the_page_refuses_an_inconsistent_matrix_with_an_explanation(web, manage
 def test_the_pdf_survives_markup_characters_and_chinese(manager, engagement_a) -> None:  # type: ignore[no-untyped-def]
     from outsourcing.assessments.comparison import to_pdf
 
-    odd = Vendor.objects.create(name="<华信> & Sons", registration_number="X-1", country="CN", status="suspended")
+    odd = Vendor.objects.create(
+        name="<华信> & Sons", registration_number=uscc("91440000MA0000X01"), country="CN", status="suspended"
+    )
     registry.register_vendor_criterion(
         VendorCriterion("fake_x", "X & <Y>", lambda ids, e, d: {i: CriterionScore(50, "a < b & c") for i in ids})
     )

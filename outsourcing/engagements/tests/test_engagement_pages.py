@@ -76,7 +76,7 @@ def test_detail_page_shows_the_state_at_a_glance(web, manager, service, availabi
     assert "No service agreement with a signed copy is on file." in page
     assert '<svg class="chart"' in page and "Attainment (%)" in page
     assert "Notice by 2026-10-02" in page
-    assert "10000.00" in page  # the February credit: 10 % of 100 000.00
+    assert "10,000.00" in page  # the February credit: 10 % of 100 000.00, grouped for the reader
 
 
 def test_detail_pages_of_every_demo_form_render(web):

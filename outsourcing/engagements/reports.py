@@ -53,7 +53,7 @@ class PeriodCredits:
 
     @property
     def total(self) -> Decimal | None:
-        if self.fee is None:
+        if self.fee is None or not self.lines:  # no fee named, or nothing measured (no data, not a zero credit)
             return None
         return calc.capped_total((line.credit or calc.ZERO for line in self.lines), self.fee)
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('qualifications', '0002_seed_types'),
+        ('qualifications', '0003_certificate_reading'),
     ]
 
     operations = [

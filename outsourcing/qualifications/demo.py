@@ -293,7 +293,15 @@ def build(ctx: dict[str, Any]) -> None:
             },
             evidence=SimpleUploadedFile(
                 "cmmi-0388-CMMI-DEV-ML3-2021.pdf",
-                certificate_pdf("CMMI", "0388-CMMI-DEV-ML3-2021", CMMI_INSTITUTE, "ML3, 2021"),
+                certificate_pdf(
+                    holder=ctx["vendors"]["a"].name,
+                    code="cmmi",
+                    level=3,
+                    number="0388-CMMI-DEV-ML3-2021",
+                    issuer=CMMI_INSTITUTE,
+                    valid_from=today - datetime.timedelta(days=1500),
+                    valid_until=today - datetime.timedelta(days=405),
+                ),
                 content_type="application/pdf",
             ),
         )

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "outsourcing.assessments",
     "outsourcing.processing",
     "outsourcing.performance",
+    "outsourcing.search",
 ]
 
 MIDDLEWARE = [

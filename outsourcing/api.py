@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 
 from outsourcing.accounts.api import router as accounts_router
 from outsourcing.assessments.api import router as assessments_router
-from outsourcing.core.api import BearerToken, install_error_handlers
+from outsourcing.core.api import BearerToken, LocalTimeRenderer, install_error_handlers
 from outsourcing.documents.api import router as documents_router
 from outsourcing.engagements.api import router as engagements_router
 from outsourcing.notifications.api import router as notifications_router
@@ -26,6 +26,7 @@ api = NinjaAPI(
         )
     ),
     auth=BearerToken(),
+    renderer=LocalTimeRenderer(),
     urls_namespace="api",
 )
 install_error_handlers(api)

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from . import forms
 from .actions import (
     do_add_version,
     do_attach_signed_agreement,
+    do_correct_measurement,
     do_decide_deliverable,
     do_give_notice,
     do_import_measurements,
@@ -33,7 +34,7 @@ from .actions import (
     do_save_metric,
 )
 from .imports import read_rows
-from .models import BenefitTerms, Deliverable, Engagement, ServiceAgreement, SlaMetric
+from .models import BenefitTerms, Deliverable, Engagement, Measurement, ServiceAgreement, SlaMetric
 
 
 def _writable(request: HttpRequest, pk: int) -> Engagement:
@@ -224,9 +225,33 @@ def measurement_create(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save() -> Any:
         data = dict(form.cleaned_data)
-        return do_record_measurement(engagement, metric_id=data.pop("metric").pk, acting_user=request.user, **data)
+        return do_record_measurement(
+            engagement,
+            metric_id=data.pop("metric").pk,
+            period_start=data.pop("period"),
+            acting_user=request.user,
+            **data,
+        )
 
     return _form_page(request, engagement, form, _("Record a measurement"), save, _("Measurement recorded."), "sla")
+
+
+@login_required
+def measurement_correct(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
+    engagement = _writable(request, pk)
+    measurement = get_object_or_404(
+        Measurement.objects.select_related("metric"), pk=measurement_pk, metric__engagement=engagement
+    )
+    form = forms.CorrectionForm(request.POST or None, initial={"value": measurement.value})
+
+    def save() -> Any:
+        return do_correct_measurement(measurement, acting_user=request.user, **form.cleaned_data)
+
+    title = _("Correct %(metric)s for %(period)s") % {
+        "metric": measurement.metric.name,
+        "period": measurement.period_start.strftime("%Y-%m"),
+    }
+    return _form_page(request, engagement, form, title, save, _("Measurement corrected."), "sla")
 
 
 @login_required

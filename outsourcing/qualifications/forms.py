@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .choices import VerificationMethod
 from .models import LEVEL_LIMIT, Qualification, QualificationRequirement, QualificationType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -78,3 +79,18 @@ class QualificationTypeForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         return None
+
+
+class VerifyForm(forms.Form):
+    """How a certificate was checked: asked for every verification, one or many at once."""
+
+    method = forms.ChoiceField(
+        label=_("How it was checked"), choices=[("", "—"), *VerificationMethod.choices], required=False
+    )
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. the register's query number, or who saw the original and where."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)

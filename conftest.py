@@ -17,16 +17,21 @@ from django.test import Client
 from outsourcing.accounts.models import ApiToken, User
 from outsourcing.core.access import Role
 from outsourcing.vendors.models import Vendor
+from outsourcing.vendors.registration import unified_social_credit_code
+
+# Chinese vendors carry a unified social credit code with its GB 32100-2015 check character.
+VENDOR_A_CODE = unified_social_credit_code("91110108MA0000A01")
+VENDOR_B_CODE = unified_social_credit_code("91530100MA0000B02")
 
 
 @pytest.fixture
 def vendor_a(db: Any) -> Vendor:
-    return Vendor.objects.create(name="华信软件 Vendor A", registration_number="REG-A-0001", country="CN")
+    return Vendor.objects.create(name="华信软件 Vendor A", registration_number=VENDOR_A_CODE, country="CN")
 
 
 @pytest.fixture
 def vendor_b(db: Any) -> Vendor:
-    return Vendor.objects.create(name="Yunling Vendor B", registration_number="REG-B-0002", country="CN")
+    return Vendor.objects.create(name="Yunling Vendor B", registration_number=VENDOR_B_CODE, country="CN")
 
 
 def _user(username: str, role: str, vendor: Vendor | None = None) -> User:

@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 from outsourcing.accounts.api import router as accounts_router
 from outsourcing.accounts.auth import BearerToken
 from outsourcing.assessments.api import router as assessments_router
-from outsourcing.core.api import install_error_handlers
+from outsourcing.core.api import LocalTimeRenderer, install_error_handlers
 from outsourcing.documents.api import router as documents_router
 from outsourcing.engagements.api import router as engagements_router
 from outsourcing.notifications.api import router as notifications_router
@@ -27,6 +27,7 @@ api = NinjaAPI(
         )
     ),
     auth=BearerToken(),
+    renderer=LocalTimeRenderer(),
     urls_namespace="api",
 )
 install_error_handlers(api)

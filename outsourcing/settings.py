@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+import zoneinfo
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,15 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+def env_time_zone(name: str, default: str) -> str:
+    raw = os.environ.get(name, "").strip() or default
+    try:
+        zoneinfo.ZoneInfo(raw)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ImproperlyConfigured(f"{name} must be an IANA time zone such as Asia/Shanghai, not {raw!r}") from exc
+    return raw
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -207,7 +217,11 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = os.environ.get("OUTSOURCING_TIME_ZONE", "Asia/Shanghai")
+# The owner's time zone: "today", due dates and every date shown, exported or returned are days on its clock
+# (SPEC "One day, one number"). The default is the owner's own, in China.
+TIME_ZONE = env_time_zone("OUTSOURCING_TIME_ZONE", "Asia/Shanghai")
+# Numbers on pages carry the reader's language's separators; Chinese readers get 1,234,567.89 (outsourcing.formats).
+FORMAT_MODULE_PATH = ["outsourcing.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -296,7 +296,7 @@ def do_start_review(assessment: Assessment, *, acting_user: Any) -> Assessment:
 
 def _reviewable_answer(assessment: Assessment, item: TemplateItem, acting_user: Any) -> Answer:
     answer = _answer_for(assessment, item, acting_user)
-    if item.source != ItemSource.VENDOR:
+    if item.source != ItemSource.VENDOR and scoring.criterion_has_data(assessment, item):
         raise ValidationError(
             {"item_id": _("This item is filled from the system's own data; it is not scored by hand.")}
         )
@@ -326,6 +326,8 @@ def do_return_item(assessment: Assessment, item: TemplateItem, *, acting_user: A
     ensure_allowed(assessment, acting_user, "return_item")
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say what the vendor must correct.")})
+    if item.source != ItemSource.VENDOR:
+        raise ValidationError({"item_id": _("This item is filled from the system's own data, not answered.")})
     answer = _reviewable_answer(assessment, item, acting_user)
     answer.returned = True
     answer.return_reason = reason.strip()
@@ -375,7 +377,10 @@ def do_complete_assessment(assessment: Assessment, *, acting_user: Any, conclusi
     ensure_allowed(assessment, acting_user, "complete")
     result = scoring.compute_result(assessment)
     unscored = [
-        line["code"] for section in result["sections"] for line in section["items"] if line["status"] == "unscored"
+        line["code"]
+        for section in result["sections"]
+        for line in section["items"]
+        if line["status"] in ("unscored", "no_data")  # an item without data must be supplied or scored by hand
     ]
     if unscored:
         raise ValidationError(

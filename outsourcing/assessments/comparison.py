@@ -1,8 +1,11 @@
 """Choosing a vendor: candidate vendors side by side on every registered criterion, weighted and ranked.
 
 Weights are typed in (normalised to sum 1), derived by AHP (refused when CR > 0.10), or equal by default.
-A criterion with no data for a vendor contributes 0 and says "no data". Vendors whose status is blocked or
-suspended, or with a registered vendor blocker, are flagged: they may be compared but not chosen.
+Missing data is not zero (SPEC "Missing data is not zero"): a criterion without data for a vendor is left out,
+the weighted total is Σ wᵢsᵢ / Σ wᵢ over the criteria that have data, and `coverage` is that Σ wᵢ over the sum
+of all weights. A vendor with coverage below one half has "insufficient data": no recommendation, ranked after
+every vendor with one. Vendors whose status is blocked or suspended, or with a registered vendor blocker, are
+flagged: they may be compared but not chosen.
 """
 
 from __future__ import annotations
@@ -18,13 +21,14 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outsourcing.core import registry
+from outsourcing.core import numbers, registry
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.vendors.models import Vendor, new_work_blockers_of
 
 from .ahp import CONSISTENCY_LIMIT, AhpResult, derive_weights
 
 PREFERRED_ORDER = ["assessment_score", "qualification_fit", "team_stability", "past_performance"]
+MIN_COVERAGE = 0.5  # below this share of the weight known, a total says too little to recommend anyone
 
 
 def criterion_codes() -> list[str]:
@@ -36,10 +40,34 @@ def criterion_codes() -> list[str]:
 class Row:
     vendor: Vendor
     scores: dict[str, registry.CriterionScore]
-    contributions: dict[str, float]
-    total: float
+    contributions: dict[str, float]  # each criterion's part of the total (0 where there is no data)
+    total: float | None  # None: no criterion has data
+    coverage: float  # the share of the weight that has data, 0 … 1
     flags: list[str] = field(default_factory=list)
     rank: int = 0
+
+    @property
+    def insufficient_data(self) -> bool:
+        return self.coverage < MIN_COVERAGE
+
+    @property
+    def recommended(self) -> bool:
+        """May this vendor be recommended: enough data and nothing that forbids choosing it."""
+        return not self.insufficient_data and not self.flags
+
+
+def weighted_total(
+    weights: dict[str, float], scores: dict[str, float | None]
+) -> tuple[float | None, float, dict[str, float]]:
+    """(total, coverage, contributions) of one candidate: Σ wᵢsᵢ / Σ wᵢ over the criteria with data."""
+    all_weight = sum(weights.values())
+    known = {c: s for c, s in scores.items() if s is not None and weights.get(c, 0.0) > 0}
+    known_weight = sum(weights[c] for c in known)
+    coverage = known_weight / all_weight if all_weight > 0 else 0.0
+    if known_weight <= 0:
+        return None, coverage, {c: 0.0 for c in scores}
+    contributions = {c: (weights[c] * known[c] / known_weight if c in known else 0.0) for c in scores}
+    return sum(contributions.values()), coverage, contributions
 
 
 @dataclass
@@ -67,6 +95,9 @@ class Comparison:
                     "status": r.vendor.status,
                     "flags": r.flags,
                     "total": r.total,
+                    "coverage": r.coverage,
+                    "insufficient_data": r.insufficient_data,
+                    "recommended": r.recommended,
                     "criteria": {
                         c: {
                             "score": r.scores[c].score,
@@ -145,15 +176,12 @@ def compare(
     rows: list[Row] = []
     for vendor_id in ids:
         vendor = vendors[vendor_id]
-        scores, contributions = {}, {}
-        for c in codes:
-            figure = figures[c].get(vendor_id) or registry.CriterionScore(None, _("no data"))
-            scores[c] = figure
-            contributions[c] = final_weights[c] * figure.score if figure.score is not None else 0.0
+        scores = {c: figures[c].get(vendor_id) or registry.CriterionScore(None, _("no data")) for c in codes}
+        total, coverage, contributions = weighted_total(final_weights, {c: scores[c].score for c in codes})
         # The vendors app registers a blocker for suspended and blocked vendors: one rule, one message.
         flags = [str(b.message) for b in blockers.get(vendor_id, [])]
-        rows.append(Row(vendor, scores, contributions, sum(contributions.values()), flags))
-    rows.sort(key=lambda r: (-r.total, r.vendor.name))
+        rows.append(Row(vendor, scores, contributions, total, coverage, flags))
+    rows.sort(key=lambda r: (r.insufficient_data, r.total is None, -(r.total or 0.0), r.vendor.name))
     for index, row in enumerate(rows, start=1):
         row.rank = index
     criteria = [(c, str(registry.vendor_criteria[c].label)) for c in codes]
@@ -161,20 +189,49 @@ def compare(
 
 
 def _fmt(value: float | None) -> str:
-    return _("no data") if value is None else f"{value:.1f}"
+    return _("no data") if value is None else numbers.display(value)
+
+
+def coverage_text(row: Row) -> str:
+    """The coverage beside a total, e.g. "coverage 40 % · insufficient data"."""
+    text = _("coverage %(percent)s") % {"percent": numbers.display_percent(row.coverage)}
+    if row.insufficient_data:
+        text += " · " + _("insufficient data")
+    return text
+
+
+def total_text(row: Row) -> str:
+    """A total as people read it: one decimal and its coverage, or "no data"."""
+    if row.total is None:
+        return _("no data")
+    return f"{numbers.display(row.total)} ({coverage_text(row)})"
+
+
+def recommendation_text(row: Row) -> str:
+    if row.insufficient_data:
+        return _("insufficient data")
+    if row.flags:
+        return _("may not be chosen")
+    return _("may be chosen")
 
 
 def table_rows(table: Comparison) -> tuple[list[str], list[list[Any]]]:
     headers = [_("Rank"), _("Vendor"), _("Status")]
     for _code, label in table.criteria:
         headers += [label, _("%(label)s × weight") % {"label": label}]
-    headers += [_("Weighted total"), _("Flags")]
+    headers += [_("Weighted total"), _("Coverage"), _("Recommendation"), _("Flags")]
     rows = []
     for r in table.rows:
         line: list[Any] = [r.rank, r.vendor.name, r.vendor.get_status_display()]
         for code, _label in table.criteria:
-            line += [r.scores[code].score, round(r.contributions[code], 4)]
-        line += [round(r.total, 4), "; ".join(r.flags)]
+            score = r.scores[code].score
+            line += [_("no data") if score is None else score, round(r.contributions[code], 4)]
+        line += [
+            _("no data") if r.total is None else round(r.total, 4),
+            round(r.coverage, 4),
+            recommendation_text(r),
+            "; ".join(r.flags),
+        ]
         rows.append(line)
     return [str(h) for h in headers], rows
 
@@ -210,7 +267,16 @@ def to_xlsx(table: Comparison) -> bytes:
     )
     for r in table.rows:
         for code, label in table.criteria:
-            detail.append([r.vendor.name, label, r.scores[code].score, table.weights[code], r.scores[code].detail])
+            score = r.scores[code].score
+            detail.append(
+                [
+                    r.vendor.name,
+                    label,
+                    _("no data") if score is None else score,
+                    table.weights[code],
+                    r.scores[code].detail,
+                ]
+            )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -222,7 +288,9 @@ def _escape(text: str) -> str:
 
 
 def _pdf_cell(figure: registry.CriterionScore, contribution: float) -> str:
-    return f"{_fmt(figure.score)} (+{contribution:.1f})<br/>{_escape(figure.detail)}"
+    if figure.score is None:
+        return f"{_escape(_fmt(None))}<br/>{_escape(figure.detail)}"
+    return f"{_fmt(figure.score)} (+{numbers.display(contribution)})<br/>{_escape(figure.detail)}"
 
 
 def to_pdf(table: Comparison) -> bytes:
@@ -256,14 +324,18 @@ def to_pdf(table: Comparison) -> bytes:
     headers = (
         [str(_("Rank")), str(_("Vendor"))]
         + [label for _c, label in table.criteria]
-        + [str(_("Total")), str(_("Flags"))]
+        + [str(_("Total")), str(_("Coverage")), str(_("Flags"))]
     )
     data: list[list[Any]] = [[Paragraph(_escape(h), cell) for h in headers]]
     for r in table.rows:
         data.append(
             [str(r.rank), Paragraph(_escape(r.vendor.name), cell)]
             + [Paragraph(_pdf_cell(r.scores[c], r.contributions[c]), cell) for c, _label in table.criteria]
-            + [f"{r.total:.1f}", Paragraph(_escape("; ".join(r.flags)), cell)]
+            + [
+                _fmt(r.total),
+                Paragraph(_escape(coverage_text(r)), cell),
+                Paragraph(_escape("; ".join(r.flags)), cell),
+            ]
         )
     grid = Table(data, repeatRows=1)
     grid.setStyle(

@@ -248,9 +248,11 @@ class AssessmentQuerySet(VendorScopedQuerySet):
         management-system assessment completed on or before `day` and within the vendor's re-examination
         cycle (`Vendor.reexamination_months`), whatever engagement it was made for (SPEC "Activation gate",
         "Missing data is not zero"). One query; asked by the activation gate and the comparison alike."""
-        from outsourcing.vendors.choices import REEXAMINATION_MONTHS, REEXAMINATION_MONTHS_UNSET
+        from outsourcing.vendors.choices import REEXAMINATION_MONTHS_UNSET
+        from outsourcing.vendors.models import reexamination_cycle
 
-        longest = max([REEXAMINATION_MONTHS_UNSET, *REEXAMINATION_MONTHS.values()])
+        cycle = reexamination_cycle()  # read once: the admin's months per risk tier
+        longest = max([REEXAMINATION_MONTHS_UNSET, *cycle.values()])
         candidates = (
             self.filter(
                 vendor_id__in=list(vendor_ids),
@@ -266,7 +268,8 @@ class AssessmentQuerySet(VendorScopedQuerySet):
             if assessment.vendor_id in current or assessment.completed_at is None:
                 continue
             completed = timezone.localdate(assessment.completed_at)
-            if completed >= day - relativedelta(months=assessment.vendor.reexamination_months):
+            months = cycle.get(assessment.vendor.risk_tier or "", REEXAMINATION_MONTHS_UNSET)
+            if completed >= day - relativedelta(months=months):
                 current[assessment.vendor_id] = assessment
         return current
 

@@ -2,7 +2,10 @@
 
 Each item line says how many points it earned out of how many, by which rule, on which evidence:
 - an item the vendor answers earns weight × reviewer's score ÷ scale maximum (0 while unscored);
-- an item filled from the system's data earns weight × criterion score ÷ 100 (0 with "no data");
+- an item filled from the system's data earns weight × criterion score ÷ 100; when the system has no data
+  for it (the vendor has no roster yet), it is shown as "no data" and left out of the score — neither points
+  nor maximum, so its section is renormalised over what is known — until the data is supplied or the reviewer
+  scores it by hand; while such an item is open, the result recommends nothing (SPEC "Missing data is not zero");
 - an item whose condition is not met is hidden and not scored (it counts neither points nor maximum).
 Overall and section scores are 100 × points ÷ maximum. Blockers (from the vendor-blocker registry, plus
 open critical findings) forbid approval whatever the score; otherwise the admin's thresholds decide.
@@ -11,7 +14,8 @@ open critical findings) forbid approval whatever the score; otherwise the admin'
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -20,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from outsourcing.core import registry
 from outsourcing.core.access import sees_all_vendors
+from outsourcing.core.numbers import SCORE_PLACES, rounded
 from outsourcing.documents.models import Document
 from outsourcing.vendors.models import new_work_blockers_of
 
@@ -30,40 +35,45 @@ HUNDRED = Decimal(100)
 
 
 def _two(value: Decimal) -> str:
-    # The same rounding as the pages' floatformat (half up), so that a rule and its column agree.
-    return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
-def _floor2(value: Decimal) -> str:
-    # A score is shown cut (not rounded) in rules, so 79.9975 never reads as "80.00 < 80".
-    return str(value.quantize(Decimal("0.01"), rounding=ROUND_DOWN))
+    # One rounding for every figure of the result (core.numbers): the rule, the columns and the headline agree.
+    return str(rounded(value, SCORE_PLACES))
 
 
 def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def recommend(score: Decimal | None, has_blockers: bool, settings: AssessmentSettings) -> tuple[str, str]:
-    """(recommendation, the rule that gave it)."""
+def recommend(
+    score: Decimal | None, has_blockers: bool, settings: AssessmentSettings, missing_data: Sequence[str] = ()
+) -> tuple[str, str]:
+    """(recommendation, the rule that gave it); no recommendation ("") while items have no data."""
     if has_blockers:
         return Recommendation.REJECT, _("Blocked: a blocker forbids approval whatever the score.")
+    if missing_data:
+        return "", _(
+            "No recommendation: the system has no data for %(codes)s. Supply the data, or score these items by hand."
+        ) % {"codes": ", ".join(missing_data)}
     if score is None:
         return Recommendation.REJECT, _("No score: nothing was scored.")
-    if score >= settings.approve_threshold:
+    # The thresholds judge the score as it is shown (rounded once, half up, to two places): a result never
+    # reads "80.00 < 80".
+    shown = rounded(score, SCORE_PLACES)
+    assert shown is not None
+    if shown >= settings.approve_threshold:
         return Recommendation.APPROVE, _("Score %(score)s ≥ %(threshold)s: approve.") % {
-            "score": _floor2(score),
+            "score": shown,
             "threshold": settings.approve_threshold,
         }
-    if score >= settings.conditions_threshold:
+    if shown >= settings.conditions_threshold:
         return Recommendation.APPROVE_WITH_CONDITIONS, _(
             "%(low)s ≤ score %(score)s < %(high)s: approve with conditions."
         ) % {
             "low": settings.conditions_threshold,
-            "score": _floor2(score),
+            "score": shown,
             "high": settings.approve_threshold,
         }
     return Recommendation.REJECT, _("Score %(score)s < %(threshold)s: reject.") % {
-        "score": _floor2(score),
+        "score": shown,
         "threshold": settings.conditions_threshold,
     }
 
@@ -79,6 +89,12 @@ def _criterion_scores(
             continue
         scores[code] = criterion.compute([assessment.vendor_id], assessment.engagement, as_of).get(assessment.vendor_id)
     return scores
+
+
+def criterion_has_data(assessment: Assessment, item: TemplateItem, as_of: datetime.date | None = None) -> bool:
+    """Does the system have data for this item filled from a criterion (else the reviewer may score it)?"""
+    figure = _criterion_scores({item.criterion_code}, assessment, as_of or timezone.localdate())[item.criterion_code]
+    return figure is not None and figure.score is not None
 
 
 def _visible(item: TemplateItem, by_item: dict[int, Answer], items: dict[int, TemplateItem], seen: set[int]) -> bool:
@@ -130,6 +146,7 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
     by_section: dict[int, dict[str, Any]] = {}
     total_points = total_max = Decimal(0)
     complete = True
+    missing_data: list[str] = []
     for item in items:
         section = by_section.get(item.section_id)
         if section is None:
@@ -165,27 +182,35 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
             section["items"].append(line)
             continue
         points = Decimal(0)
-        if item.source == ItemSource.CRITERION:
-            figure = criteria.get(item.criterion_code)
-            if figure is None or figure.score is None:
-                status = "no_data"
-                rule = _("No data for criterion %(code)s: 0 of %(weight)s points.") % {
-                    "code": item.criterion_code,
-                    "weight": weight,
-                }
-                line["criterion_detail"] = figure.detail if figure else ""
-            else:
-                status = "scored"
-                raw = Decimal(str(figure.score))
-                points = weight * raw / HUNDRED
-                rule = _("Criterion %(code)s = %(score)s of 100 × weight %(weight)s = %(points)s points.") % {
-                    "code": item.criterion_code,
-                    "score": _two(raw),
-                    "weight": weight,
-                    "points": _two(points),
-                }
-                line["criterion_score"] = float(raw)
-                line["criterion_detail"] = figure.detail
+        figure = criteria.get(item.criterion_code) if item.source == ItemSource.CRITERION else None
+        no_data = item.source == ItemSource.CRITERION and (figure is None or figure.score is None)
+        if no_data and (answer is None or answer.score is None):
+            missing_data.append(item.code)
+            line.update(
+                status="no_data",
+                points=None,
+                max_points=0.0,
+                criterion_detail=figure.detail if figure else "",
+                rule=_(
+                    "No data for criterion %(code)s: left out of the score until the data is supplied or the "
+                    "reviewer scores it."
+                )
+                % {"code": item.criterion_code},
+            )
+            section["items"].append(line)
+            continue
+        if figure is not None and figure.score is not None:
+            status = "scored"
+            raw = Decimal(str(figure.score))
+            points = weight * raw / HUNDRED
+            rule = _("Criterion %(code)s = %(score)s of 100 × weight %(weight)s = %(points)s points.") % {
+                "code": item.criterion_code,
+                "score": _two(raw),
+                "weight": weight,
+                "points": _two(points),
+            }
+            line["criterion_score"] = float(raw)
+            line["criterion_detail"] = figure.detail
         elif answer is None or answer.score is None:
             status = "unscored"
             complete = False
@@ -199,6 +224,8 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
                 "weight": weight,
                 "points": _two(points),
             }
+            if no_data:
+                rule = _("No data from the system; scored by hand.") + " " + rule
             line["review_note"] = answer.review_note
             line["reviewer_score"] = float(answer.score)
         line.update(status=status, points=float(points), max_points=float(weight), rule=rule)
@@ -225,14 +252,15 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
         }
         for f in critical
     )
-    recommendation, rule = recommend(score, bool(blockers), settings)
+    recommendation, rule = recommend(score, bool(blockers), settings, missing_data)
     return {
         "as_of": as_of.isoformat(),
         "score": _num(score),
         "score_decimal": str(score) if score is not None else None,
         "points": float(total_points),
         "max_points": float(total_max),
-        "complete": complete,
+        "complete": complete and not missing_data,
+        "missing_data": missing_data,
         "sections": sections,
         "blockers": blockers,
         "recommendation": str(recommendation),

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from outsourcing.core import numbers
 from outsourcing.core.access import ensure_owner_writer, is_owner_writer, sees_all_vendors
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
@@ -159,7 +160,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "evidence": evidence.get(answer.pk, []) if answer else [],
                 "line": line,
                 "editable": editable,
-                "scorable": reviewing and item.source == ItemSource.VENDOR and line.get("status") != "hidden",
+                "scorable": reviewing
+                and line.get("status") != "hidden"
+                and (item.source == ItemSource.VENDOR or "criterion_score" not in line),  # no system data: by hand
             }
         )
     findings = list(assessment.findings.select_related("item", "evidence"))
@@ -203,7 +206,7 @@ def section_chart(result: dict[str, Any]) -> dict[str, Any]:
                 "y": y,
                 "text_y": y + 12,
                 "width": f"{width:.1f}",
-                "value": "—" if score is None else f"{score:.1f}",
+                "value": numbers.display(score),
                 "value_x": f"{224 + width:.1f}" if score is not None and width < 320 else "584",
             }
         )

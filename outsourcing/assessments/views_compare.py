@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outsourcing.core import registry
+from outsourcing.core import numbers, registry
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.api import get_visible
 from outsourcing.core.listing import record_id
@@ -93,7 +93,7 @@ def comparison_chart(table: comparison.Comparison) -> dict[str, Any]:
                     "width": f"{width:.1f}",
                     "colour": colours[code],
                     "label": label,
-                    "value": f"{row.contributions[code]:.1f}",
+                    "value": numbers.display(row.contributions[code]),
                 }
             )
             x += width
@@ -103,7 +103,7 @@ def comparison_chart(table: comparison.Comparison) -> dict[str, Any]:
                 "y": y,
                 "text_y": y + 12,
                 "segments": segments,
-                "total": f"{row.total:.1f}",
+                "total": comparison.total_text(row),
                 "total_x": f"{x + 4:.1f}",
             }
         )

@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, models
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.conf import settings as ninja_settings
@@ -16,6 +17,8 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from pydantic import Field
 
 from outsourcing.core.versioning import PreconditionFailed, StaleRecord, note_lookup
@@ -34,6 +37,20 @@ Day = Annotated[
     datetime.date,
     Field(ge=FIRST_DAY, le=LAST_DAY, description="an ISO date from 1900-01-01 to 2999-12-31"),
 ]
+
+
+class LocalTimeEncoder(NinjaJSONEncoder):
+    """Moments are answered on the owner's clock (+08:00 for Asia/Shanghai), so that the date part of a
+    timestamp is the same day the pages and exports show (SPEC "One day, one number")."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime) and timezone.is_aware(o):
+            o = timezone.localtime(o)
+        return super().default(o)
+
+
+class LocalTimeRenderer(JSONRenderer):
+    encoder_class = LocalTimeEncoder
 
 
 class DocumentOut(Schema):

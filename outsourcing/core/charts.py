@@ -1,4 +1,7 @@
-"""Server-rendered SVG charts: no script, no external asset, readable without colour (points are labelled)."""
+"""Server-rendered SVG charts: no script, no external asset, readable without colour (points are labelled).
+
+A point without a value is *no data*: the line breaks there (it is never joined over the gap as if the
+missing period had been fine) and the gap is labelled."""
 
 from __future__ import annotations
 
@@ -8,11 +11,14 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .numbers import display
+
 
 @dataclass(frozen=True)
 class Point:
     label: str  # the x-axis label of this point, e.g. "2026-03"
-    value: float
+    value: float | None  # None: no data for this point
+    alert: bool = False  # drawn in red with the word "alert" in its tooltip (e.g. a breached service level)
 
 
 def line_chart(
@@ -26,11 +32,13 @@ def line_chart(
     bands: Sequence[tuple[float, str]] = (),
     width: int = 640,
     height: int = 260,
+    no_data: str = "no data",
 ) -> SafeString:
     """A line chart with a title, labelled axes and optional horizontal threshold lines `(value, label)`."""
     left, right, top, bottom = 56, 16, 34, 46
     inner_w, inner_h = width - left - right, height - top - bottom
-    top_value = y_max if y_max is not None else max([p.value for p in points] + [y_min + 1])
+    known = [p.value for p in points if p.value is not None]
+    top_value = y_max if y_max is not None else max([*known, y_min + 1])
     span = (top_value - y_min) or 1.0
 
     def x(i: int) -> float:
@@ -60,14 +68,29 @@ def line_chart(
             f'<text x="{left + inner_w - 2}" y="{y(value) - 3:.1f}" text-anchor="end">{escape(label)}</text>'
         )
     if points:
-        path = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(p.value):.1f}" for i, p in enumerate(points))
-        parts.append(f'<path d="{path}" fill="none" stroke="#2f6fae" stroke-width="2"/>')
+        segments: list[str] = []
+        pen_down = False
+        for i, p in enumerate(points):
+            if p.value is None:
+                pen_down = False  # a gap: the next known point starts a new stroke
+                continue
+            segments.append(f"{'L' if pen_down else 'M'}{x(i):.1f},{y(p.value):.1f}")
+            pen_down = True
+        if segments:
+            parts.append(f'<path d="{" ".join(segments)}" fill="none" stroke="#2f6fae" stroke-width="2"/>')
         step = max(1, len(points) // 8)
         for i, p in enumerate(points):
-            parts.append(
-                f'<circle cx="{x(i):.1f}" cy="{y(p.value):.1f}" r="3.5" fill="#2f6fae">'
-                f"<title>{escape(p.label)}: {p.value:g}</title></circle>"
-            )
+            if p.value is None:
+                parts.append(
+                    f'<text class="no-data" x="{x(i):.1f}" y="{top + inner_h - 6}" text-anchor="middle" '
+                    f'fill="#6b7785">×<title>{escape(p.label)}: {escape(no_data)}</title></text>'
+                )
+            else:
+                colour = "#c62828" if p.alert else "#2f6fae"
+                parts.append(
+                    f'<circle cx="{x(i):.1f}" cy="{y(p.value):.1f}" r="3.5" fill="{colour}">'
+                    f"<title>{escape(p.label)}: {escape(display(p.value))}</title></circle>"
+                )
             if i % step == 0:
                 parts.append(
                     f'<text x="{x(i):.1f}" y="{top + inner_h + 16}" text-anchor="middle">{escape(p.label)}</text>'

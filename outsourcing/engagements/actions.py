@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,6 +48,8 @@ from .models import (
     ServiceAgreement,
     SlaMetric,
 )
+
+DUPLICATE_PERIOD = "duplicate_period"  # the code of the error the API answers with 409
 
 ENGAGEMENT_FIELDS = (
     "code",
@@ -467,18 +469,44 @@ def _metric_of(engagement: Engagement, metric_id: Any) -> SlaMetric:
         raise ValidationError({"metric_id": _("This engagement has no metric %(id)s.") % {"id": metric_id}}) from exc
 
 
+def duplicate_period_error(metric: SlaMetric, period_start: Any) -> ValidationError:
+    """The period already has a value: refused (409 in the API); changing it is a correction with a reason."""
+    return ValidationError(
+        {
+            "period": ValidationError(
+                _(
+                    "%(metric)s already has a value for the period starting %(start)s. To change it, correct that "
+                    "measurement and give a reason."
+                )
+                % {"metric": metric.name, "start": period_start},
+                code=DUPLICATE_PERIOD,
+            )
+        }
+    )
+
+
 def _prepare_measurement(
     engagement: Engagement, metric: SlaMetric, period_start: Any, value: Any, note: str
 ) -> Measurement:
-    measurement = Measurement.objects.filter(metric=metric, period_start=period_start).first() or Measurement(
-        metric=metric, period_start=period_start
-    )
-    measurement.metric = metric
-    measurement.value = value
-    measurement.note = note or ""
+    """A new measurement, validated; a period that already has a value is refused, never overwritten."""
+    if Measurement.objects.filter(metric=metric, period_start=period_start).exists():
+        raise duplicate_period_error(metric, period_start)
+    measurement = Measurement(metric=metric, period_start=period_start, value=value, note=note or "")
     measurement.recorded_at = timezone.now()
-    measurement.full_clean()
+    measurement.full_clean(validate_constraints=False)
     return measurement
+
+
+def _save_new_measurements(measurements: Sequence[Measurement], acting_user: Any) -> None:
+    """Save under a savepoint: two writers racing for one period meet the unique constraint, and the loser is
+    told the period is taken (not a server error)."""
+    try:
+        with transaction.atomic(), acting_as(acting_user):
+            for measurement in measurements:
+                measurement.save()
+    except IntegrityError as exc:
+        first = measurements[0]
+        raise duplicate_period_error(first.metric, first.period_start) from exc
 
 
 @transaction.atomic
@@ -491,16 +519,35 @@ def do_record_measurement(
     acting_user: Any,
     note: str = "",
 ) -> Measurement:
-    """Record (or correct) the measured value of a metric for one period."""
+    """Record the measured value of a metric for one period that has ended and has no value yet."""
     ensure_can_change(acting_user, engagement)
     metric = _metric_of(engagement, metric_id)
     measurement = _prepare_measurement(engagement, metric, period_start, value, note)
-    with acting_as(acting_user):
-        measurement.save()
+    _save_new_measurements([measurement], acting_user)
     from .reminders import notify_breach
 
     notify_breach(measurement)
     return measurement
+
+
+@transaction.atomic
+def do_correct_measurement(measurement: Measurement, *, value: Any, reason: str, acting_user: Any) -> Measurement:
+    """Change a recorded value: a correction with its reason, audited with the old and the new value."""
+    ensure_can_change(acting_user, measurement)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the measured value is corrected.")})
+    measurement = Measurement.objects.select_related("metric__engagement__agreement").get(pk=measurement.pk)
+    try:
+        new_value = parse_decimal(value)
+    except ValidationError as exc:
+        raise ValidationError({"value": exc.messages}) from exc
+    if new_value == measurement.value:
+        raise ValidationError({"value": _("The new value is the same as the recorded one.")})
+    measurement.value = new_value  # auditlog records the old and the new value, with the reason beside them
+    measurement.correction_reason = reason
+    measurement.corrected_at = timezone.now()
+    return _save(measurement, acting_user)
 
 
 @transaction.atomic
@@ -543,12 +590,14 @@ def do_import_measurements(
         raise ValidationError({"file": errors})
     if not prepared:
         raise ValidationError({"file": _("The file has no measurement rows.")})
+    try:
+        _save_new_measurements(prepared, acting_user)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
     from .reminders import notify_breach
 
-    with acting_as(acting_user):
-        for measurement in prepared:
-            measurement.save()
-            notify_breach(measurement)
+    for measurement in prepared:
+        notify_breach(measurement)
     return prepared
 
 

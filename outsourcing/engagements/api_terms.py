@@ -4,15 +4,22 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
-from outsourcing.core.api import Day, Pagination, RecordId, get_visible
+from outsourcing.core.access import ensure_can_change
+from outsourcing.core.api import Day, Pagination, RecordId, error_body, get_visible, validation_error_dict
 
+from . import calc
 from .actions import (
+    DUPLICATE_PERIOD,
+    do_correct_measurement,
     do_import_measurements,
     do_record_benefit_period,
     do_record_measurement,
@@ -22,7 +29,7 @@ from .actions import (
 from .choices import BenefitDirection, MeasurementPeriod
 from .imports import read_rows
 from .models import BenefitPeriod, Engagement, Measurement, SlaMetric
-from .reports import benefit_report, sla_report
+from .reports import benefit_report, measurement_gaps, sla_report
 
 router = Router(tags=["service levels and gain-sharing"])
 
@@ -107,9 +114,15 @@ def update_metric(request: HttpRequest, metric_id: int, payload: MetricPatch) ->
 
 class MeasurementIn(Schema):
     metric_id: RecordId
-    period_start: Day
+    period: Day | None = Field(None, description="First day of the measured month or quarter")
+    period_start: Day | None = Field(None, description="The same as `period` (its earlier name)")
     value: Decimal = Field(max_digits=16, decimal_places=4)
     note: str = Field("", max_length=500)
+
+
+class CorrectionIn(Schema):
+    value: Decimal = Field(max_digits=16, decimal_places=4)
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 class MeasurementOut(Schema):
@@ -122,6 +135,8 @@ class MeasurementOut(Schema):
     attainment: Decimal
     breached: bool
     note: str
+    corrected_at: datetime.datetime | None
+    correction_reason: str
 
     @staticmethod
     def resolve_metric_name(obj: Measurement) -> str:
@@ -139,10 +154,31 @@ def list_measurements(request: HttpRequest, engagement_id: int) -> Any:
     )
 
 
-@router.post("/engagements/{engagement_id}/measurements", response={201: MeasurementOut})
+@router.post("/engagements/{engagement_id}/measurements", response={201: MeasurementOut, 409: dict[str, Any]})
 def record_measurement(request: HttpRequest, engagement_id: int, payload: MeasurementIn) -> Any:
+    """A period must be over and have no value yet: a second value for it is refused with 409 naming `period`
+    (change it with a correction)."""
     engagement = _engagement(request, engagement_id)
-    return Status(201, do_record_measurement(engagement, acting_user=request.user, **payload.dict()))
+    ensure_can_change(request.user, engagement)  # who may, before what is wrong with the body
+    data = payload.dict()
+    period = data.pop("period") or data.pop("period_start")
+    data.pop("period_start", None)
+    if period is None:
+        raise ValidationError({"period": _("Give the first day of the measured period.")})
+    try:
+        measurement = do_record_measurement(engagement, acting_user=request.user, period_start=period, **data)
+    except ValidationError as exc:
+        if any(e.code == DUPLICATE_PERIOD for e in exc.error_dict.get("period", [])):
+            return Status(409, error_body(validation_error_dict(exc)))
+        raise
+    return Status(201, measurement)
+
+
+@router.post("/measurements/{measurement_id}/corrections", response=MeasurementOut)
+def correct_measurement(request: HttpRequest, measurement_id: int, payload: CorrectionIn) -> Any:
+    """Change a recorded value, with the reason; the audit trail keeps the old and the new value."""
+    measurement = get_visible(Measurement.objects.select_related("metric__engagement"), request.user, pk=measurement_id)
+    return do_correct_measurement(measurement, acting_user=request.user, value=payload.value, reason=payload.reason)
 
 
 class ImportOut(Schema):
@@ -153,11 +189,44 @@ class ImportOut(Schema):
 def import_measurements(request: HttpRequest, engagement_id: int, file: File[UploadedFile]) -> Any:
     """CSV or XLSX with columns metric, period (YYYY-MM), value, note: all rows or none."""
     engagement = _engagement(request, engagement_id)
-    from outsourcing.core.access import ensure_can_change
 
     ensure_can_change(request.user, engagement)
     imported = do_import_measurements(engagement, rows=read_rows(file), acting_user=request.user)
     return Status(201, {"imported": len(imported)})
+
+
+class MeasurementGapOut(Schema):
+    metric_id: int
+    metric_name: str
+    period_start: datetime.date
+    period_end: datetime.date
+
+
+class MeasurementGapsOut(Schema):
+    as_of: datetime.date
+    count: int
+    gaps: list[MeasurementGapOut]
+
+
+@router.get("/engagements/{engagement_id}/measurement-gaps", response=MeasurementGapsOut)
+def list_measurement_gaps(request: HttpRequest, engagement_id: int, as_of: Day | None = None) -> Any:
+    """Periods that are over within the agreement with no measurement of a metric: no data, never met."""
+    engagement = _engagement(request, engagement_id)
+    day = as_of or timezone.localdate()
+    gaps = measurement_gaps(engagement, day)
+    return {
+        "as_of": day,
+        "count": len(gaps),
+        "gaps": [
+            {
+                "metric_id": g.metric.pk,
+                "metric_name": g.metric.name,
+                "period_start": g.period_start,
+                "period_end": calc.period_end(g.period_start, g.metric.quarterly),
+            }
+            for g in gaps
+        ],
+    }
 
 
 class CreditLineOut(Schema):
@@ -212,6 +281,7 @@ def list_credits(request: HttpRequest, engagement_id: int) -> Any:
             ],
         }
         for p in sla_report(engagement)
+        if p.lines  # a period with no measurement at all is a gap: GET …/measurement-gaps
     ]
 
 

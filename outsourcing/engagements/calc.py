@@ -142,3 +142,9 @@ def period_end(start: datetime.date, quarterly: bool) -> datetime.date:
 
 def is_period_start(day: datetime.date, quarterly: bool) -> bool:
     return day.day == 1 and (not quarterly or day.month in (1, 4, 7, 10))
+
+
+def period_containing(day: datetime.date, quarterly: bool) -> datetime.date:
+    """Start of the month (or calendar quarter) that `day` falls in."""
+    month = day.month - (day.month - 1) % 3 if quarterly else day.month
+    return datetime.date(day.year, month, 1)

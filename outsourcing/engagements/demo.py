@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.utils import timezone
+
 from outsourcing.core.access import SYSTEM
 from outsourcing.core.audit import acting_as
 
@@ -80,7 +82,7 @@ DEPARTMENTS = {
 
 
 def build(ctx: dict[str, Any]) -> None:
-    today = datetime.date.today()
+    today = timezone.localdate()  # the owner's day, not the server's
     ctx.setdefault("engagements", {})
     with acting_as(SYSTEM):
         for key, code, title, form, vendor_key, status, om, tenure, experience in ENGAGEMENTS:

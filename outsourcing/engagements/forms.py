@@ -180,15 +180,35 @@ class MetricForm(ActionForm):
 
 class MeasurementForm(forms.Form):
     metric: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Metric"), queryset=SlaMetric.objects.none())
-    period_start = forms.DateField(
-        label=_("Period start"), widget=DATE, help_text=_("First day of the month (or of the quarter).")
+    period = forms.DateField(
+        label=_("Period start"),
+        widget=DATE,
+        help_text=_(
+            "First day of the month (or of the quarter). Only a period that is over can be recorded, once; "
+            "to change a recorded value, correct it."
+        ),
     )
-    value = forms.DecimalField(label=_("Measured value"), max_digits=16, decimal_places=4)
+    value = forms.DecimalField(
+        label=_("Measured value"),
+        max_digits=16,
+        decimal_places=4,
+        help_text=_("Not negative; a percentage lies between 0 and 100."),
+    )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
     def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["metric"].queryset = SlaMetric.objects.filter(engagement=engagement)  # type: ignore[attr-defined]
+
+
+class CorrectionForm(forms.Form):
+    value = forms.DecimalField(label=_("Corrected value"), max_digits=16, decimal_places=4)
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the history with the old and the new value."),
+    )
 
 
 class ImportForm(forms.Form):

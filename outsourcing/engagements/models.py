@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -225,6 +226,13 @@ class ServiceAgreement(VendorOwned, Versioned):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The stored deadlines always follow the term, whoever saves it (actions call clean(), bulk loaders
+        # and fixtures may not).
+        if self.end_date:
+            self.derive_deadlines()
+        super().save(*args, **kwargs)
 
     @property
     def owning_vendor_id(self) -> int | None:

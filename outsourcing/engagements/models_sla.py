@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from .choices import MeasurementPeriod
 from .querysets import ThroughEngagement, ThroughMetric
 
 NOT_NEGATIVE = MinValueValidator(Decimal(0), _("Must not be negative."))
+PERCENT_UNITS = {"%", "％", "percent", "per cent", "pct"}
 
 
 class SlaMetric(VendorOwned, Versioned):
@@ -65,6 +67,27 @@ class SlaMetric(VendorOwned, Versioned):
     @property
     def quarterly(self) -> bool:
         return self.period == MeasurementPeriod.QUARTERLY
+
+    @property
+    def is_percentage(self) -> bool:
+        """Is it measured in per cent (availability, on-time rate)? Then a value lies in [0, 100]."""
+        return self.unit.strip().casefold() in PERCENT_UNITS
+
+    def expected_periods(self, as_of: datetime.date) -> list[datetime.date]:
+        """Starts of the periods that should have a measurement by `as_of`: those of the agreement's term that
+        are over (a period is measured once it has ended)."""
+        agreement = getattr(self.engagement, "agreement", None)
+        if agreement is None:
+            return []
+        start = calc.period_containing(agreement.start_date, self.quarterly)
+        periods = []
+        while start <= agreement.end_date:
+            end = calc.period_end(start, self.quarterly)
+            if end >= as_of:
+                break
+            periods.append(start)
+            start = end + datetime.timedelta(days=1)
+        return periods
 
     def band_pairs(self) -> list[tuple[Decimal, Decimal]]:
         return [(b.shortfall_from, b.credit_percent) for b in self.bands.all()]
@@ -119,6 +142,8 @@ class Measurement(VendorOwned, models.Model):
     breached = models.BooleanField(default=False, editable=False)
     note = models.CharField(_("note"), max_length=500, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    corrected_at = models.DateTimeField(_("corrected"), null=True, blank=True, editable=False)
+    correction_reason = models.TextField(_("reason for the correction"), max_length=2000, blank=True)
 
     objects = ThroughMetric.as_manager()
 
@@ -147,6 +172,8 @@ class Measurement(VendorOwned, models.Model):
         )
 
     def clean(self) -> None:
+        """SPEC "SLA measurements": the period must be over on the day it is entered (errors name `period`);
+        a percentage lies in [0, 100] and counts and durations are ≥ 0 (errors name `value`)."""
         super().clean()
         if not (self.metric_id and self.period_start):
             return
@@ -157,15 +184,26 @@ class Measurement(VendorOwned, models.Model):
                 if metric.quarterly
                 else _("A monthly period starts on the first day of a month.")
             )
-            raise ValidationError({"period_start": message})
-        agreement = getattr(metric.engagement, "agreement", None)
+            raise ValidationError({"period": message})
         end = calc.period_end(self.period_start, metric.quarterly)
+        today = timezone.localdate()
+        if end >= today:
+            raise ValidationError(
+                {
+                    "period": _(
+                        "The period %(start)s to %(end)s is not over yet (today is %(today)s): record it once it "
+                        "has ended."
+                    )
+                    % {"start": self.period_start, "end": end, "today": today}
+                }
+            )
+        agreement = getattr(metric.engagement, "agreement", None)
         if agreement is None:
-            raise ValidationError({"period_start": _("Record the service agreement before measurements.")})
+            raise ValidationError({"period": _("Record the service agreement before measurements.")})
         if not agreement.covers_period(self.period_start, end):
             raise ValidationError(
                 {
-                    "period_start": _("The period %(start)s to %(end)s is outside the agreement (%(a)s to %(b)s).")
+                    "period": _("The period %(start)s to %(end)s is outside the agreement (%(a)s to %(b)s).")
                     % {
                         "start": self.period_start,
                         "end": end,
@@ -174,5 +212,7 @@ class Measurement(VendorOwned, models.Model):
                     }
                 }
             )
+        if self.value is not None and metric.is_percentage and self.value > 100:
+            raise ValidationError({"value": _("A percentage lies between 0 and 100.")})
         if self.value is not None:
             self.derive()

@@ -7,7 +7,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from outsourcing.core.charts import Point, line_chart
 
 from . import calc
 from .models import (
@@ -37,10 +42,11 @@ class PeriodCredits:
     quarterly: bool
     fee: Decimal | None
     lines: list[MeasurementLine] = field(default_factory=list)
+    gaps: list[SlaMetric] = field(default_factory=list)  # metrics with no measurement for this period: no data
 
     @property
     def total(self) -> Decimal | None:
-        if self.fee is None:
+        if self.fee is None or not self.lines:  # no fee named, or nothing measured (no data, not a zero credit)
             return None
         return calc.capped_total((line.credit or calc.ZERO for line in self.lines), self.fee)
 
@@ -49,17 +55,44 @@ class PeriodCredits:
         return sum(1 for line in self.lines if line.measurement.breached)
 
 
-def sla_report(engagement: Engagement) -> list[PeriodCredits]:
-    """Every measured period of the engagement with attainment, breach and service credit per metric."""
+@dataclass(frozen=True)
+class Gap:
+    """A period that is over and should have a measurement of the metric, but has none: no data, never met."""
+
+    metric: SlaMetric
+    period_start: datetime.date
+
+
+def measurement_gaps(engagement: Engagement, as_of: datetime.date | None = None) -> list[Gap]:
+    """Every (metric, period) of the engagement that is over by `as_of` within the agreement and has no value."""
+    as_of = as_of or timezone.localdate()
+    metrics = list(SlaMetric.objects.filter(engagement=engagement).select_related("engagement__agreement"))
+    if not metrics:
+        return []
+    measured = set(Measurement.objects.filter(metric__engagement=engagement).values_list("metric_id", "period_start"))
+    return [
+        Gap(metric, start)
+        for metric in metrics
+        for start in metric.expected_periods(as_of)
+        if (metric.pk, start) not in measured
+    ]
+
+
+def sla_report(engagement: Engagement, as_of: datetime.date | None = None) -> list[PeriodCredits]:
+    """Every period of the engagement with attainment, breach and service credit per metric; a period that is
+    over without a measurement of a metric lists that metric among its gaps (no data, never met)."""
     agreement = ServiceAgreement.objects.filter(engagement=engagement).first()
     monthly_fee = agreement.monthly_fee if agreement else None
     metrics = {m.pk: m for m in SlaMetric.objects.filter(engagement=engagement).prefetch_related("bands")}
     periods: dict[tuple[datetime.date, bool], PeriodCredits] = {}
+
+    def period_of(start: datetime.date, quarterly: bool) -> PeriodCredits:
+        fee = None if monthly_fee is None else monthly_fee * (3 if quarterly else 1)
+        return periods.setdefault((start, quarterly), PeriodCredits(start, quarterly, fee))
+
     for measurement in Measurement.objects.filter(metric__engagement=engagement).order_by("period_start", "metric"):
         metric = metrics[measurement.metric_id]
-        key = (measurement.period_start, metric.quarterly)
-        fee = None if monthly_fee is None else monthly_fee * (3 if metric.quarterly else 1)
-        period = periods.setdefault(key, PeriodCredits(measurement.period_start, metric.quarterly, fee))
+        period = period_of(measurement.period_start, metric.quarterly)
         percent = calc.credit_percent(metric.band_pairs(), measurement.shortfall)
         period.lines.append(
             MeasurementLine(
@@ -67,62 +100,47 @@ def sla_report(engagement: Engagement) -> list[PeriodCredits]:
                 measurement=measurement,
                 period_end=calc.period_end(measurement.period_start, metric.quarterly),
                 credit_percent=percent,
-                credit=None if fee is None else calc.credit_amount(fee, percent),
+                credit=None if period.fee is None else calc.credit_amount(period.fee, percent),
             )
         )
+    for gap in measurement_gaps(engagement, as_of):
+        period_of(gap.period_start, gap.metric.quarterly).gaps.append(metrics[gap.metric.pk])
     return sorted(periods.values(), key=lambda p: (p.period_start, p.quarterly))
 
 
-@dataclass
-class Chart:
-    """An inline SVG line chart of one metric's attainment over its periods (geometry computed here)."""
-
-    metric: SlaMetric
-    points: str
-    dots: list[dict[str, Any]]
-    target_y: float
-    y_labels: list[dict[str, Any]]
-    width: int = 640
-    height: int = 220
-
-
-def attainment_charts(engagement: Engagement) -> list[Chart]:
-    charts = []
-    left, right, top, bottom, width, height = 60, 40, 30, 40, 640, 220
-    values: dict[int, list[Measurement]] = defaultdict(list)
+def attainment_charts(engagement: Engagement, as_of: datetime.date | None = None) -> list[SafeString]:
+    """One line chart per metric of its attainment over the last 12 periods; a period without a measurement is
+    a gap in the line (no data), not joined over as if it were fine."""
+    as_of = as_of or timezone.localdate()
+    values: dict[int, dict[datetime.date, Measurement]] = defaultdict(dict)
     for m in Measurement.objects.filter(metric__engagement=engagement).order_by("period_start"):
-        values[m.metric_id].append(m)
-    for metric in SlaMetric.objects.filter(engagement=engagement):
-        series = values.get(metric.pk, [])[-12:]
-        if not series:
+        values[m.metric_id][m.period_start] = m
+    charts = []
+    for metric in SlaMetric.objects.filter(engagement=engagement).select_related("engagement__agreement"):
+        measured = values.get(metric.pk, {})
+        starts = sorted(set(metric.expected_periods(as_of)) | set(measured))[-12:]
+        if not measured:
             continue
-        low = min([float(m.attainment) for m in series] + [90.0])
-        low = max(0.0, (int(low) // 5) * 5)
-        span = 100.0 - low or 1.0
-        step = (width - left - right) / max(len(series) - 1, 1)
-
-        def y(v: float, low: float = low, span: float = span) -> float:
-            return round(top + (100.0 - min(v, 100.0)) / span * (height - top - bottom), 1)
-
-        dots = [
-            {
-                "x": round(left + i * step, 1),
-                "y": y(float(m.attainment)),
-                "label": m.period_start.strftime("%Y-%m"),
-                "value": m.value,
-                "attainment": round(float(m.attainment), 2),
-                "breached": m.breached,
-            }
-            for i, m in enumerate(series)
+        points = [
+            Point(
+                start.strftime("%Y-%m"),
+                float(measured[start].attainment) if start in measured else None,
+                alert=start in measured and measured[start].breached,
+            )
+            for start in starts
         ]
-        labels = [{"y": y(v), "text": f"{v:g}%"} for v in (low, (low + 100) / 2, 100.0)]
+        known = [p.value for p in points if p.value is not None]
+        low = max(0.0, (int(min([*known, 90.0])) // 5) * 5)
         charts.append(
-            Chart(
-                metric=metric,
-                points=" ".join(f"{d['x']},{d['y']}" for d in dots),
-                dots=dots,
-                target_y=y(100.0),
-                y_labels=labels,
+            line_chart(
+                points,
+                title=_("%(name)s: attainment per period (%% of target)") % {"name": metric.name},
+                x_label=_("Period (month)") if not metric.quarterly else _("Period (quarter)"),
+                y_label=_("Attainment (%)"),
+                y_min=float(low),
+                y_max=100.0,
+                bands=[(100.0, _("target"))],
+                no_data=_("no data"),
             )
         )
     return charts

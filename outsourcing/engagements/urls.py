@@ -24,6 +24,11 @@ urlpatterns = [
     path("<int:pk>/metrics/new", views_terms.metric_edit, name="metric-create"),
     path("<int:pk>/metrics/<int:metric_pk>", views_terms.metric_edit, name="metric-edit"),
     path("<int:pk>/measurements/new", views_terms.measurement_create, name="measurement-create"),
+    path(
+        "<int:pk>/measurements/<int:measurement_pk>/correction",
+        views_terms.measurement_correct,
+        name="measurement-correct",
+    ),
     path("<int:pk>/measurements/import", views_terms.measurement_import, name="measurement-import"),
     path("<int:pk>/benefit/terms", views_terms.terms_edit, name="terms"),
     path("<int:pk>/benefit/periods/new", views_terms.benefit_period_create, name="benefit-period-create"),

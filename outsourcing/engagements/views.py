@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from outsourcing.core.access import can_change, ensure_owner_writer, is_owner_writer
 from outsourcing.core.api import get_visible
-from outsourcing.core.audit import entries_for
+from outsourcing.core.audit import entries_for, entries_for_queryset
 from outsourcing.core.exports import export_response
 from outsourcing.core.forms import get_changeable, handle_action, handle_form
 from outsourcing.core.listing import Column, ListPage, record_id, render_list
@@ -36,7 +36,7 @@ from .choices import (
 )
 from .forms import EngagementForm as EngagementEditForm
 from .forms import TransitionForm
-from .models import Deliverable, Engagement, ServiceAgreement, SlaMetric
+from .models import Deliverable, Engagement, Measurement, ServiceAgreement, SlaMetric
 from .queries import SORTS, filter_engagements, is_issue, issue_choices
 from .reports import attainment_charts, benefit_report, sla_report
 
@@ -152,7 +152,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     versions = list(agreement.versions.all()) if agreement else []
     deliverables = list(Deliverable.objects.filter(engagement=engagement).select_related("decided_by"))
     metrics = list(SlaMetric.objects.filter(engagement=engagement).prefetch_related("bands"))
-    periods = sla_report(engagement) if engagement.form in SLA_FORMS else []
+    periods = sla_report(engagement, today) if engagement.form in SLA_FORMS else []
     terms, payouts = benefit_report(engagement) if engagement.form in BENEFIT_FORMS else (None, [])
     one = Engagement.objects.filter(pk=engagement.pk)
     blockers = (
@@ -202,7 +202,8 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "metrics": metrics,
         "periods": periods,
         "last_period": last_period,
-        "charts": attainment_charts(engagement) if metrics else [],
+        "charts": attainment_charts(engagement, today) if metrics else [],
+        "gap_count": sum(len(p.gaps) for p in periods),
         "terms": terms,
         "payouts": payouts,
         "blockers": blockers,
@@ -216,7 +217,12 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": editable,
         "transitions": [(s, EngagementStatus(s).label) for s in TRANSITIONS[current]] if editable else [],
         "transition_form": TransitionForm(),
-        "history": entries_for(*history_objects)[:200],
+        "history": (
+            entries_for(*history_objects)
+            | entries_for_queryset(Measurement.objects.filter(metric__engagement=engagement))  # corrections
+        )
+        .select_related("actor", "content_type")
+        .order_by("-timestamp")[:200],
     }
     return render(request, "engagements/detail.html", context)
 

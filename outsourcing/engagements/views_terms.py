@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from . import forms
 from .actions import (
     do_add_version,
     do_attach_signed_agreement,
+    do_correct_measurement,
     do_decide_deliverable,
     do_give_notice,
     do_import_measurements,
@@ -29,7 +31,7 @@ from .actions import (
     do_save_metric,
 )
 from .imports import read_rows
-from .models import BenefitTerms, Deliverable, Engagement, ServiceAgreement, SlaMetric
+from .models import BenefitTerms, Deliverable, Engagement, Measurement, ServiceAgreement, SlaMetric
 
 
 def _form_page(
@@ -197,9 +199,30 @@ def measurement_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.MeasurementForm(request.POST or None, engagement=engagement, initial=request.GET.dict())
 
     def save(data: dict[str, Any]) -> Any:
-        return do_record_measurement(engagement, metric_id=data.pop("metric").pk, acting_user=request.user, **data)
+        metric_id, period_start = data.pop("metric").pk, data.pop("period")
+        return do_record_measurement(
+            engagement, metric_id=metric_id, period_start=period_start, acting_user=request.user, **data
+        )
 
     return _form_page(request, engagement, form, _("Record a measurement"), save, _("Measurement recorded."), "sla")
+
+
+@login_required
+def measurement_correct(request: HttpRequest, pk: int, measurement_pk: int) -> HttpResponse:
+    engagement = get_changeable(Engagement.objects.select_related("vendor"), request.user, pk=pk)
+    measurement = get_object_or_404(
+        Measurement.objects.select_related("metric"), pk=measurement_pk, metric__engagement=engagement
+    )
+    form = forms.CorrectionForm(request.POST or None, initial={"value": measurement.value})
+
+    def save(data: dict[str, Any]) -> Any:
+        return do_correct_measurement(measurement, acting_user=request.user, **data)
+
+    title = _("Correct %(metric)s for %(period)s") % {
+        "metric": measurement.metric.name,
+        "period": measurement.period_start.strftime("%Y-%m"),
+    }
+    return _form_page(request, engagement, form, title, save, _("Measurement corrected."), "sla")
 
 
 @login_required

@@ -57,6 +57,22 @@ class ReportSchedule(VendorOwned, Versioned):
     def owning_vendor_id(self) -> int | None:
         return self.engagement.vendor_id
 
+    def clean(self) -> None:
+        """SPEC "Implementation report periods": they start no earlier than the engagement."""
+        super().clean()
+        if not (self.engagement_id and self.first_period_start):
+            return
+        start = self.engagement.start_date
+        if start and self.first_period_start < start:
+            raise ValidationError(
+                {
+                    "first_period_start": _(
+                        "Reporting periods cannot start before the engagement (it starts on %(start)s)."
+                    )
+                    % {"start": start}
+                }
+            )
+
 
 class ImplementationReport(VendorOwned, models.Model):
     """The vendor's periodic written account of how project management and performance appraisal are

@@ -48,8 +48,10 @@ def periods(
     due_days: int,
     until: datetime.date,
     engagement_end: datetime.date | None = None,
+    engagement_start: datetime.date | None = None,
 ) -> list[Period]:
-    """Completed reporting periods (ended before `until`), within the engagement's term."""
+    """Completed reporting periods (ended before `until`), within the engagement's term: a period that starts
+    before the engagement (a schedule stored before that was refused) is not owed, so it is never missing."""
     step = MONTHS[frequency]  # type: ignore[index]
     result: list[Period] = []
     k = 0
@@ -60,7 +62,8 @@ def periods(
         end = following - ONE_DAY
         if end >= until or (engagement_end and start > engagement_end):
             return result
-        result.append(Period(start, end, end + due))
+        if engagement_start is None or start >= engagement_start:
+            result.append(Period(start, end, end + due))
         start = following
         k += 1
 
@@ -84,6 +87,7 @@ def _schedule_periods(schedule: Any, until: datetime.date) -> list[Period]:
         schedule.due_days,
         until,
         schedule.engagement.end_date,
+        schedule.engagement.start_date,
     )
 
 
@@ -158,6 +162,7 @@ def timeliness_score(vendor_id: int, start: datetime.date, end: datetime.date) -
             schedule.due_days,
             end + datetime.timedelta(days=366),
             schedule.engagement.end_date,
+            schedule.engagement.start_date,
         ):
             if not (start <= period.due <= end):
                 continue

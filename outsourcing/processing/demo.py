@@ -8,6 +8,8 @@ import datetime
 from decimal import Decimal as D
 from typing import Any
 
+from django.utils import timezone
+
 from outsourcing.core.access import SYSTEM
 
 from . import actions
@@ -40,7 +42,7 @@ def build(ctx: dict[str, Any]) -> None:
             lines=[{"material": items[m], "quantity": q, "loss_percent": loss} for m, q, loss in lines],
             note="首版 First release",
         )
-    today = datetime.date.today()
+    today = timezone.localdate()  # the owner's day, not the server's
 
     def day(offset: int) -> datetime.date:
         return today + datetime.timedelta(days=offset)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +17,7 @@ from outsourcing.core.audit import acting_as
 from outsourcing.documents.choices import DocumentKind
 from outsourcing.documents.models import Document
 
-from .choices import VerificationStatus
+from .choices import VerificationMethod, VerificationStatus
 from .models import Qualification, QualificationRequirement, QualificationType
 from .tasks import request_reading
 
@@ -156,6 +157,8 @@ def _back_to_pending(qualification: Qualification) -> None:
     qualification.verified_by = None
     qualification.verified_at = None
     qualification.verification_note = ""
+    qualification.verification_method = ""
+    qualification.verification_reference = ""
 
 
 @transaction.atomic
@@ -189,20 +192,83 @@ def do_attach_evidence(qualification: Qualification, *, acting_user: Any, upload
     return document
 
 
+def verification_errors(qualification: Qualification, method: str, reference: str) -> dict[str, list[str]]:
+    """What is missing to verify this certificate (SPEC "Verification of a qualification"): how it was checked,
+    a reference, and at least one evidence file. Empty when it may be verified."""
+    errors: dict[str, list[str]] = {}
+    if method not in VerificationMethod.values:
+        errors["method"] = [
+            _("Say how the certificate was checked: %(methods)s.")
+            % {"methods": ", ".join(str(label) for label in VerificationMethod.labels)}
+        ]
+    if not reference:
+        errors["reference"] = [_("Give a reference, e.g. the register's query number.")]
+    elif len(reference) > 200:
+        errors["reference"] = [_("At most 200 characters.")]
+    if not Document.for_object(qualification).exists():
+        errors["documents"] = [_("Attach at least one evidence file before verifying.")]
+    return errors
+
+
 @transaction.atomic
-def do_verify_qualification(qualification: Qualification, *, acting_user: Any, note: str = "") -> Qualification:
-    """The owner confirms the certificate is genuine (checked against the issuer's register, say)."""
+def do_verify_qualification(
+    qualification: Qualification, *, acting_user: Any, method: str = "", reference: str = "", note: str = ""
+) -> Qualification:
+    """The owner confirms the certificate is genuine, recording how it was checked and a reference, on the
+    evidence on file."""
     ensure_owner_writer(acting_user)
+    method, reference, note = (method or "").strip(), (reference or "").strip(), (note or "").strip()
+    errors = verification_errors(qualification, method, reference)
     if len(note) > 1000:
-        raise ValidationError({"note": _("At most 1000 characters.")})
+        errors["note"] = [_("At most 1000 characters.")]
+    if errors:
+        raise ValidationError(errors)
     qualification.verification_status = VerificationStatus.VERIFIED
     qualification.verified_by = acting_user if getattr(acting_user, "pk", None) else None
     qualification.verified_at = timezone.now()
-    qualification.verification_note = note.strip()
+    qualification.verification_note = note
+    qualification.verification_method = method
+    qualification.verification_reference = reference
     qualification.full_clean()
     with acting_as(acting_user):
         qualification.save()
     return qualification
+
+
+@transaction.atomic
+def do_verify_qualifications(
+    qualifications: Sequence[Qualification], *, acting_user: Any, method: str, reference: str, note: str = ""
+) -> list[Qualification]:
+    """Verify several certificates with one method and reference (a reviewer working through a queue): all of
+    them, or none when any is refused — each refused one named with what it lacks."""
+    ensure_owner_writer(acting_user)
+    if not qualifications:
+        raise ValidationError({"qualifications": _("Choose at least one certificate.")})
+    method, reference = (method or "").strip(), (reference or "").strip()
+    common = verification_errors(qualifications[0], method, reference)
+    common.pop("documents", None)
+    if common:
+        raise ValidationError(common)
+    refused = []
+    for qualification in qualifications:
+        problems = verification_errors(qualification, method, reference)
+        if qualification.verification_status == VerificationStatus.VERIFIED:
+            problems.setdefault("qualifications", []).append(_("already verified"))
+        if problems:
+            refused.append(
+                _("%(q)s (%(vendor)s): %(problems)s")
+                % {
+                    "q": qualification,
+                    "vendor": qualification.vendor,
+                    "problems": " ".join(m for messages in problems.values() for m in messages),
+                }
+            )
+    if refused:
+        raise ValidationError({"qualifications": refused})
+    return [
+        do_verify_qualification(q, acting_user=acting_user, method=method, reference=reference, note=note)
+        for q in qualifications
+    ]
 
 
 @transaction.atomic

@@ -121,6 +121,8 @@ class QualificationOut(Schema):
     verified_by: str | None
     verified_at: datetime.datetime | None
     verification_note: str
+    verification_method: str
+    verification_reference: str
     supersedes_id: int | None
     superseded_by_id: int | None
     status: str = Field(description="Derived today: valid, expiring, expired, not_yet_valid, unverified, rejected")
@@ -254,10 +256,17 @@ def delete_qualification(request: HttpRequest, qualification_id: int) -> Any:
     return Status(204, None)
 
 
+class VerifyIn(Schema):
+    method: str = Field("", max_length=20, description="issuer_register, original_seen or certified_copy")
+    reference: str = Field("", max_length=200, description="E.g. the register's query number")
+    note: str = Field("", max_length=1000)
+
+
 @router.post("/qualifications/{qualification_id}/verify", response=QualificationOut)
-def verify_qualification(request: HttpRequest, qualification_id: int) -> Any:
-    """The owner's staff confirm the certificate (admins and managers only)."""
-    return do_verify_qualification(_one(request, qualification_id), acting_user=request.user)
+def verify_qualification(request: HttpRequest, qualification_id: int, payload: VerifyIn) -> Any:
+    """The owner's staff confirm the certificate (admins and managers only): how it was checked (`method`), a
+    `reference`, and at least one evidence file on it; 422 naming `method`, `reference` or `documents`."""
+    return do_verify_qualification(_one(request, qualification_id), acting_user=request.user, **payload.dict())
 
 
 @router.post("/qualifications/{qualification_id}/reject", response=QualificationOut)

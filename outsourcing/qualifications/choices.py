@@ -17,6 +17,14 @@ class VerificationStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class VerificationMethod(models.TextChoices):
+    """How the owner checked a certificate (SPEC "Verification of a qualification")."""
+
+    ISSUER_REGISTER = "issuer_register", _("Checked in the issuer's public register")
+    ORIGINAL_SEEN = "original_seen", _("Original certificate seen")
+    CERTIFIED_COPY = "certified_copy", _("Certified copy received")
+
+
 class DerivedStatus(models.TextChoices):
     """A qualification's standing on a date, always computed from its dates and verification, never stored.
 

@@ -22,6 +22,7 @@ from .actions import (
     do_renew_qualification,
     do_verify_qualification,
 )
+from .choices import VerificationMethod
 
 CQC = "中国质量认证中心 China Quality Certification Centre"
 CMMI_INSTITUTE = "CMMI Institute (ISACA)"
@@ -290,9 +291,27 @@ def build(ctx: dict[str, Any]) -> None:
                 "valid_from": today - datetime.timedelta(days=1500),
                 "valid_until": today - datetime.timedelta(days=405),
             },
+            evidence=SimpleUploadedFile(
+                "cmmi-0388-CMMI-DEV-ML3-2021.pdf",
+                certificate_pdf(
+                    holder=ctx["vendors"]["a"].name,
+                    code="cmmi",
+                    level=3,
+                    number="0388-CMMI-DEV-ML3-2021",
+                    issuer=CMMI_INSTITUTE,
+                    valid_from=today - datetime.timedelta(days=1500),
+                    valid_until=today - datetime.timedelta(days=405),
+                ),
+                content_type="application/pdf",
+            ),
         )
     }
-    do_verify_qualification(previous[("a", "cmmi")], acting_user=manager)
+    do_verify_qualification(
+        previous[("a", "cmmi")],
+        acting_user=manager,
+        method=VerificationMethod.ISSUER_REGISTER,
+        reference="CMMI Institute PARS appraisal 38817",
+    )
     for key, code, level, number, issuer, scope, start, length, outcome in CERTIFICATES:
         vendor = ctx["vendors"][key]
         valid_from = today + datetime.timedelta(days=start)
@@ -325,7 +344,12 @@ def build(ctx: dict[str, Any]) -> None:
                 vendor=vendor, acting_user=author, fields={"type_code": code, **facts}, evidence=scan
             )
         if outcome == "verified":
-            do_verify_qualification(qualification, acting_user=manager)
+            do_verify_qualification(
+                qualification,
+                acting_user=manager,
+                method=VerificationMethod.ISSUER_REGISTER,
+                reference=f"{issuer[:40]} register query {number}",
+            )
         elif outcome != "pending":
             do_reject_qualification(qualification, acting_user=manager, reason=outcome)
 

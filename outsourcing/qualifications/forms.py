@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outsourcing.core.forms import ActionForm
 
+from .choices import VerificationMethod
 from .models import LEVEL_LIMIT, Qualification, QualificationRequirement, QualificationType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -63,3 +64,18 @@ class QualificationTypeForm(ActionForm):
         if self.record is not None:
             self.fields["code"].disabled = True  # integrators rely on the code
         self.fields["min_level"].help_text = _("Only for types with levels. A higher number is the higher grade.")
+
+
+class VerifyForm(forms.Form):
+    """How a certificate was checked: asked for every verification, one or many at once."""
+
+    method = forms.ChoiceField(
+        label=_("How it was checked"), choices=[("", "—"), *VerificationMethod.choices], required=False
+    )
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. the register's query number, or who saw the original and where."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)

@@ -21,6 +21,7 @@ from .choices import (
     DerivedStatus,
     ReadingStatus,
     TypeCategory,
+    VerificationMethod,
     VerificationStatus,
 )
 
@@ -196,6 +197,15 @@ class Qualification(VendorOwned, Versioned):
     )
     verified_at = models.DateTimeField(_("verified or rejected at"), null=True, blank=True)
     verification_note = models.CharField(_("reason"), max_length=1000, blank=True)
+    verification_method = models.CharField(
+        _("how it was checked"), max_length=20, choices=VerificationMethod.choices, blank=True
+    )
+    verification_reference = models.CharField(
+        _("verification reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. the register's query number, or who saw the original and where."),
+    )
     supersedes = models.OneToOneField(
         "self",
         verbose_name=_("renews"),

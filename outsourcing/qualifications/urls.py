@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/edit", views.qualification_edit, name="edit"),
     path("<int:pk>/renew", views.qualification_renew, name="renew"),
     path("<int:pk>/verify", views.qualification_verify, name="verify"),
+    path("verify", views.qualification_verify_selected, name="verify-selected"),
     path("<int:pk>/reject", views.qualification_reject, name="reject"),
     path("<int:pk>/documents", views.qualification_upload, name="upload"),
     path("<int:pk>/readings", views_reading.reading_panel, name="readings"),

@@ -36,9 +36,10 @@ from .actions import (
     do_renew_qualification,
     do_update_qualification,
     do_verify_qualification,
+    do_verify_qualifications,
 )
 from .choices import DerivedStatus, VerificationStatus
-from .forms import EvidenceForm, QualificationForm, RejectForm
+from .forms import EvidenceForm, QualificationForm, RejectForm, VerifyForm
 from .models import Qualification, QualificationType
 from .queries import SORTS, filter_qualifications, qualification_list
 
@@ -92,6 +93,7 @@ def qualification_list_view(request: HttpRequest) -> HttpResponse:
     queryset, params = _filtered(request)
     context = _list_context(request, queryset, params)
     context["title"] = _("Qualifications")
+    context["can_verify"] = is_owner_writer(request.user)
     if sees_all_vendors(request.user):
         context["vendors"] = (
             Vendor.objects.visible_to(request.user).filter(qualifications__isnull=False).distinct().order_by("name")
@@ -259,11 +261,41 @@ def qualification_renew(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def qualification_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    """Verify one certificate: how it was checked and a reference, on the evidence on file."""
     qualification = _one(request, pk)
-    if request.method == "POST":
-        do_verify_qualification(qualification, acting_user=request.user)
-        messages.success(request, _("Certificate verified."))
-    return redirect("qualifications:detail", pk=pk)
+    ensure_owner_writer(request.user)
+    return handle_form(
+        request,
+        VerifyForm(request.POST or None),
+        lambda data: do_verify_qualification(qualification, acting_user=request.user, **data),
+        template="qualifications/verify.html",
+        context={"title": _("Verify %(q)s") % {"q": qualification}, "chosen": [qualification]},
+        success=_("Certificate verified."),
+        redirect_to=reverse("qualifications:detail", args=[pk]),
+    )
+
+
+@login_required
+def qualification_verify_selected(request: HttpRequest) -> HttpResponse:
+    """Verify the certificates chosen on the list with one method and reference: all of them or none."""
+    ensure_owner_writer(request.user)
+    source = request.POST if request.method == "POST" else request.GET
+    ids = [pk for pk in map(record_id, source.getlist("ids")) if pk is not None][:200]
+    chosen = list(
+        Qualification.objects.visible_to(request.user)
+        .filter(pk__in=ids)
+        .select_related("vendor", "type")
+        .order_by("vendor__name", "type__code", "pk")
+    )
+    return handle_form(
+        request,
+        VerifyForm(request.POST if request.method == "POST" else None),
+        lambda data: do_verify_qualifications(chosen, acting_user=request.user, **data),
+        template="qualifications/verify.html",
+        context={"title": _("Verify the selected certificates"), "chosen": chosen, "bulk": True},
+        success=lambda done: _("%(n)s certificates verified.") % {"n": len(done)},
+        redirect_to="qualifications:list",
+    )
 
 
 @login_required

@@ -16,6 +16,7 @@ from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
 from outsourcing.core.versioning import Versioned
 
 from .choices import REEXAMINATION_MONTHS, REEXAMINATION_MONTHS_UNSET, STATUS_TONE, RiskTier, VendorStatus
+from .registration import validate_registration_number
 
 
 def new_work_blockers_of(
@@ -100,6 +101,9 @@ class Vendor(VendorOwned, Versioned):
         super().clean()
         self.name = self.name.strip()
         self.registration_number = self.registration_number.strip()
+        if str(self.country or "") == "CN":  # a credit code is written in capitals; accept it typed in lower case
+            self.registration_number = self.registration_number.upper()
+        validate_registration_number(str(self.country or ""), self.registration_number)
 
 
 def reexamination_cycle() -> dict[str, int]:

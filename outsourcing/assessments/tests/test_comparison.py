@@ -12,6 +12,7 @@ from outsourcing.assessments.comparison import compare, criterion_codes
 from outsourcing.core import registry
 from outsourcing.core.registry import CriterionScore, VendorCriterion
 from outsourcing.vendors.models import Vendor
+from outsourcing.vendors.registration import unified_social_credit_code as uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -55,12 +56,14 @@ def test_typed_weights_are_normalised_and_rank_the_vendors(  # type: ignore[no-u
     assert by_vendor[vendor_a.pk].contributions["fake_fit"] == pytest.approx(67.5)
 
 
-def test_no_data_contributes_nothing_and_says_so(manager, vendor_a, engagement_a, only_fake_criteria) -> None:  # type: ignore[no-untyped-def]
+def test_no_data_is_left_out_not_scored_zero(manager, vendor_a, engagement_a, only_fake_criteria) -> None:  # type: ignore[no-untyped-def]
     fit, _past = only_fake_criteria
     fit[vendor_a.pk] = 80
     row = compare(manager, engagement_a, [vendor_a.pk]).rows[0]
     assert row.scores["fake_past"].score is None
-    assert row.total == pytest.approx(40.0)  # equal weights: 0.5×80 + 0.5×0
+    assert row.total == pytest.approx(80.0)  # 0.5×80 / 0.5: the unknown criterion is not a 0
+    assert row.coverage == pytest.approx(0.5)
+    assert not row.insufficient_data  # exactly one half is enough
 
 
 def test_ahp_weights_are_used_when_consistent(manager, vendor_a, engagement_a, only_fake_criteria) -> None:  # type: ignore[no-untyped-def]
@@ -156,7 +159,7 @@ def test_the_comparison_page_and_its_exports(
     )
     page = client.get(f"/assessments/compare/?{query}").content.decode()
     assert "Weighted total" in page and vendor_b.name in page
-    assert "60.00" in page  # vendor a: 2/3 × 90
+    assert "90.00" in page and "67 %" in page  # vendor a: 2/3 × 90 ÷ 2/3 (no data on past), coverage 2/3
     xlsx = client.get(f"/assessments/compare/export.xlsx?{query}")
     assert xlsx.status_code == 200
     sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
@@ -194,7 +197,9 @@ def test_the_page_refuses_an_inconsistent_matrix_with_an_explanation(web, manage
 def test_the_pdf_survives_markup_characters_and_chinese(manager, engagement_a) -> None:  # type: ignore[no-untyped-def]
     from outsourcing.assessments.comparison import to_pdf
 
-    odd = Vendor.objects.create(name="<华信> & Sons", registration_number="X-1", country="CN", status="suspended")
+    odd = Vendor.objects.create(
+        name="<华信> & Sons", registration_number=uscc("91440000MA0000X01"), country="CN", status="suspended"
+    )
     registry.register_vendor_criterion(
         VendorCriterion("fake_x", "X & <Y>", lambda ids, e, d: {i: CriterionScore(50, "a < b & c") for i in ids})
     )

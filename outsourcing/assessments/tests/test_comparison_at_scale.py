@@ -14,6 +14,7 @@ from outsourcing.engagements.models import Engagement
 from outsourcing.performance.models import Appraisal
 from outsourcing.qualifications.models import Qualification, QualificationRequirement, QualificationType
 from outsourcing.vendors.models import Vendor
+from outsourcing.vendors.registration import unified_social_credit_code as uscc
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -21,7 +22,9 @@ TODAY = timezone.localdate()
 
 def _vendors(n: int, start: int = 0) -> list[Vendor]:
     return Vendor.objects.bulk_create(
-        Vendor(name=f"Candidate {i:03d}", registration_number=f"C-{i:03d}", country="CN", status="approved")
+        Vendor(
+            name=f"Candidate {i:03d}", registration_number=uscc(f"91310000MA{i:07d}"), country="CN", status="approved"
+        )
         for i in range(start, start + n)
     )
 

@@ -155,7 +155,8 @@ def test_completion_needs_every_shown_item_scored(api, flow, manager, vendor_a, 
     assert Assessment.objects.get(pk=assessment.pk).status == "in_review"
 
 
-def test_scores_outside_the_scale_are_refused(api, flow, manager, vendor_a, vendor_a_user, item) -> None:  # type: ignore[no-untyped-def]
+def test_scores_outside_the_scale_are_refused(api, flow, manager, vendor_a, vendor_a_user, item, fake_fit) -> None:  # type: ignore[no-untyped-def]
+    fake_fit[vendor_a.pk] = 50  # the system has data for crit: it is not scored by hand
     assessment = flow(vendor_a, vendor_a_user)
     client = api(manager)
     assert client.post(f"/assessments/{assessment.pk}/items/{item('i2').pk}/score", {"score": 2}).status_code == 422

@@ -8,6 +8,7 @@ import pytest
 from outsourcing.assessments import actions
 from outsourcing.assessments.models import Answer, Assessment, AssessmentTemplate, TemplateItem
 from outsourcing.vendors.models import Vendor
+from outsourcing.vendors.registration import unified_social_credit_code as uscc
 
 from .conftest import pdf_upload
 
@@ -18,7 +19,7 @@ def test_the_list_page_query_count_does_not_grow_with_rows(  # type: ignore[no-u
     web, manager, small_template, django_assert_max_num_queries
 ) -> None:
     for i in range(30):
-        vendor = Vendor.objects.create(name=f"厂商 {i}", registration_number=f"R-{i}", country="CN")
+        vendor = Vendor.objects.create(name=f"厂商 {i}", registration_number=uscc(f"91110000MA{i:07d}"), country="CN")
         actions.do_create_assessment(acting_user=manager, vendor=vendor, template=small_template)
     client = web(manager)
     with django_assert_max_num_queries(10):
@@ -199,7 +200,7 @@ def test_the_detail_page_query_count_does_not_grow_with_items(  # type: ignore[n
 
 def test_the_api_list_query_count_is_pinned(api, manager, small_template, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
     for i in range(20):
-        vendor = Vendor.objects.create(name=f"V{i}", registration_number=f"RR-{i}", country="CN")
+        vendor = Vendor.objects.create(name=f"V{i}", registration_number=uscc(f"91120000MA{i:07d}"), country="CN")
         actions.do_create_assessment(acting_user=manager, vendor=vendor, template=small_template)
     client = api(manager)
     with django_assert_max_num_queries(6):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from outsourcing.assessments import actions
 from outsourcing.assessments.models import AssessmentSettings
@@ -32,11 +33,22 @@ def test_score_exactly_80_is_approved(flow, vendor_a, vendor_a_user, manager, fa
 
 
 def test_score_just_below_80_is_approved_with_conditions(flow, vendor_a, vendor_a_user, manager, fake_fit) -> None:  # type: ignore[no-untyped-def]
+    fake_fit[vendor_a.pk] = 19.9  # 3.199 / 4 = 79.975, shown 79.98
+    assessment = flow(vendor_a, vendor_a_user, answers={"i1": "4", "i2": "no"})
+    done = _complete(assessment, manager, {"i1": 4, "i2": 1})
+    assert done.result["score"] == pytest.approx(79.975)
+    assert done.recommendation == "approve_with_conditions"
+    assert done.result["recommendation_rule"] == "60.00 ≤ score 79.98 < 80.00: approve with conditions."
+
+
+def test_the_thresholds_judge_the_score_as_it_is_shown(flow, vendor_a, vendor_a_user, manager, fake_fit) -> None:  # type: ignore[no-untyped-def]
+    # 79.9975 is shown as 80.00 (one rounding, half up): it is judged as 80.00, never "80.00 < 80".
     fake_fit[vendor_a.pk] = 19.99
     assessment = flow(vendor_a, vendor_a_user, answers={"i1": "4", "i2": "no"})
     done = _complete(assessment, manager, {"i1": 4, "i2": 1})
     assert done.result["score"] == pytest.approx(79.9975)
-    assert done.recommendation == "approve_with_conditions"
+    assert done.recommendation == "approve"
+    assert done.result["recommendation_rule"] == "Score 80.00 ≥ 80.00: approve."
 
 
 def test_score_exactly_60_is_approved_with_conditions(flow, vendor_a, vendor_a_user, manager, fake_fit) -> None:  # type: ignore[no-untyped-def]
@@ -49,7 +61,7 @@ def test_score_exactly_60_is_approved_with_conditions(flow, vendor_a, vendor_a_u
 
 
 def test_score_just_below_60_is_rejected(flow, vendor_a, vendor_a_user, manager, fake_fit) -> None:  # type: ignore[no-untyped-def]
-    fake_fit[vendor_a.pk] = 39.99
+    fake_fit[vendor_a.pk] = 39.9  # 2.399 / 4 = 59.975, shown 59.98
     assessment = flow(vendor_a, vendor_a_user, answers={"i1": "2", "i2": "no"})
     done = _complete(assessment, manager, {"i1": 2, "i2": 1})
     assert done.recommendation == "reject"
@@ -133,15 +145,37 @@ def test_every_point_names_its_rule_and_evidence(flow, vendor_a, vendor_a_user, 
     assert lines["crit"]["criterion_detail"] == f"fake score of {vendor_a.pk}"
 
 
-def test_a_criterion_without_data_counts_zero_of_its_weight(flow, vendor_a, vendor_a_user, manager) -> None:  # type: ignore[no-untyped-def]
-    # fake_fit is not registered at all here: "no data".
+def test_an_item_without_system_data_is_left_out_and_its_section_renormalised(  # type: ignore[no-untyped-def]
+    flow, vendor_a, vendor_a_user, manager
+) -> None:
+    # fake_fit is not registered at all here: "no data" (as for a vendor with no roster yet). Before, it
+    # scored 0 of 1 point: 3 / 4 = 75 and its section 0.
     assessment = flow(vendor_a, vendor_a_user, answers={"i1": "4", "i2": "no"})
     score_all(assessment, manager, {"i1": 4, "i2": 1})
     result = compute_result(assessment)
-    crit = result["sections"][1]["items"][0]
+    section = result["sections"][1]
+    crit = section["items"][0]
     assert crit["status"] == "no_data"
-    assert crit["points"] == 0.0 and crit["max_points"] == 1.0
-    assert result["score"] == pytest.approx(75.0)
+    assert crit["points"] is None and crit["max_points"] == 0.0
+    assert section["score"] is None  # nothing known in it: not 0
+    assert result["score"] == pytest.approx(100.0)  # 3 of 3 known points
+    assert result["missing_data"] == ["crit"]
+    assert result["recommendation"] == ""  # 100 would approve; no data forbids recommending approval
+    assert "no data for crit" in result["recommendation_rule"]
+
+
+def test_an_item_without_data_must_be_scored_by_hand_before_completing(flow, vendor_a, vendor_a_user, manager) -> None:  # type: ignore[no-untyped-def]
+    assessment = flow(vendor_a, vendor_a_user, answers={"i1": "4", "i2": "no"})
+    score_all(assessment, manager, {"i1": 4, "i2": 1})
+    with pytest.raises(ValidationError) as info:
+        actions.do_complete_assessment(assessment, acting_user=manager)
+    assert "crit" in info.value.message_dict["answers"][0]
+    score_all(assessment, manager, {"crit": 2})  # the reviewer scores it: 2 of 4 × weight 1 = 0.5
+    done = actions.do_complete_assessment(assessment, acting_user=manager)
+    assert done.result["score"] == pytest.approx(87.5)  # 3.5 / 4
+    assert done.recommendation == "approve"
+    crit = done.result["sections"][1]["items"][0]
+    assert crit["status"] == "scored" and crit["rule"].startswith("No data from the system; scored by hand.")
 
 
 def test_weights_change_the_score(flow, vendor_a, vendor_a_user, manager, fake_fit, item) -> None:  # type: ignore[no-untyped-def]
@@ -167,8 +201,10 @@ def test_the_completed_result_is_frozen(flow, vendor_a, vendor_a_user, manager, 
 
 
 def test_rules_never_show_a_score_across_its_threshold(db) -> None:  # type: ignore[no-untyped-def]
-    _rec, rule = recommend(Decimal("79.9975"), False, AssessmentSettings.current())
-    assert rule == "60.00 ≤ score 79.99 < 80.00: approve with conditions."
+    rec, rule = recommend(Decimal("79.9975"), False, AssessmentSettings.current())
+    assert (rec, rule) == ("approve", "Score 80.00 ≥ 80.00: approve.")
+    rec, rule = recommend(Decimal("79.9949"), False, AssessmentSettings.current())
+    assert (rec, rule) == ("approve_with_conditions", "60.00 ≤ score 79.99 < 80.00: approve with conditions.")
 
 
 def test_rule_points_round_like_the_page(flow, vendor_a, vendor_a_user, manager, item) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,8 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 
+from outsourcing.core import numbers
+
 register = template.Library()
 
 ACTIONS = {0: "created", 1: "changed", 2: "deleted", 3: "accessed"}
@@ -49,3 +51,15 @@ def qty(value: Any) -> str:
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
     return f"{number:f}"
+
+
+@register.filter
+def figure(value: Any, places: int = numbers.SCORE_PLACES) -> str:
+    """A figure rounded once, half up, for the reader's language with thousands separators: 1,234.57."""
+    return numbers.display(value, int(places))
+
+
+@register.filter
+def percent(fraction: Any, places: int = 0) -> str:
+    """A share 0 … 1 shown as a percentage: 0.7 → 70 %."""
+    return numbers.display_percent(fraction, int(places))

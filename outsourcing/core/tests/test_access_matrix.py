@@ -34,6 +34,7 @@ PARAM_MODELS = {
     "engagement_id": "engagements.Engagement",
     "deliverable_id": "engagements.Deliverable",
     "metric_id": "engagements.SlaMetric",
+    "measurement_id": "engagements.Measurement",
     "member_id": "teams.TeamMember",
     "job_id": "teams.ImportJob",
     "assignment_id": "teams.TeamAssignment",

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_consecutive_changes_outside_a_request_each_name_their_actor(manager, admin):
-    vendor = do_create_vendor(acting_user=manager, name="甲公司", registration_number="R-1", country="CN")
+    vendor = do_create_vendor(
+        acting_user=manager, name="甲公司", registration_number="91110000MA0000000H", country="CN"
+    )
     do_update_vendor(vendor, acting_user=admin, changes={"notes": "checked"})
     do_update_vendor(vendor, acting_user=manager, changes={"notes": "checked twice"})
     entries = LogEntry.objects.get_for_model(Vendor).order_by("pk")

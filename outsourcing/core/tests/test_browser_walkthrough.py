@@ -25,10 +25,10 @@ def test_manager_registers_a_vendor_and_finds_it_in_the_audit_trail(browser_page
     assert Vendor.objects.count() == 1
     save_screenshot(page, "vendor-form-error")
 
-    page.fill("#id_registration_number", "91310000MA1FL00099")
+    page.fill("#id_registration_number", "91310000MA1FL0009J")
     page.click("button:has-text('Save')")
     page.wait_for_selector("h1:has-text('东方智联科技有限公司')")
-    assert Vendor.objects.filter(registration_number="91310000MA1FL00099").exists()
+    assert Vendor.objects.filter(registration_number="91310000MA1FL0009J").exists()
 
     page.click("nav >> text=Audit trail")
     row = page.locator("tr", has_text="东方智联科技有限公司").first

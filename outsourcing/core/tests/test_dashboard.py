@@ -3,12 +3,15 @@
 import pytest
 
 from outsourcing.vendors.models import Vendor
+from outsourcing.vendors.registration import unified_social_credit_code as uscc
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_shows_vendors_in_a_bad_standing_linking_to_the_filtered_list(web, manager):
-    Vendor.objects.create(name="Blocked Co", registration_number="B1", country="CN", status="blocked")
+    Vendor.objects.create(
+        name="Blocked Co", registration_number=uscc("91110000MA00000B1"), country="CN", status="blocked"
+    )
     body = web(manager).get("/").content.decode()
     assert "Blocked vendors" in body
     assert "/vendors/?status=blocked" in body
@@ -16,7 +19,9 @@ def test_it_shows_vendors_in_a_bad_standing_linking_to_the_filtered_list(web, ma
 
 
 def test_vendor_users_do_not_see_portfolio_cards(web, vendor_a_user):
-    Vendor.objects.create(name="Blocked Co", registration_number="B1", country="CN", status="blocked")
+    Vendor.objects.create(
+        name="Blocked Co", registration_number=uscc("91110000MA00000B1"), country="CN", status="blocked"
+    )
     assert "Blocked vendors" not in web(vendor_a_user).get("/").content.decode()
 
 

@@ -14,9 +14,9 @@ from auditlog.models import LogEntry
 from outsourcing.core.access import SYSTEM
 from outsourcing.engagements.actions import do_give_notice
 from outsourcing.engagements.choices import AgreementState
+from outsourcing.engagements.contributions import dashboard_cards
 from outsourcing.engagements.models import Engagement, ServiceAgreement
 from outsourcing.engagements.queries import filter_engagements
-from outsourcing.engagements.reports import dashboard_cards
 
 from .conftest import make_agreement, make_engagement
 

@@ -76,13 +76,14 @@ def test_detail_page_shows_the_state_at_a_glance(web, manager, service, availabi
     assert "with a signed copy is on file" in page and "no_signed_agreement" in page
     assert '<svg class="chart"' in page and "Attainment (%)" in page
     assert "Notice by 2026-10-02" in page
-    assert "10000.00" in page  # the February credit: 10 % of 100 000.00
+    assert "10,000.00" in page  # the February credit: 10 % of 100 000.00, grouped for the reader
 
 
 def test_detail_pages_of_every_demo_form_render(web):
     from io import StringIO
 
     from outsourcing.accounts.models import User
+    from outsourcing.engagements.reports import measurement_gaps
 
     call_command("demo", stdout=StringIO())
     client = web(User.objects.get(username="admin"))
@@ -91,7 +92,8 @@ def test_detail_pages_of_every_demo_form_render(web):
         assert response.status_code == 200, engagement
     ops = Engagement.objects.get(code="OM-2026-001")
     assert SlaMetric.objects.filter(engagement=ops).count() == 3
-    assert ops.sla_metrics.first().measurements.count() == 6
+    assert ops.sla_metrics.first().measurements.count() == 12  # every month of the agreement's first year
+    assert [g.metric.name for g in measurement_gaps(ops)] == ["工单按时关闭率 Tickets closed on time"]  # one gap
     assert Deliverable.objects.filter(engagement__code="DEV-2026-002").count() == 5
     benefit = Engagement.objects.get(code="BEN-2026-004")
     assert benefit.benefit_periods.count() == 6

@@ -24,25 +24,27 @@ def test_it_records_a_measurement_with_derived_breach_and_attainment(api, manage
     assert Decimal(body["shortfall"]) == Decimal("0.5")
 
 
-def test_recording_the_same_period_again_corrects_it(api, manager, service, availability):
+def test_recording_the_same_period_again_is_refused_not_overwritten(api, manager, service, availability):
+    # The issue replayed: entering a month again silently overwrote it.
     client = api(manager)
     record(client, service, metric_id=availability.pk, period_start="2026-03-01", value="99.4")
-    record(client, service, metric_id=availability.pk, period_start="2026-03-01", value="99.95")
+    response = record(client, service, metric_id=availability.pk, period_start="2026-03-01", value="99.95")
+    assert response.status_code == 409
+    assert [d["field"] for d in response.json()["detail"]] == ["period"]
+    assert "correct" in response.json()["detail"][0]["msg"]
     measurement = Measurement.objects.get()
-    assert measurement.value == Decimal("99.95") and measurement.breached is False
+    assert measurement.value == Decimal("99.4") and measurement.breached is True
     entries = LogEntry.objects.get_for_model(Measurement).filter(object_pk=str(measurement.pk))
-    assert [e.action for e in entries.order_by("timestamp", "pk")] == [
-        LogEntry.Action.CREATE,
-        LogEntry.Action.UPDATE,
-    ]
+    assert [e.action for e in entries] == [LogEntry.Action.CREATE]
 
 
 @pytest.mark.parametrize(
     ("fields", "field", "words"),
     [
-        ({"period_start": "2025-12-01"}, "period_start", "outside the agreement"),
-        ({"period_start": "2027-01-01"}, "period_start", "outside the agreement"),
-        ({"period_start": "2026-03-15"}, "period_start", "first day"),
+        ({"period_start": "2025-12-01"}, "period", "outside the agreement"),
+        ({"period_start": "2024-01-01"}, "period", "outside the agreement"),
+        ({"period_start": "2026-03-15"}, "period", "first day"),
+        ({"period_start": "2999-01-01"}, "period", "not over yet"),
         ({"value": "-1"}, "value", "negative"),
         ({"metric_id": 999999}, "metric_id", "no metric"),
     ],

@@ -11,13 +11,29 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from outsourcing.core.access import SYSTEM
 from outsourcing.engagements.models import Engagement
-from outsourcing.qualifications.actions import do_create_qualification, do_verify_qualification
+from outsourcing.qualifications.actions import do_attach_evidence, do_create_qualification, do_verify_qualification
 from outsourcing.qualifications.models import Qualification
 
 D = datetime.date
 FROM = datetime.date(2025, 1, 1)
 UNTIL = datetime.date(2027, 12, 31)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+VERIFY = {"method": "issuer_register", "reference": "CNCA query 2026-0001"}
+
+
+def verify(qualification: Qualification, acting_user: Any = SYSTEM) -> Qualification:
+    """Verify as the owner does: an evidence file on it, then the method and a reference."""
+    if not qualification.documents.exists():
+        upload = SimpleUploadedFile("certificate.pdf", PDF, content_type="application/pdf")
+        do_attach_evidence(qualification, acting_user=acting_user, upload=upload)
+    return do_verify_qualification(qualification, acting_user=acting_user, **VERIFY)
+
+
+def verify_via_api(client: Any, qualification_id: int) -> Any:
+    """POST /qualifications/{id}/verify as the owner does: upload a scan first, then method and reference."""
+    scan = SimpleUploadedFile("certificate.pdf", PDF, content_type="application/pdf")
+    client.post(f"/qualifications/{qualification_id}/documents", files={"file": scan})
+    return client.post(f"/qualifications/{qualification_id}/verify", VERIFY)
 
 
 @pytest.fixture
@@ -70,7 +86,7 @@ def make_qualification() -> Any:
             },
         )
         if verified:
-            do_verify_qualification(qualification, acting_user=SYSTEM)
+            verify(qualification)
         return qualification
 
     return make

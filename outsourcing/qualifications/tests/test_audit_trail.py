@@ -5,6 +5,8 @@ from auditlog.models import LogEntry
 
 from outsourcing.qualifications.models import Qualification, QualificationRequirement, QualificationType
 
+from .conftest import verify_via_api
+
 pytestmark = pytest.mark.django_db
 
 VALID = {
@@ -18,7 +20,7 @@ VALID = {
 
 def test_recording_verifying_and_editing_are_attributed(api, vendor_a_user, manager):
     body = api(vendor_a_user).post(f"/vendors/{vendor_a_user.vendor_id}/qualifications", VALID).json()
-    api(manager).post(f"/qualifications/{body['id']}/verify")
+    verify_via_api(api(manager), body["id"])
     api(vendor_a_user).patch(f"/qualifications/{body['id']}", {"number": "00124IS0387R2M"})
     entries = list(LogEntry.objects.get_for_object(Qualification.objects.get()).order_by("timestamp", "pk"))
     assert [(e.action, e.actor.username) for e in entries] == [

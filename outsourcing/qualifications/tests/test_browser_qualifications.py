@@ -3,17 +3,18 @@
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import browser_login, save_screenshot
 from outsourcing.core.access import SYSTEM
 from outsourcing.engagements.models import Engagement
 from outsourcing.qualifications.actions import (
     do_add_requirement,
+    do_attach_evidence,
     do_create_qualification,
-    do_verify_qualification,
 )
 from outsourcing.qualifications.models import Qualification
-from outsourcing.qualifications.tests.conftest import PDF
+from outsourcing.qualifications.tests.conftest import PDF, verify
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,7 +38,7 @@ def _certificate(vendor, code, level, number, *, verified=True, days_left=700):
         },
     )
     if verified:
-        do_verify_qualification(q, acting_user=SYSTEM)
+        verify(q)
     return q
 
 
@@ -50,6 +51,8 @@ def test_manager_verifies_a_pending_certificate_and_the_gap_closes(browser_page,
     _certificate(vendor_a, "cmmi", 3, "CMMI-ML3-0042")
     _certificate(vendor_a, "iso9001", None, "00124Q35621R3M", days_left=12)
     pending = _certificate(vendor_a, "iso27001", None, "00124IS0387R1M", verified=False)
+    scan = SimpleUploadedFile("iso27001.pdf", PDF, content_type="application/pdf")
+    do_attach_evidence(pending, acting_user=SYSTEM, upload=scan)
     page = browser_page
     browser_login(page, "manager")
     page.click("nav >> text=Qualifications")
@@ -62,6 +65,10 @@ def test_manager_verifies_a_pending_certificate_and_the_gap_closes(browser_page,
     save_screenshot(page, "qualification-requirements-gap")
 
     page.goto(page.base_url + f"/qualifications/{pending.pk}/")
+    page.click("a:has-text('Verify')")
+    page.select_option("#id_method", "issuer_register")
+    page.fill("#id_reference", "CNCA 认证结果查询 2026-0415")
+    save_screenshot(page, "qualification-verify-form")
     page.click("button:has-text('Verify')")
     page.wait_for_selector("text=Certificate verified.")
     save_screenshot(page, "qualification-detail")

@@ -7,9 +7,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
+from outsourcing.core.access import SYSTEM
 from outsourcing.documents.models import Document
+from outsourcing.qualifications.actions import do_attach_evidence
 from outsourcing.qualifications.models import Qualification, QualificationRequirement, QualificationType
 from outsourcing.qualifications.tests.conftest import PDF
+
+from .conftest import VERIFY
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -110,11 +114,12 @@ def test_the_form_refuses_a_fake_scan_and_writes_nothing(web, vendor_a_user, set
     assert not Document.objects.exists()
 
 
-def test_manager_verifies_and_rejects_from_the_page(web, manager, vendor_a, make_qualification):
+def test_manager_verifies_and_rejects_from_the_page(web, manager, vendor_a, make_qualification, pdf):
     qualification = make_qualification(vendor_a, "iso9001", verified=False)
+    do_attach_evidence(qualification, acting_user=SYSTEM, upload=pdf())
     client = web(manager)
     assert "Verify" in client.get(f"/qualifications/{qualification.pk}/").content.decode()
-    client.post(f"/qualifications/{qualification.pk}/verify")
+    client.post(f"/qualifications/{qualification.pk}/verify", VERIFY)
     qualification.refresh_from_db()
     assert qualification.verification_status == "verified" and qualification.verified_by == manager
     response = client.post(f"/qualifications/{qualification.pk}/reject", {"reason": ""})

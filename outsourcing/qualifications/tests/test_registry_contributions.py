@@ -82,9 +82,9 @@ def test_fit_without_engagement_is_the_share_of_current_certificates_that_count(
             "valid_until": D(2027, 12, 31),
         },
     )
-    from outsourcing.qualifications.actions import do_verify_qualification
+    from .conftest import verify
 
-    do_verify_qualification(renewed, acting_user=SYSTEM)
+    verify(renewed)
     scores = registry.vendor_criteria["qualification_fit"].compute([vendor_a.pk, vendor_b.pk], None, D(2026, 6, 1))
     assert scores[vendor_a.pk].score == pytest.approx(200 / 3)  # iso9001 and the renewed cmmi of three current
     assert scores[vendor_b.pk].score is None

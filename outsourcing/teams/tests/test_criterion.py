@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from outsourcing.core.registry import vendor_criteria
+from outsourcing.vendors.registration import unified_social_credit_code as uscc
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -17,7 +18,7 @@ def test_it_is_registered():
 def test_it_scores_every_vendor_from_one_query(vendor_a, vendor_b, person, django_assert_num_queries):
     from outsourcing.vendors.models import Vendor
 
-    empty = Vendor.objects.create(name="Empty", registration_number="E-1", country="CN")
+    empty = Vendor.objects.create(name="Empty", registration_number=uscc("91110000MAEMPTY01"), country="CN")
     for i in range(4):
         person(vendor_a, full_name=f"A{i}", hire_date=D(2020, 1, 1), contract=False)
     person(vendor_b, full_name="B0", hire_date=D(2020, 1, 1), contract=False)

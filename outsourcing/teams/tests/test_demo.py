@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_builds_rosters_teams_and_a_pending_replacement():
     call_command("demo")
-    assert TeamMember.objects.filter(vendor__registration_number="91110108MA01HX0001").count() >= 10
+    assert TeamMember.objects.filter(vendor__registration_number="91110108MA01HX0002").count() >= 10
     pending = Replacement.objects.get(status="pending")
     assert pending.key_person and pending.engagement.code == "OM-2026-001"
     assert TeamAssignment.objects.filter(engagement__code="CO-2026-003", side="owner").exists()

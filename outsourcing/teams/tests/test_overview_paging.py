@@ -9,13 +9,14 @@ from django.urls import reverse
 from outsourcing.engagements.models import Engagement
 from outsourcing.teams.models import TeamAssignment, TeamMember
 from outsourcing.vendors.models import Vendor
+from outsourcing.vendors.registration import unified_social_credit_code as uscc
 
 D = datetime.date
 
 
 def _vendors(n: int) -> list[Vendor]:
     return Vendor.objects.bulk_create(
-        Vendor(name=f"Vendor {i:03d}", registration_number=f"R-{i:03d}", country="CN") for i in range(n)
+        Vendor(name=f"Vendor {i:03d}", registration_number=uscc(f"91110000MA{i:07d}"), country="CN") for i in range(n)
     )
 
 

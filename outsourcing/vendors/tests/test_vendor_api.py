@@ -7,7 +7,7 @@ from outsourcing.vendors.models import Vendor
 
 pytestmark = pytest.mark.django_db
 
-VALID = {"name": "北方数据有限公司", "registration_number": "91110000MA00000001", "country": "CN"}
+VALID = {"name": "北方数据有限公司", "registration_number": "91110000MA0000000H", "country": "CN"}
 
 
 def test_manager_creates_a_vendor_with_default_status(api, manager):

@@ -6,6 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from outsourcing.vendors.models import Vendor
+from outsourcing.vendors.registration import unified_social_credit_code as uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,9 @@ pytestmark = pytest.mark.django_db
 def many_vendors(db):
     statuses = ["prospective", "approved", "suspended", "blocked"]
     return Vendor.objects.bulk_create(
-        Vendor(name=f"Vendor {i:03}", registration_number=f"R{i:05}", country="CN", status=statuses[i % 4])
+        Vendor(
+            name=f"Vendor {i:03}", registration_number=uscc(f"91110000MA{i:07d}"), country="CN", status=statuses[i % 4]
+        )
         for i in range(60)
     )
 
@@ -76,7 +79,7 @@ def test_xlsx_export_holds_every_visible_vendor(web, manager, many_vendors):
 
 
 def test_exports_neutralise_spreadsheet_formulas(web, manager):
-    Vendor.objects.create(name='=HYPERLINK("http://evil")', registration_number="R1", country="CN")
+    Vendor.objects.create(name='=HYPERLINK("http://evil")', registration_number=uscc("91110000MA0000001"), country="CN")
     text = b"".join(web(manager).get("/vendors/export.csv").streaming_content).decode("utf-8-sig")
     assert "'=HYPERLINK" in text
 
@@ -113,7 +116,12 @@ def test_the_auditor_cannot_open_the_edit_form(web, vendor_a, auditor):
 
 
 def test_an_over_long_name_is_refused_by_the_field_not_cut(web, manager):
-    data = {"name": "x" * 201, "registration_number": "R9", "country": "CN", "status": "prospective"}
+    data = {
+        "name": "x" * 201,
+        "registration_number": uscc("91110000MA0000009"),
+        "country": "CN",
+        "status": "prospective",
+    }
     body = web(manager).post("/vendors/new", data).content.decode()
     assert "at most 200 characters" in body
     assert not Vendor.objects.exists()

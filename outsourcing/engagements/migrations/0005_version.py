@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('engagements', '0003_agreement_deadlines'),
+        ('engagements', '0004_measurement_corrections'),
     ]
 
     operations = [

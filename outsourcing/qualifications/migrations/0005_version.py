@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('qualifications', '0003_certificate_reading'),
+        ('qualifications', '0004_verification_method'),
     ]
 
     operations = [

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from outsourcing.core.access import ensure_can_change, ensure_owner_writer
 from outsourcing.core.audit import acting_as
 from outsourcing.core.registry import Blocker, activation_checks, activation_checks_many
+from outsourcing.core.tabular import bounded_messages
 from outsourcing.documents.actions import do_attach_document
 from outsourcing.documents.choices import DocumentKind
 from outsourcing.documents.models import Document
@@ -476,7 +477,7 @@ def do_import_measurements(
                         _("Row %(line)s, %(field)s: %(message)s") % {"line": line, "field": field, "message": message}
                     )
     if errors:
-        raise ValidationError({"file": errors})
+        raise ValidationError({"file": bounded_messages(errors)})
     if not prepared:
         raise ValidationError({"file": _("The file has no measurement rows.")})
     with acting_as(acting_user):

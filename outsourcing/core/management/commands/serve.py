@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from outsourcing.core.supervisor import ProcessSpec, Supervisor, outsourcing_command
+
+
+def background_processes(*, no_worker: bool = False) -> list[ProcessSpec]:
+    """The processes `serve` keeps running beside gunicorn; each is restarted if it exits."""
+    processes: list[ProcessSpec] = []
+    if settings.TASKS_BACKEND == "database" and not no_worker:
+        processes.append(outsourcing_command("worker"))
+    return processes
 
 
 class Command(BaseCommand):
@@ -27,9 +35,8 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         from outsourcing.wsgi import application
 
-        worker = None
-        if settings.TASKS_BACKEND == "database" and not options["no_worker"]:
-            worker = subprocess.Popen([sys.executable, "-m", "outsourcing", "db_worker"])
+        supervisor = Supervisor(background_processes(no_worker=options["no_worker"]))
+        supervisor.start()
 
         bind = f"{options['host']}:{options['port']}"
 
@@ -47,5 +54,4 @@ class Command(BaseCommand):
         try:
             Server().run()
         finally:
-            if worker is not None:
-                worker.terminate()
+            supervisor.stop()

@@ -10,11 +10,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outsourcing.core.access import ensure_can_change, ensure_owner_writer, is_owner_writer
-from outsourcing.core.audit import acting_as, audit_bulk_write
+from outsourcing.core.audit import acting_as, prepare_bulk_audit
+from outsourcing.core.bulk import prepare_insert, prepare_update
 from outsourcing.core.tabular import RowErrors
 
 from .choices import LeaveReason, ReplacementStatus, TeamSide
@@ -82,13 +84,15 @@ def prepare_member(vendor: Any, fields: dict[str, Any], current: TeamMember | No
     errors: dict[str, list[str]] = {}
     for name, value in fields.items():
         try:  # raw values from a file are typed first, so that the model's own rules compare like with like
-            typed[name] = TeamMember._meta.get_field(name).to_python(value) if name in MEMBER_FIELDS else value
+            field = TeamMember._meta.get_field(name)
+            typed[name] = field.to_python(value) if isinstance(field, Field) and name in MEMBER_FIELDS else value
         except ValidationError as exc:
             errors[name] = exc.messages
     if errors:
         raise ValidationError(errors)
     _apply(member, typed, MEMBER_FIELDS)
-    member.full_clean(validate_unique=False, validate_constraints=False)
+    # The vendor is the caller's (already fetched): checking it exists again would cost a query per row.
+    member.full_clean(exclude=["vendor"], validate_unique=False, validate_constraints=False)
     return member
 
 
@@ -159,10 +163,22 @@ def do_import_members(
     if errors:
         return None
     counts = ImportCounts(len(created), len(updated), unchanged)
+    # Everything is prepared before the transaction; inside it, only the statements run (see core.bulk).
+    inserts = prepare_insert(created)
+    updates = prepare_update([after for _before, after in updated], MEMBER_FIELDS)
+    audit = prepare_bulk_audit(created, updated, _actor(acting_user))
     with transaction.atomic():
-        TeamMember.objects.bulk_create(created, batch_size=500)
-        TeamMember.objects.bulk_update([after for _before, after in updated], list(MEMBER_FIELDS), batch_size=500)
-        audit_bulk_write(created, updated, _actor(acting_user))
+        before = TeamMember.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        inserts.execute()
+        # The new people are those of this vendor above the highest id before (one range query; the
+        # employee number tells them apart from anything another transaction added meanwhile).
+        ids = dict(
+            TeamMember.objects.filter(vendor=vendor, pk__gt=before).order_by().values_list("employee_number", "pk")
+        )
+        for member in created:
+            member.pk = ids[member.employee_number]
+        updates.execute()
+        audit.execute([m.pk for m in created])
         if on_commit is not None:
             on_commit(counts)
     return counts

@@ -119,9 +119,12 @@ def _run(job: ImportJob) -> ImportJob:
     started = time.monotonic()
     budget = settings.OUTSOURCING_IMPORT_TIME_BUDGET
 
-    def tick(processed: int) -> None:
+    def within_budget() -> None:
         if time.monotonic() - started > budget:
             raise TimeBudgetExceeded
+
+    def tick(processed: int) -> None:
+        within_budget()
         _progress(job, processed_rows=processed)
 
     _progress(
@@ -134,7 +137,7 @@ def _run(job: ImportJob) -> ImportJob:
             for index, row in enumerate(read_table(handle, columns=COLUMNS, required=REQUIRED, errors=errors), start=1):
                 rows.append((row.line, _fields({k: v for k, v in row.values.items() if k in COLUMNS})))
                 if index % 1000 == 0:
-                    tick(0)
+                    within_budget()
     except ValidationError as exc:
         return _fail(job, [{"line": 1, "field": "file", "msg": cut(m, 300)} for m in exc.messages], 1)
     if not rows and not errors:
@@ -142,7 +145,7 @@ def _run(job: ImportJob) -> ImportJob:
     _progress(job, total_rows=len(rows) + errors.total)
 
     def record(counts: ImportCounts) -> None:
-        tick(len(rows))
+        within_budget()
         _progress(
             job,
             status=ImportStatus.DONE,

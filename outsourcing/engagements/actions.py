@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outsourcing.core.access import ensure_can_change, ensure_owner_writer
-from outsourcing.core.audit import acting_as
+from outsourcing.core.audit import acting_as, prepare_bulk_audit
+from outsourcing.core.bulk import prepare_insert, prepare_update
 from outsourcing.core.registry import Blocker, activation_checks, activation_checks_many
 from outsourcing.core.tabular import bounded_messages
 from outsourcing.documents.actions import do_attach_document
@@ -440,7 +441,6 @@ def do_record_measurement(
     return measurement
 
 
-@transaction.atomic
 def do_import_measurements(
     engagement: Engagement, *, rows: Iterable[tuple[int, str, Any, Any, str]], acting_user: Any
 ) -> list[Measurement]:
@@ -480,10 +480,33 @@ def do_import_measurements(
         raise ValidationError({"file": bounded_messages(errors)})
     if not prepared:
         raise ValidationError({"file": _("The file has no measurement rows.")})
-    with acting_as(acting_user):
-        for measurement in prepared:
-            measurement.save()
+    _write_measurements(prepared, acting_user)
     return prepared
+
+
+def _write_measurements(prepared: list[Measurement], acting_user: Any) -> None:
+    """Write validated measurements in bulk, audited: the rows are checked before the transaction and only
+    written inside it, so SQLite's write lock is held briefly (see core.bulk)."""
+    fields = ["value", "shortfall", "attainment", "breached", "note", "recorded_at"]
+    created = [m for m in prepared if m.pk is None]
+    changed = [m for m in prepared if m.pk is not None]
+    before = Measurement.objects.in_bulk([m.pk for m in changed])
+    inserts = prepare_insert(created)
+    updates = prepare_update(changed, fields)
+    audit = prepare_bulk_audit(created, [(before[m.pk], m) for m in changed if m.pk in before], acting_user)
+    with transaction.atomic():
+        highest = Measurement.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        inserts.execute()
+        ids = {
+            (metric_id, period): pk
+            for pk, metric_id, period in Measurement.objects.filter(
+                pk__gt=highest, metric_id__in={m.metric_id for m in created}
+            ).values_list("pk", "metric_id", "period_start")
+        }
+        for measurement in created:
+            measurement.pk = ids[(measurement.metric_id, measurement.period_start)]
+        updates.execute()
+        audit.execute([m.pk for m in created])
 
 
 # Benefit-based relationships -------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
+import socket
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -24,6 +26,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import OperationalError, close_old_connections, connection
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django_tasks_db.compat import TaskResultStatus, task_finished
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -65,14 +68,44 @@ class WorkerLost(Exception):
     """The worker running a task stopped (killed, or the machine restarted) before the task ended."""
 
 
+HOST = socket.gethostname()[:24]
+
+
+def worker_id() -> str:
+    """host:pid:random — so that a worker on the same host can tell a claim of a dead process at once."""
+    return f"{HOST}:{os.getpid()}:{get_random_string(12)}"
+
+
+def _dead_here(worker_ids: list[str]) -> bool:
+    """Whether the last claim was made by a process of this host that no longer runs."""
+    host, _sep, rest = (worker_ids[-1] if worker_ids else "").partition(":")
+    pid = rest.partition(":")[0]
+    if host != HOST or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # it exists, but belongs to someone else
+    return False
+
+
 def recover_lost_tasks(
     backend_name: str, *, lease: float, max_attempts: int, now: datetime.datetime | None = None
 ) -> tuple[int, int]:
-    """Re-queue tasks whose lease ran out, or fail them after `max_attempts` claims. (re-queued, failed)."""
+    """Re-queue tasks whose claim is lost, or fail them after `max_attempts` claims. (re-queued, failed).
+
+    A claim is lost when its lease ran out, or at once when it was made on this host by a process that no
+    longer runs (a worker killed and restarted by `serve` takes its task over straight away).
+    """
     now = now or timezone.now()
-    expired = DBTaskResult.objects.running().filter(
-        backend_name=backend_name, started_at__lt=now - datetime.timedelta(seconds=lease)
-    )
+    cutoff = now - datetime.timedelta(seconds=lease)
+    running = DBTaskResult.objects.running().filter(backend_name=backend_name).only("pk", "started_at", "worker_ids")
+    candidates = [r.pk for r in running if (r.started_at and r.started_at < cutoff) or _dead_here(r.worker_ids)]
+    if not candidates:  # the usual case, answered without taking the write lock
+        return 0, 0
+    expired = DBTaskResult.objects.running().filter(pk__in=candidates)
     requeued = failed = 0
     lost: list[DBTaskResult] = []
     with exclusive_transaction(expired.db):

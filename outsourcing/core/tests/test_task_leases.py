@@ -1,6 +1,7 @@
 """A task still "running" past its lease was lost with its worker: re-queued, at most a few times, then failed."""
 
 import datetime
+import os
 
 import pytest
 from django.utils import timezone
@@ -43,3 +44,24 @@ def test_after_the_last_attempt_the_task_fails_with_a_readable_error_and_its_imp
     assert task.status == "FAILED" and "stopped 3 times" in task.traceback
     job.refresh_from_db()
     assert job.status == "failed" and "worker running this import stopped" in job.errors[0]["msg"]
+
+
+def test_a_claim_by_a_process_of_this_host_that_no_longer_runs_is_lost_at_once(vendor_a):
+    import subprocess
+    import sys
+
+    from outsourcing.core.jobs import HOST
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = _running(1, workers=1, minutes_ago=1)
+    dead.worker_ids = [f"{HOST}:{gone.stdout.strip()}:abc"]
+    dead.save()
+    alive = _running(2, workers=1, minutes_ago=1)
+    alive.worker_ids = [f"{HOST}:{os.getpid()}:abc"]
+    alive.save()
+    elsewhere = _running(3, workers=1, minutes_ago=1)
+    elsewhere.worker_ids = [f"another-host:{gone.stdout.strip()}:abc"]
+    elsewhere.save()
+    assert recover_lost_tasks("default", lease=30 * 60, max_attempts=3) == (1, 0)
+    assert DBTaskResult.objects.get(pk=dead.pk).status == "READY"
+    assert DBTaskResult.objects.filter(status="RUNNING").count() == 2

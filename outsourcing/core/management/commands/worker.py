@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from outsourcing.core.jobs import ResilientWorker
+from outsourcing.core.jobs import ResilientWorker, worker_id
 
 
 class Command(DbWorkerCommand):  # type: ignore[misc]
@@ -17,6 +17,7 @@ class Command(DbWorkerCommand):  # type: ignore[misc]
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
+        parser.set_defaults(worker_id=None)  # host:pid:random unless given (see jobs.worker_id)
         parser.add_argument(
             "--lease",
             type=float,
@@ -47,7 +48,7 @@ class Command(DbWorkerCommand):  # type: ignore[misc]
             backend_name=options["backend_name"],
             startup_delay=options["startup_delay"],
             max_tasks=options["max_tasks"],
-            worker_id=options["worker_id"],
+            worker_id=options["worker_id"] or worker_id(),
             excluded_queue_names=excluded,
         )
         worker.configure_signals()

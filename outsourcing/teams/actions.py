@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from outsourcing.core.access import ensure_can_change, ensure_owner_writer, is_owner_writer
 from outsourcing.core.audit import acting_as, prepare_bulk_audit
 from outsourcing.core.bulk import prepare_insert, prepare_update
+from outsourcing.core.jobs import retry_while_locked
 from outsourcing.core.tabular import RowErrors
 
 from .choices import LeaveReason, ReplacementStatus, TeamSide
@@ -167,20 +168,25 @@ def do_import_members(
     inserts = prepare_insert(created)
     updates = prepare_update([after for _before, after in updated], MEMBER_FIELDS)
     audit = prepare_bulk_audit(created, updated, _actor(acting_user))
-    with transaction.atomic():
-        before = TeamMember.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        inserts.execute()
-        # The new people are those of this vendor above the highest id before (one range query; the
-        # employee number tells them apart from anything another transaction added meanwhile).
-        ids = dict(
-            TeamMember.objects.filter(vendor=vendor, pk__gt=before).order_by().values_list("employee_number", "pk")
-        )
-        for member in created:
-            member.pk = ids[member.employee_number]
-        updates.execute()
-        audit.execute([m.pk for m in created])
-        if on_commit is not None:
-            on_commit(counts)
+
+    def write() -> None:
+        with transaction.atomic():
+            before = TeamMember.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            inserts.execute()
+            # The new people are those of this vendor above the highest id before (one range query; the
+            # employee number tells them apart from anything another transaction added meanwhile).
+            ids = dict(
+                TeamMember.objects.filter(vendor=vendor, pk__gt=before).order_by().values_list("employee_number", "pk")
+            )
+            for member in created:
+                member.pk = ids[member.employee_number]
+            updates.execute()
+            audit.execute([m.pk for m in created])
+            if on_commit is not None:
+                on_commit(counts)
+
+    # A background import waits out another writer's lock (nothing is written until BEGIN succeeds).
+    retry_while_locked(write)
     return counts
 
 

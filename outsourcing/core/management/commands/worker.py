@@ -35,6 +35,7 @@ class Command(DbWorkerCommand):  # type: ignore[misc]
         self.configure_logging(options["verbosity"])
         jobs_logger = logging.getLogger("outsourcing.jobs")
         jobs_logger.setLevel(logging.INFO if options["verbosity"] else logging.ERROR)
+        jobs_logger.propagate = False  # printed once, by the handler below
         if not jobs_logger.handlers:
             jobs_logger.addHandler(logging.StreamHandler(self.stdout))
         queue_names = options["queue_name"].split(",")

@@ -163,6 +163,8 @@ class ResilientWorker(Worker):  # type: ignore[misc]
             tasks = tasks.filter(queue_name__in=self.queue_names)
         if self.excluded_queue_names:
             tasks = tasks.exclude(queue_name__in=self.excluded_queue_names)
+        if not tasks.exists():  # idle: a plain read, so an idle worker never takes the write lock
+            return None
         with exclusive_transaction(tasks.db):
             result: DBTaskResult | None = tasks.get_locked()
             if result is not None:

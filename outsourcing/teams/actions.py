@@ -35,6 +35,8 @@ MEMBER_FIELDS = (
     "identity_number",  # write-only: kept as a keyed hash (teams.identity)
 )
 NULLABLE = {"probation_end_date", "left_date", "hire_date", "identity_number"}
+# The columns behind MEMBER_FIELDS (identity_number is stored as its keyed hash and last four characters).
+STORED_MEMBER_FIELDS = (*(f for f in MEMBER_FIELDS if f != "identity_number"), "identity_hash", "identity_last4")
 
 
 def _apply(obj: Any, changes: dict[str, Any], allowed: tuple[str, ...]) -> None:
@@ -86,8 +88,8 @@ def prepare_member(vendor: Any, fields: dict[str, Any], current: TeamMember | No
     errors: dict[str, list[str]] = {}
     for name, value in fields.items():
         try:  # raw values from a file are typed first, so that the model's own rules compare like with like
-            field = TeamMember._meta.get_field(name)
-            typed[name] = field.to_python(value) if isinstance(field, Field) and name in MEMBER_FIELDS else value
+            field = TeamMember._meta.get_field(name) if name in STORED_MEMBER_FIELDS else None
+            typed[name] = field.to_python(value) if isinstance(field, Field) else value
         except ValidationError as exc:
             errors[name] = exc.messages
     if errors:
@@ -158,7 +160,7 @@ def do_import_members(
             continue
         if current is None:
             created.append(member)
-        elif any(getattr(current, f) != getattr(member, f) for f in MEMBER_FIELDS):
+        elif any(getattr(current, f) != getattr(member, f) for f in STORED_MEMBER_FIELDS):
             updated.append((current, member))
         else:
             unchanged += 1
@@ -167,7 +169,7 @@ def do_import_members(
     counts = ImportCounts(len(created), len(updated), unchanged)
     # Everything is prepared before the transaction; inside it, only the statements run (see core.bulk).
     inserts = prepare_insert(created)
-    updates = prepare_update([after for _before, after in updated], MEMBER_FIELDS)
+    updates = prepare_update([after for _before, after in updated], STORED_MEMBER_FIELDS)
     audit = prepare_bulk_audit(created, updated, _actor(acting_user))
 
     def write() -> None:

@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from outsourcing.accounts.views import apply_form_errors
-from outsourcing.core.access import can_change
+from outsourcing.core.access import can_change, ensure_admin
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.exports import export_response
+from outsourcing.core.jobs import failed_and_lost_tasks
 from outsourcing.core.listing import Column, ListPage
 from outsourcing.documents.actions import do_attach_document
 from outsourcing.documents.models import Document
@@ -34,7 +35,7 @@ from .charts import headcount_chart, retention_chart
 from .choices import EmploymentType, ReplacementStatus
 from .forms import DocumentForm, ImportForm, MemberForm
 from .imports import COLUMNS as IMPORT_COLUMNS
-from .imports import do_start_roster_import
+from .imports import can_retry, do_retry_roster_import, do_start_roster_import
 from .models import ImportJob, Replacement, TeamAssignment, TeamMember, on_team_q
 from .queries import SORTS, filter_members
 from .stability import compute as compute_stability
@@ -286,10 +287,44 @@ def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_visible(ImportJob.objects.select_related("vendor"), request.user, pk=pk)
-    context = {"title": _("Roster import"), "job": job, "vendor": job.vendor}
+    context = {
+        "title": _("Roster import"),
+        "job": job,
+        "vendor": job.vendor,
+        "may_retry": can_retry(job) and can_change(request.user, job),
+    }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "teams/_import_status.html", context)
     return render(request, "teams/import_job.html", context)
+
+
+@login_required
+def import_problems(request: HttpRequest) -> HttpResponse:
+    """For the admin: every roster import that failed or is stuck, and background tasks that failed."""
+    ensure_admin(request.user)
+    jobs = ImportJob.objects.visible_to(request.user).failed_or_stuck().select_related("vendor", "created_by")
+    page = Paginator(jobs, 50).get_page(request.GET.get("page"))
+    context = {
+        "title": _("Failed and stuck jobs"),
+        "listing": {"page": page, "paginator": page.paginator, "url_with": "?"},
+        "jobs": page.object_list,
+        "tasks": failed_and_lost_tasks(),
+    }
+    return render(request, "teams/import_problems.html", context)
+
+
+@login_required
+def retry_import(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_visible(ImportJob.objects.select_related("vendor"), request.user, pk=pk)
+    if request.method != "POST":
+        return redirect("teams:import-job", pk=job.pk)
+    try:
+        do_retry_roster_import(job, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The import was queued again."))
+    return redirect("teams:import-job", pk=job.pk)
 
 
 @login_required

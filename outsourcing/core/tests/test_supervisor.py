@@ -55,5 +55,6 @@ def test_a_process_failing_straight_away_is_restarted_ever_more_slowly():
 
 def test_serve_supervises_the_database_worker(settings):
     settings.TASKS_BACKEND = "database"
-    assert [spec.argv[-1] for spec in background_processes()] == ["worker"]
-    assert background_processes(no_worker=True) == []
+    assert [spec.argv[-1] for spec in background_processes()] == ["worker", "scheduler"]
+    assert [spec.argv[-1] for spec in background_processes(no_worker=True)] == ["scheduler"]
+    assert background_processes(no_worker=True, no_scheduler=True) == []

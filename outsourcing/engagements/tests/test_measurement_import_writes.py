@@ -16,20 +16,23 @@ def _import(api, user, engagement, text):
     return api(user).post(f"/engagements/{engagement.pk}/measurements/import", files={"file": csv_file(text)})
 
 
-def test_new_and_corrected_measurements_are_written_in_bulk_and_audited(api, manager, service, availability):
-    assert _import(api, manager, service, "metric,period,value\nAvailability,2026-01,99.0\n").status_code == 201
-    text = "metric,period,value,note\n" + "".join(f"Availability,2026-{m:02d},99.9{m},\n" for m in range(1, 13))
+def test_new_measurements_are_written_in_bulk_and_audited(api, manager, service, availability):
+    """A taken period is refused, not overwritten (SPEC "SLA measurements"): an import only adds."""
+    text = "metric,period,value,note\n" + "".join(f"Availability,2026-{m:02d},99.9{m},\n" for m in range(1, 11))
     with CaptureQueriesContext(connection) as queries:
         response = _import(api, manager, service, text)
     assert response.status_code == 201, response.content
-    writes = [q for q in queries.captured_queries if q["sql"].startswith(("INSERT", "UPDATE"))]
-    assert len(writes) <= 3  # one INSERT of the new, one UPDATE of the corrected, one INSERT of audit entries
+    writes = [
+        q for q in queries.captured_queries if q["sql"].startswith(("INSERT", "UPDATE")) and "apitoken" not in q["sql"]
+    ]
+    assert len(writes) <= 2  # one INSERT of the measurements, one INSERT of their audit entries
     january = Measurement.objects.get(period_start="2026-01-01")
     assert str(january.value) == "99.9100"
     entries = LogEntry.objects.get_for_model(Measurement)
-    assert entries.filter(action=LogEntry.Action.CREATE).count() == 12
-    change = LogEntry.objects.get_for_object(january).get(action=LogEntry.Action.UPDATE)
-    assert change.actor == manager and change.changes_dict["value"] == ["99.0000", "99.91"]
+    assert entries.filter(action=LogEntry.Action.CREATE).count() == 10
+    assert {e.actor for e in entries} == {manager}
+    again = _import(api, manager, service, "metric,period,value\nAvailability,2026-01,98\n")
+    assert again.status_code == 422 and "already has a value" in again.content.decode()
 
 
 def test_a_nul_character_or_an_overlong_field_is_a_row_error_not_a_500(api, manager, service, availability):

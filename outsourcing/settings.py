@@ -130,6 +130,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "outsourcing.core.middleware.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "outsourcing.accounts.middleware.UserLanguageMiddleware",
@@ -185,7 +186,11 @@ if TESTING:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # How long a connection waits for another's write lock before "database is locked": long enough to
+        # sit out an import's bulk write (well under a second), short enough that a request under
+        # contention gets its 503 with Retry-After while the user is still looking.
+        "timeout": env_int("OUTSOURCING_SQLITE_BUSY_TIMEOUT_MS", 5000) / 1000,
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -257,6 +262,15 @@ elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
     raise ImproperlyConfigured("OUTSOURCING_TASKS must be one of database, rq, immediate")
+# A running task is presumed lost with its worker this long after it was claimed (every task ends well
+# within it: an import stops itself at its time budget); the next worker re-queues it, up to the attempts.
+OUTSOURCING_TASK_LEASE = env_int("OUTSOURCING_TASK_LEASE", 30 * 60)
+OUTSOURCING_TASK_MAX_ATTEMPTS = env_int("OUTSOURCING_TASK_MAX_ATTEMPTS", 3)
+OUTSOURCING_IMPORT_TIME_BUDGET = env_int("OUTSOURCING_IMPORT_TIME_BUDGET", 5 * 60)
+# An unfinished job untouched this long is listed as stuck, and its owner may start it again.
+OUTSOURCING_JOB_STUCK_MINUTES = env_int("OUTSOURCING_JOB_STUCK_MINUTES", 45)
+# Background work retries a short write this long while SQLite is locked by another writer.
+OUTSOURCING_LOCK_PATIENCE = env_int("OUTSOURCING_LOCK_PATIENCE", 60)
 
 
 def email_settings(url: str | None) -> dict[str, Any]:

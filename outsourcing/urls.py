@@ -22,3 +22,4 @@ urlpatterns = [
 ]
 
 handler404 = "outsourcing.core.views.not_found"
+handler500 = "outsourcing.core.views.server_error"

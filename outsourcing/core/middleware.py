@@ -1,13 +1,20 @@
-"""Refuse a NUL character in the query string of any address with a clear 400, before a view sees it.
+"""Request-wide guards: NUL characters in query strings (400/422), a locked database (503 + Retry-After).
 
 PostgreSQL cannot store or compare text holding NUL; a search box fed one would otherwise end in a 500.
 The API refuses NUL in bodies itself (core.api), and Django's form fields refuse it in forms.
 """
 
+import logging
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from outsourcing.core.jobs import is_locked
+
+logger = logging.getLogger("outsourcing.requests")
 
 
 class RefuseNulMiddleware:
@@ -22,3 +29,41 @@ class RefuseNulMiddleware:
                     return JsonResponse({"detail": [{"loc": ["query", key], "field": key, "msg": message}]}, status=422)
                 return HttpResponseBadRequest(message)
         return self.get_response(request)
+
+
+RETRY_AFTER_SECONDS = 2
+
+
+def database_busy_response(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: JSON under /api/, a friendly page elsewhere (the change was not made)."""
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"detail": _("The database is busy with another change; nothing was changed. Try again in a moment.")},
+            status=503,
+        )
+    else:
+        # Rendered without context processors: they may read the database that is busy.
+        page = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS, "LANGUAGE_CODE": get_language()})
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseBusyMiddleware:
+    """No request answers "database is locked": SQLite's lock timeout becomes 503 with Retry-After.
+
+    On contention a writer waits for SQLite's busy timeout (settings) first; only then does a request end
+    here. Its transaction was rolled back, so nothing was half-written and the client may simply retry.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if is_locked(exception):
+            logger.warning("Database locked while serving %s %s; answered 503.", request.method, request.path)
+            return database_busy_response(request)
+        return None

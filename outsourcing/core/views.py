@@ -125,3 +125,17 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500, unless the error was a locked database raised outside a view (e.g. saving the session): then 503."""
+    import sys
+
+    from django.template import loader
+
+    from outsourcing.core.jobs import is_locked
+    from outsourcing.core.middleware import database_busy_response
+
+    if is_locked(sys.exc_info()[1] or Exception()):
+        return database_busy_response(request)
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

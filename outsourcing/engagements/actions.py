@@ -21,9 +21,11 @@ from django.utils.translation import gettext_noop
 
 from outsourcing.core import registry
 from outsourcing.core.access import SYSTEM, ensure_can_change, ensure_owner_writer
-from outsourcing.core.audit import acting_as
+from outsourcing.core.audit import acting_as, prepare_bulk_audit
+from outsourcing.core.bulk import prepare_insert, prepare_update
 from outsourcing.core.registry import Notice
 from outsourcing.core.registry import notify as registry_notify
+from outsourcing.core.tabular import bounded_messages
 from outsourcing.documents.choices import DocumentKind
 from outsourcing.documents.models import Document
 
@@ -587,18 +589,45 @@ def do_import_measurements(
                         _("Row %(line)s, %(field)s: %(message)s") % {"line": line, "field": field, "message": message}
                     )
     if errors:
-        raise ValidationError({"file": errors})
+        raise ValidationError({"file": bounded_messages(errors)})
     if not prepared:
         raise ValidationError({"file": _("The file has no measurement rows.")})
     try:
-        _save_new_measurements(prepared, acting_user)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from exc
+        _write_measurements(prepared, acting_user)
+    except IntegrityError as exc:  # a period recorded by someone else since the file was checked
+        raise ValidationError(
+            {"file": _("A period in the file was recorded meanwhile: import the file again.")}
+        ) from exc
     from .reminders import notify_breach
 
     for measurement in prepared:
         notify_breach(measurement)
     return prepared
+
+
+def _write_measurements(prepared: list[Measurement], acting_user: Any) -> None:
+    """Write validated measurements in bulk, audited: the rows are checked before the transaction and only
+    written inside it, so SQLite's write lock is held briefly (see core.bulk)."""
+    fields = ["value", "shortfall", "attainment", "breached", "note", "recorded_at"]
+    created = [m for m in prepared if m.pk is None]
+    changed = [m for m in prepared if m.pk is not None]
+    before = Measurement.objects.in_bulk([m.pk for m in changed])
+    inserts = prepare_insert(created)
+    updates = prepare_update(changed, fields)
+    audit = prepare_bulk_audit(created, [(before[m.pk], m) for m in changed if m.pk in before], acting_user)
+    with transaction.atomic():
+        highest = Measurement.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        inserts.execute()
+        ids = {
+            (metric_id, period): pk
+            for pk, metric_id, period in Measurement.objects.filter(
+                pk__gt=highest, metric_id__in={m.metric_id for m in created}
+            ).values_list("pk", "metric_id", "period_start")
+        }
+        for measurement in created:
+            measurement.pk = ids[(measurement.metric_id, measurement.period_start)]
+        updates.execute()
+        audit.execute([m.pk for m in created])
 
 
 # Benefit-based relationships -------------------------------------------------------------------------

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outsourcing.core.access import ensure_can_change, ensure_owner_writer, is_owner_writer
-from outsourcing.core.audit import acting_as
+from outsourcing.core.audit import acting_as, prepare_bulk_audit
+from outsourcing.core.bulk import prepare_insert, prepare_update
+from outsourcing.core.jobs import retry_while_locked
+from outsourcing.core.tabular import RowErrors
 
 from .choices import LeaveReason, ReplacementStatus, TeamSide
 from .models import Replacement, TeamAssignment, TeamMember, Waiver
@@ -28,6 +35,8 @@ MEMBER_FIELDS = (
     "identity_number",  # write-only: kept as a keyed hash (teams.identity)
 )
 NULLABLE = {"probation_end_date", "left_date", "hire_date", "identity_number"}
+# The columns behind MEMBER_FIELDS (identity_number is stored as its keyed hash and last four characters).
+STORED_MEMBER_FIELDS = (*(f for f in MEMBER_FIELDS if f != "identity_number"), "identity_hash", "identity_last4")
 
 
 def _apply(obj: Any, changes: dict[str, Any], allowed: tuple[str, ...]) -> None:
@@ -62,6 +71,126 @@ def do_update_member(member: TeamMember, *, acting_user: Any, changes: dict[str,
     with acting_as(acting_user):
         member.save()
     return member
+
+
+def prepare_member(vendor: Any, fields: dict[str, Any], current: TeamMember | None = None) -> TeamMember:
+    """The person these fields describe, validated as do_create_member / do_update_member validate, unsaved.
+
+    With `current`, the fields are applied to a copy of that person (an update); otherwise a new person of
+    `vendor`. Uniqueness is left to the write, which sees every row at once.
+    """
+    if current is None:
+        member = TeamMember(vendor=vendor)
+    else:
+        member = copy.copy(current)
+        member._state = copy.copy(current._state)
+    typed: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name, value in fields.items():
+        try:  # raw values from a file are typed first, so that the model's own rules compare like with like
+            field = TeamMember._meta.get_field(name) if name in STORED_MEMBER_FIELDS else None
+            typed[name] = field.to_python(value) if isinstance(field, Field) else value
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    _apply(member, typed, MEMBER_FIELDS)
+    # The vendor is the caller's (already fetched): checking it exists again would cost a query per row.
+    member.full_clean(exclude=["vendor"], validate_unique=False, validate_constraints=False)
+    return member
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def do_import_members(
+    vendor: Any,
+    *,
+    rows: Iterable[tuple[int, dict[str, Any]]],
+    acting_user: Any,
+    errors: RowErrors,
+    progress: Callable[[int], None] | None = None,
+    on_commit: Callable[[ImportCounts], None] | None = None,
+) -> ImportCounts | None:
+    """Create or update a vendor's people from roster rows (line, fields), matched by employee number.
+
+    Every row is validated first by `prepare_member` (the rules of do_create_member / do_update_member) and
+    its problems added to `errors` by line; with any error nothing is written and None is returned. A
+    person whose fields are all unchanged is not touched. The writes and their audit entries (the importing
+    user as actor) go in a few bulk statements in one transaction, so SQLite's write lock is held briefly
+    even for 10,000 rows; `on_commit(counts)` runs inside that transaction so that the caller records the
+    outcome atomically with the writes. `progress(n)` is called every few hundred rows.
+    """
+    ensure_can_change(acting_user, TeamMember(vendor=vendor))
+    numbered = list(rows)
+    numbers = [str(fields.get("employee_number") or "").strip() for _line, fields in numbered]
+    existing: dict[str, TeamMember] = {}
+    for start in range(0, len(numbers), 900):  # SQLite's bound on query parameters
+        existing.update(
+            (m.employee_number, m)
+            for m in TeamMember.objects.filter(vendor=vendor, employee_number__in=numbers[start : start + 900])
+        )
+    created: list[TeamMember] = []
+    updated: list[tuple[TeamMember, TeamMember]] = []
+    unchanged = 0
+    seen: dict[str, int] = {}
+    for index, ((line, fields), number) in enumerate(zip(numbered, numbers, strict=True), start=1):
+        if progress is not None and index % 500 == 0:
+            progress(index)
+        if not number:
+            errors.add(line, "employee_number", _("An employee number is required to match people on re-import."))
+            continue
+        if number in seen:
+            errors.add(
+                line,
+                "employee_number",
+                _("%(number)s also appears on line %(other)s.") % {"number": number, "other": seen[number]},
+            )
+            continue
+        seen[number] = line
+        current = existing.get(number)
+        try:
+            member = prepare_member(vendor, fields, current)
+        except ValidationError as exc:
+            errors.add_validation_error(line, exc)
+            continue
+        if current is None:
+            created.append(member)
+        elif any(getattr(current, f) != getattr(member, f) for f in STORED_MEMBER_FIELDS):
+            updated.append((current, member))
+        else:
+            unchanged += 1
+    if errors:
+        return None
+    counts = ImportCounts(len(created), len(updated), unchanged)
+    # Everything is prepared before the transaction; inside it, only the statements run (see core.bulk).
+    inserts = prepare_insert(created)
+    updates = prepare_update([after for _before, after in updated], STORED_MEMBER_FIELDS)
+    audit = prepare_bulk_audit(created, updated, _actor(acting_user))
+
+    def write() -> None:
+        with transaction.atomic():
+            before = TeamMember.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            inserts.execute()
+            # The new people are those of this vendor above the highest id before (one range query; the
+            # employee number tells them apart from anything another transaction added meanwhile).
+            ids = dict(
+                TeamMember.objects.filter(vendor=vendor, pk__gt=before).order_by().values_list("employee_number", "pk")
+            )
+            for member in created:
+                member.pk = ids[member.employee_number]
+            updates.execute()
+            audit.execute([m.pk for m in created])
+            if on_commit is not None:
+                on_commit(counts)
+
+    # A background import waits out another writer's lock (nothing is written until BEGIN succeeds).
+    retry_while_locked(write)
+    return counts
 
 
 @transaction.atomic

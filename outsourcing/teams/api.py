@@ -34,7 +34,7 @@ from .api_booking import router as booking_router
 from .api_forecast import router as forecast_router
 from .choices import EmploymentType, LeaveReason, TeamSide
 from .eligibility import evaluate_members, evaluate_team
-from .imports import do_start_roster_import
+from .imports import do_retry_roster_import, do_start_roster_import
 from .models import ImportJob, Replacement, TeamAssignment, TeamMember, Waiver
 from .queries import filter_members
 from .stability import team_metrics, vendor_stability
@@ -230,7 +230,9 @@ class ImportJobOut(Schema):
     created_count: int
     updated_count: int
     unchanged_count: int
-    errors: list[dict[str, Any]]
+    errors: list[dict[str, Any]] = Field(description="The first row errors, each {line, field, msg}.")
+    error_count: int = Field(description="How many row errors there were in all.")
+    attempts: int
 
 
 def _member_of(engagement: Engagement, member_id: int | None, field: str, user: Any) -> TeamMember | None:
@@ -307,6 +309,12 @@ def start_roster_import(request: HttpRequest, vendor_id: int, file: File[Uploade
 @router.get("/roster-imports/{job_id}", response=ImportJobOut)
 def get_roster_import(request: HttpRequest, job_id: int) -> Any:
     return get_visible(ImportJob.objects.all(), request.user, pk=job_id)
+
+
+@router.post("/roster-imports/{job_id}/retry", response=ImportJobOut)
+def retry_roster_import(request: HttpRequest, job_id: int) -> Any:
+    job = get_visible(ImportJob.objects.select_related("vendor"), request.user, pk=job_id)
+    return do_retry_roster_import(job, acting_user=request.user)
 
 
 @router.get("/engagements/{engagement_id}/team", response=list[AssignmentOut])

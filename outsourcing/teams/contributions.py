@@ -8,19 +8,20 @@ from collections.abc import Sequence
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from outsourcing.core.access import Role, is_owner_writer, sees_all_vendors
+from outsourcing.core.access import Role, is_admin, is_owner_writer, sees_all_vendors
 from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
 from outsourcing.engagements.choices import EngagementForm
 
-from .choices import ReplacementStatus, TeamSide
+from .choices import ImportStatus, ReplacementStatus, TeamSide
 from .double_booking import double_booked, over_allocated
 from .eligibility import key_people_not_eligible
-from .models import Replacement, TeamAssignment, TeamMember
+from .models import ImportJob, Replacement, TeamAssignment, TeamMember
 from .stability import Stability, stability_for_vendors
 
 # code → (label, place in the lists as SPEC "Activation gate" orders the codes)
@@ -155,4 +156,18 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
                 description=_("Changes the vendor made to a team directly."),
             )
         )
+    if is_admin(user):
+        week_ago = timezone.now() - datetime.timedelta(days=7)
+        recent = Q(updated_at__gte=week_ago) | ~Q(status=ImportStatus.FAILED)  # stuck ones however old
+        problems = ImportJob.objects.failed_or_stuck().filter(recent).count()
+        if problems:
+            cards.append(
+                DashboardCard(
+                    title=_("Roster imports failed or stuck"),
+                    count=problems,
+                    url=reverse("teams:import-problems"),
+                    tone="amber",
+                    description=_("Failed in the last 7 days, or not moving."),
+                )
+            )
     return cards

@@ -1,31 +1,41 @@
 """Roster import from CSV or XLSX: every row is checked first; any bad row means nothing is imported.
 
-A good file is written in one transaction and matched to existing people by employee number, so the same
-file imported twice changes nothing the second time. It runs as a background task (django-tasks) and
-reports its progress on its ImportJob, which the page polls.
+The file is read by the one tabular reader (`core.tabular`: typed by content, capped, streamed) and
+written by `actions.do_import_members` (matched by employee number, so the same file twice changes nothing
+the second time; bulk writes, audited with the importing user as actor). It runs as a background task and
+reports on its ImportJob, which the page polls. Every job ends `done` or `failed` with a readable error,
+whatever goes wrong; the file is removed from disk as soon as its content is refused.
+
+Fairness: the jobs of every vendor share one queue, ordered by priority. A vendor's first waiting job
+outranks anyone's second, and within a round smaller files go first; with a time budget per job, no vendor
+waits for more than one job of another vendor's. (A queue per vendor would need a worker per vendor to
+help, and the product runs one worker.)
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-from collections.abc import Iterator
-from dataclasses import dataclass
+import time
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
+from django_tasks.base import TaskResultStatus
+from django_tasks.signals import task_finished
 
 from outsourcing.core.access import ensure_can_change
-from outsourcing.core.audit import acting_as
+from outsourcing.core.jobs import retry_while_locked
+from outsourcing.core.tabular import MAX_BYTES, RowErrors, check_size, cut, read_table
 
-from .choices import EmploymentType, ImportStatus
-from .models import ImportJob, TeamMember
+from .actions import MEMBER_FIELDS, ImportCounts, do_import_members
+from .choices import ImportStatus
+from .models import ImportJob
 
 COLUMNS = [
     "employee_number",
@@ -37,226 +47,202 @@ COLUMNS = [
     "left_date",
     "prior_experience_months",
 ]
-REQUIRED = {"employee_number", "full_name", "employment_type", "hire_date"}
-MAX_BYTES = 10 * 1024 * 1024
-PROGRESS_EVERY = 500
+REQUIRED = ["employee_number", "full_name", "employment_type", "hire_date"]
+DATES = {"hire_date", "probation_end_date", "left_date"}
+UNFINISHED = [ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.WRITING]
+assert set(COLUMNS) <= set(MEMBER_FIELDS)
 
 
-@dataclass
-class RowError:
-    line: int
-    reason: str
+class TimeBudgetExceeded(Exception):
+    pass
 
 
-def _rows(data: bytes, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number as the user sees it, {column: value}) for every non-empty row; line 1 is the header."""
-    if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        lines = ([("" if v is None else v) for v in row] for row in sheet.iter_rows(values_only=True))
-    else:
-        text = data.decode("utf-8-sig")
-        lines = (list(row) for row in csv.reader(io.StringIO(text)))
-    header: list[str] | None = None
-    for number, values in enumerate(lines, start=1):
-        if header is None:
-            header = [str(v).strip().lower() for v in values]
-            missing = REQUIRED - set(header)
-            if missing:
-                raise ValidationError(
-                    {"file": _("The header lacks the columns: %(cols)s.") % {"cols": ", ".join(sorted(missing))}}
-                )
-            continue
-        if all(str(v).strip() == "" for v in values):
-            continue
-        yield (
-            number,
-            {key: values[i] if i < len(values) else "" for i, key in enumerate(header) if key in COLUMNS},
-        )
-
-
-def _date(value: Any) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    return datetime.date.fromisoformat(text)
-
-
-def _member_from_row(vendor: Any, row: dict[str, Any]) -> TeamMember:
-    """A TeamMember built and fully validated from one row (raises ValidationError naming the fields)."""
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    for key in COLUMNS:
-        raw = row.get(key, "")
-        if key in {"hire_date", "probation_end_date", "left_date"}:
-            try:
-                values[key] = _date(raw)
-            except ValueError:
-                errors[key] = _("“%(value)s” is not a date (use YYYY-MM-DD).") % {"value": raw}
-        elif key == "prior_experience_months":
-            text = str(raw).strip()
-            try:
-                values[key] = int(float(text)) if text else 0
-                if text and float(text) != values[key]:
-                    raise ValueError
-            except ValueError:
-                errors[key] = _("“%(value)s” is not a whole number.") % {"value": raw}
-        elif isinstance(raw, float) and raw.is_integer():
-            values[key] = str(int(raw))  # a spreadsheet keeps employee number 1001 as 1001.0
+def _fields(values: dict[str, Any]) -> dict[str, Any]:
+    """A row's cells as the values of a TeamMember's fields (validation is the action's)."""
+    fields: dict[str, Any] = {}
+    for key, raw in values.items():
+        if isinstance(raw, datetime.datetime):
+            raw = raw.date()
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)  # a spreadsheet keeps employee number 1001 as 1001.0
+        if isinstance(raw, str):
+            raw = raw.strip()
+        if raw is None or raw == "":
+            fields[key] = None if key in DATES else ""
+        elif key in DATES or key == "prior_experience_months":
+            fields[key] = raw
         else:
-            values[key] = str(raw).strip()
-    if not values.get("employee_number") and "employee_number" not in errors:
-        errors["employee_number"] = _("An employee number is required to match people on re-import.")
-    if values.get("employment_type") and values["employment_type"] not in EmploymentType.values:
-        errors["employment_type"] = _("Use one of: %(values)s.") % {"values": ", ".join(EmploymentType.values)}
-    if errors:
-        raise ValidationError(errors)
-    member = TeamMember(vendor=vendor, **values)
-    member.full_clean(validate_unique=False, validate_constraints=False)
-    return member
-
-
-def _describe(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "; ".join(
-            f"{field}: {' '.join(m for e in errs for m in e.messages)}" for field, errs in exc.error_dict.items()
-        )
-    return " ".join(exc.messages)
+            fields[key] = str(raw)
+    return fields
 
 
 def _progress(job: ImportJob, **fields: Any) -> None:
+    fields["updated_at"] = timezone.now()
     for key, value in fields.items():
         setattr(job, key, value)
-    ImportJob.objects.filter(pk=job.pk).update(**fields)
+    retry_while_locked(lambda: ImportJob.objects.filter(pk=job.pk).update(**fields))
 
 
-def run_import(job: ImportJob) -> ImportJob:
-    """Validate every row, then write all of them in one transaction, or nothing."""
-    vendor = job.vendor
-    actor = job.created_by
-    with job.file.open("rb") as handle:
-        data = handle.read()
-    try:
-        rows = list(_rows(data, job.original_name))
-    except (ValidationError, ValueError, UnicodeDecodeError, csv.Error, OSError, KeyError) as exc:
-        reason = _describe(exc) if isinstance(exc, ValidationError) else _("The file cannot be read as CSV or XLSX.")
-        _progress(
-            job,
-            status=ImportStatus.FAILED,
-            errors=[{"line": 1, "reason": reason}],
-            finished_at=timezone.now(),
-        )
-        return job
-    _progress(job, status=ImportStatus.VALIDATING, total_rows=len(rows), processed_rows=0)
-    errors: list[dict[str, Any]] = []
-    members: list[tuple[int, TeamMember]] = []
-    seen: dict[str, int] = {}
-    for index, (line, row) in enumerate(rows, start=1):
-        try:
-            member = _member_from_row(vendor, row)
-        except ValidationError as exc:
-            errors.append({"line": line, "reason": _describe(exc)})
-        else:
-            if member.employee_number in seen:
-                errors.append(
-                    {
-                        "line": line,
-                        "reason": _("employee_number: %(number)s also appears on line %(other)s.")
-                        % {"number": member.employee_number, "other": seen[member.employee_number]},
-                    }
-                )
-            else:
-                seen[member.employee_number] = line
-                members.append((line, member))
-        if index % PROGRESS_EVERY == 0:
-            _progress(job, processed_rows=index)
-    if errors or not rows:
-        if not rows:
-            errors = [{"line": 1, "reason": _("The file has no rows to import.")}]
-        _progress(
-            job,
-            status=ImportStatus.FAILED,
-            errors=errors,
-            processed_rows=len(rows),
-            finished_at=timezone.now(),
-        )
-        return job
-    _progress(job, status=ImportStatus.WRITING, processed_rows=len(rows))
-    existing = {
-        m.employee_number: m
-        for m in TeamMember.objects.filter(vendor=vendor, employee_number__in=list(seen)).order_by()
-    }
-    try:
-        created, updated, unchanged = _write(members, existing, actor)
-    except IntegrityError:
-        # Someone added one of these employee numbers while we were writing: nothing was written.
-        reason = _("Another change to this roster happened during the import; nothing was imported. Try again.")
-        _progress(
-            job,
-            status=ImportStatus.FAILED,
-            errors=[{"line": 1, "reason": reason}],
-            finished_at=timezone.now(),
-        )
-        return job
-    _progress(
-        job,
-        status=ImportStatus.DONE,
-        created_count=created,
-        updated_count=updated,
-        unchanged_count=unchanged,
-        finished_at=timezone.now(),
-    )
+def _fail(job: ImportJob, errors: list[dict[str, Any]], total: int, *, keep_file: bool = False) -> ImportJob:
+    """End the job as failed; the file goes unless the failure was not the file's fault (then it may be retried)."""
+    _progress(job, status=ImportStatus.FAILED, errors=errors, error_count=total, finished_at=timezone.now())
+    if not keep_file:
+        _remove_file(job)
     return job
 
 
-def _write(members: list[tuple[int, TeamMember]], existing: dict[str, TeamMember], actor: Any) -> tuple[int, int, int]:
-    """Insert new people and update changed ones in one transaction; unchanged rows are not touched."""
-    created = updated = unchanged = 0
-    with transaction.atomic(), acting_as(actor):
-        for _line, member in members:
-            current = existing.get(member.employee_number)
-            if current is None:
-                member.save()
-                created += 1
-                continue
-            changed = [f for f in COLUMNS if getattr(current, f) != getattr(member, f)]
-            if not changed:
-                unchanged += 1
-                continue
-            for field in changed:
-                setattr(current, field, getattr(member, field))
-            current.save()
-            updated += 1
-    return created, updated, unchanged
+def _remove_file(job: ImportJob) -> None:
+    if job.file:
+        job.file.delete(save=False)
+        retry_while_locked(lambda: ImportJob.objects.filter(pk=job.pk).update(file=""))
+
+
+def run_import(job: ImportJob) -> ImportJob:
+    """Validate every row, then write all of them in one transaction, or nothing. Always ends the job."""
+    if job.finished:
+        return job  # a re-delivered task whose job already ended (e.g. its worker died after the commit)
+    try:
+        return _run(job)
+    except TimeBudgetExceeded:
+        budget = settings.OUTSOURCING_IMPORT_TIME_BUDGET
+        reason = _("The import took longer than %(s)s seconds and was stopped; nothing was imported.") % {"s": budget}
+        return _fail(job, [{"line": 0, "field": "", "msg": reason}], 1, keep_file=True)
+    except Exception as exc:  # whatever happens, the job must not stay unfinished
+        reason = _("The import stopped unexpectedly; nothing was imported (%(error)s).") % {
+            "error": cut(f"{type(exc).__name__}: {exc}", 200)
+        }
+        _fail(job, [{"line": 0, "field": "", "msg": reason}], 1, keep_file=True)
+        raise
+
+
+def _run(job: ImportJob) -> ImportJob:
+    started = time.monotonic()
+    budget = settings.OUTSOURCING_IMPORT_TIME_BUDGET
+
+    def within_budget() -> None:
+        if time.monotonic() - started > budget:
+            raise TimeBudgetExceeded
+
+    def tick(processed: int) -> None:
+        within_budget()
+        _progress(job, processed_rows=processed)
+
+    _progress(
+        job, status=ImportStatus.VALIDATING, processed_rows=0, errors=[], error_count=0, attempts=job.attempts + 1
+    )
+    errors = RowErrors()
+    try:
+        with job.file.open("rb") as handle:
+            rows = []
+            for index, row in enumerate(read_table(handle, columns=COLUMNS, required=REQUIRED, errors=errors), start=1):
+                rows.append((row.line, _fields({k: v for k, v in row.values.items() if k in COLUMNS})))
+                if index % 1000 == 0:
+                    within_budget()
+    except ValidationError as exc:
+        return _fail(job, [{"line": 1, "field": "file", "msg": cut(m, 300)} for m in exc.messages], 1)
+    if not rows and not errors:
+        return _fail(job, [{"line": 1, "field": "file", "msg": _("The file has no rows to import.")}], 1)
+    _progress(job, total_rows=len(rows) + errors.total)
+
+    def record(counts: ImportCounts) -> None:
+        within_budget()
+        _progress(
+            job,
+            status=ImportStatus.DONE,
+            processed_rows=len(rows),
+            created_count=counts.created,
+            updated_count=counts.updated,
+            unchanged_count=counts.unchanged,
+            finished_at=timezone.now(),
+        )
+
+    try:
+        counts = do_import_members(
+            job.vendor, rows=rows, acting_user=job.created_by, errors=errors, progress=tick, on_commit=record
+        )
+    except IntegrityError:
+        # Someone added one of these employee numbers while we were writing: nothing was written.
+        reason = _("Another change to this roster happened during the import; nothing was imported. Try again.")
+        return _fail(job, [{"line": 1, "field": "", "msg": reason}], 1, keep_file=True)
+    if counts is None:
+        _progress(job, processed_rows=len(rows))
+        return _fail(job, errors.as_list(), errors.total)
+    return job
 
 
 @task()
 def roster_import_task(job_id: int) -> None:
-    run_import(ImportJob.objects.select_related("vendor", "created_by").get(pk=job_id))
+    job = ImportJob.objects.select_related("vendor", "created_by").filter(pk=job_id).first()
+    if job is not None:
+        run_import(job)
+
+
+def _priority(vendor: Any, size: int) -> int:
+    """Round robin over vendors (a vendor's n-th waiting job ranks below everyone's (n-1)-th), small files first."""
+    waiting = ImportJob.objects.filter(vendor=vendor, status__in=UNFINISHED).count()
+    return -(min(waiting, 9) * 10 + min(9, size * 10 // (MAX_BYTES + 1)))
+
+
+def _enqueue(job: ImportJob) -> None:
+    backend_task = roster_import_task
+    if backend_task.get_backend().supports_priority:
+        size = job.file.size if job.file else 0
+        backend_task = backend_task.using(priority=_priority(job.vendor, size))
+    backend_task.enqueue(job.pk)
 
 
 def do_start_roster_import(vendor: Any, *, upload: UploadedFile | None, acting_user: Any) -> ImportJob:
-    """Store the file and queue its import; the job reports how it goes."""
+    """Store the file and queue its import; the job reports how it goes. The reader tells CSV from XLSX."""
     job = ImportJob(vendor=vendor)
     ensure_can_change(acting_user, job)
     if upload is None:
         raise ValidationError({"file": _("Choose a CSV or XLSX file.")})
+    check_size(upload.size)
     name = upload.name or "roster"
-    if not name.lower().endswith((".csv", ".xlsx")):
-        raise ValidationError({"file": _("Only CSV and XLSX files can be imported.")})
-    if (upload.size or 0) > MAX_BYTES:
-        raise ValidationError({"file": _("The file is larger than 10 MB.")})
     job.original_name = name[-255:]
     job.created_by = acting_user if getattr(acting_user, "pk", None) else None
     with transaction.atomic():
         job.file.save(name, upload, save=False)
         job.save()
-        transaction.on_commit(lambda: roster_import_task.enqueue(job.pk))
+        transaction.on_commit(lambda: _enqueue(job))
     job.refresh_from_db()
     return job
+
+
+def can_retry(job: ImportJob) -> bool:
+    """A job may run again when it failed for a reason other than its file's content, or got stuck."""
+    if not job.file:
+        return False
+    return job.status == ImportStatus.FAILED or (job.status in UNFINISHED and job.stuck)
+
+
+def do_retry_roster_import(job: ImportJob, *, acting_user: Any) -> ImportJob:
+    """Queue a failed or stuck import again with the same file."""
+    ensure_can_change(acting_user, job)
+    if not can_retry(job):
+        raise ValidationError(
+            {"file": _("Only a failed or stuck import whose file is still kept can be retried; upload the file again.")}
+        )
+    with transaction.atomic():
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.QUEUED,
+            errors=[],
+            error_count=0,
+            processed_rows=0,
+            finished_at=None,
+            updated_at=timezone.now(),
+        )
+        transaction.on_commit(lambda: _enqueue(job))
+    job.refresh_from_db()
+    return job
+
+
+@receiver(task_finished, dispatch_uid="teams.roster_import_task_finished")
+def _end_job_of_failed_task(sender: Any, task_result: Any, **kwargs: Any) -> None:
+    """A task that failed outside run_import (its worker was lost too often) still ends its job."""
+    if task_result.status != TaskResultStatus.FAILED or task_result.task.module_path != roster_import_task.module_path:
+        return
+    job = ImportJob.objects.filter(pk=task_result.args[0], status__in=UNFINISHED).first()
+    if job is not None:
+        reason = _("The worker running this import stopped before it ended; nothing was imported. Retry it.")
+        _fail(job, [{"line": 0, "field": "", "msg": reason}], 1, keep_file=True)

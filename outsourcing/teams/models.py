@@ -432,6 +432,17 @@ class Replacement(VendorOwned, models.Model):
             raise ValidationError(errors)
 
 
+def stuck_before() -> datetime.datetime:
+    """An unfinished import job last touched before this moment is stuck (the one home of that rule)."""
+    return timezone.now() - datetime.timedelta(minutes=settings.OUTSOURCING_JOB_STUCK_MINUTES)
+
+
+class ImportJobQuerySet(VendorScopedQuerySet):
+    def failed_or_stuck(self) -> ImportJobQuerySet:
+        finished = [ImportStatus.DONE, ImportStatus.FAILED]
+        return self.filter(Q(status=ImportStatus.FAILED) | (~Q(status__in=finished) & Q(updated_at__lt=stuck_before())))
+
+
 def _import_path(instance: ImportJob, filename: str) -> str:
     return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
@@ -450,14 +461,17 @@ class ImportJob(VendorOwned, models.Model):
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True, help_text=_("The first row errors (bounded)."))
+    error_count = models.PositiveIntegerField(default=0, help_text=_("How many row errors there were in all."))
+    attempts = models.PositiveSmallIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = VendorScopedQuerySet.as_manager()
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -470,6 +484,15 @@ class ImportJob(VendorOwned, models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {ImportStatus.DONE, ImportStatus.FAILED}
+
+    @property
+    def stuck(self) -> bool:
+        """Unfinished and untouched for longer than any import takes (its worker was lost, or none runs)."""
+        return not self.finished and self.updated_at < stuck_before()
+
+    @property
+    def more_errors(self) -> int:
+        return max(0, self.error_count - len(self.errors))
 
     @property
     def percent(self) -> int:

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from outsourcing.core import registry
-from outsourcing.core.access import can_change, ensure_can_change
+from outsourcing.core.access import can_change, ensure_admin, ensure_can_change
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.exports import export_response
-from outsourcing.core.forms import get_changeable, handle_form
+from outsourcing.core.forms import get_changeable, handle_action, handle_form
+from outsourcing.core.jobs import failed_and_lost_tasks
 from outsourcing.core.listing import Column, ListPage, render_list
 from outsourcing.documents.models import Document
 from outsourcing.engagements.models import Engagement
@@ -32,7 +33,7 @@ from .charts import headcount_chart, retention_chart
 from .choices import EmploymentType, ReplacementStatus
 from .forms import DocumentForm, ImportForm, MemberForm
 from .imports import COLUMNS as IMPORT_COLUMNS
-from .imports import do_start_roster_import
+from .imports import can_retry, do_retry_roster_import, do_start_roster_import
 from .models import ImportJob, Replacement, TeamAssignment, TeamMember, on_team_q
 from .queries import SORTS, filter_members
 from .stability import compute as compute_stability
@@ -269,8 +270,39 @@ def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_visible(ImportJob.objects.select_related("vendor"), request.user, pk=pk)
-    context = {"title": _("Roster import"), "job": job, "vendor": job.vendor}
+    context = {
+        "title": _("Roster import"),
+        "job": job,
+        "vendor": job.vendor,
+        "may_retry": can_retry(job) and can_change(request.user, job),
+    }
     return render_list(request, "teams/import_job.html", "teams/_import_status.html", context)
+
+
+@login_required
+def import_problems(request: HttpRequest) -> HttpResponse:
+    """For the admin: every roster import that failed or is stuck, and background tasks that failed."""
+    ensure_admin(request.user)
+    jobs = ImportJob.objects.visible_to(request.user).failed_or_stuck().select_related("vendor", "created_by")
+    page = Paginator(jobs, 50).get_page(request.GET.get("page"))
+    context = {
+        "title": _("Failed and stuck jobs"),
+        "listing": {"page": page, "paginator": page.paginator, "url_with": "?"},
+        "jobs": page.object_list,
+        "tasks": failed_and_lost_tasks(),
+    }
+    return render(request, "teams/import_problems.html", context)
+
+
+@login_required
+def retry_import(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_visible(ImportJob.objects.select_related("vendor"), request.user, pk=pk)
+    return handle_action(
+        request,
+        lambda: do_retry_roster_import(job, acting_user=request.user),
+        success=_("The import was queued again."),
+        redirect_to=reverse("teams:import-job", args=[job.pk]),
+    )
 
 
 @login_required

@@ -112,7 +112,7 @@ def test_an_import_without_the_needed_columns_is_refused(api, manager, service, 
         f"/engagements/{service.pk}/measurements/import", files={"file": csv_file("name,when\nx,y\n")}
     )
     assert response.status_code == 422
-    assert "Missing columns" in response.json()["detail"][0]["msg"]
+    assert "lacks the columns" in response.json()["detail"][0]["msg"]
 
 
 def test_the_web_import_shows_the_bad_rows_next_to_the_file_field(web, manager, service, availability):

@@ -59,11 +59,15 @@ def test_a_file_with_bad_rows_imports_nothing_and_lists_every_bad_row(
     job = _import(api, vendor_a_user, vendor_a_user.vendor, _csv(rows), django_capture_on_commit_callbacks)
     assert job["status"] == "failed"
     assert [e["line"] for e in job["errors"]] == [3, 5, 6, 7, 8]
-    assert "hire_date" in job["errors"][0]["reason"]
-    assert "employment_type" in job["errors"][1]["reason"]
-    assert "left_date" in job["errors"][2]["reason"]
-    assert "line 2" in job["errors"][3]["reason"]
-    assert "prior_experience_months" in job["errors"][4]["reason"]
+    assert [e["field"] for e in job["errors"]] == [
+        "hire_date",
+        "employment_type",
+        "left_date",
+        "employee_number",
+        "prior_experience_months",
+    ]
+    assert "line 2" in job["errors"][3]["msg"]
+    assert job["error_count"] == 5
     assert not TeamMember.objects.exists()
 
 
@@ -127,4 +131,4 @@ def test_a_missing_column_is_reported_on_line_one(api, manager, vendor_a, django
     upload = SimpleUploadedFile("r.csv", b"full_name,hire_date\nA,2020-01-01\n")
     job = _import(api, manager, vendor_a, upload, django_capture_on_commit_callbacks)
     assert job["status"] == "failed" and job["errors"][0]["line"] == 1
-    assert "employee_number" in job["errors"][0]["reason"]
+    assert "employee_number" in job["errors"][0]["msg"]

@@ -3,13 +3,24 @@ daily scheduler (automatic renewals and reminders)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from outsourcing.core.supervisor import ProcessSpec, Supervisor, outsourcing_command
+
+
+def background_processes(*, no_worker: bool = False, no_scheduler: bool = False) -> list[ProcessSpec]:
+    """The processes `serve` keeps running beside gunicorn; each is restarted if it exits."""
+    processes: list[ProcessSpec] = []
+    if settings.TASKS_BACKEND == "database" and not no_worker:
+        processes.append(outsourcing_command("worker"))
+    if not no_scheduler:
+        # The daily pass; running it twice (a restart, a second server) sends nothing twice.
+        processes.append(outsourcing_command("scheduler"))
+    return processes
 
 
 class Command(BaseCommand):
@@ -31,12 +42,10 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         from outsourcing.wsgi import application
 
-        helpers = []
-        if settings.TASKS_BACKEND == "database" and not options["no_worker"]:
-            helpers.append(subprocess.Popen([sys.executable, "-m", "outsourcing", "db_worker"]))
-        if not options["no_scheduler"]:
-            # The daily pass; running it twice (a restart, a second server) sends nothing twice.
-            helpers.append(subprocess.Popen([sys.executable, "-m", "outsourcing", "scheduler"]))
+        supervisor = Supervisor(
+            background_processes(no_worker=options["no_worker"], no_scheduler=options["no_scheduler"])
+        )
+        supervisor.start()
 
         bind = f"{options['host']}:{options['port']}"
 
@@ -54,5 +63,4 @@ class Command(BaseCommand):
         try:
             Server().run()
         finally:
-            for helper in helpers:
-                helper.terminate()
+            supervisor.stop()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('teams', '0002_identity_and_allocation'),
+        ('teams', '0003_import_job_bounds_and_attempts'),
     ]
 
     operations = [

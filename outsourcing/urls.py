@@ -20,3 +20,4 @@ urlpatterns = [
 ]
 
 handler404 = "outsourcing.core.views.not_found"
+handler400 = "outsourcing.core.views.bad_request"

@@ -63,3 +63,19 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return render(request, "404.html", status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 for a request Django cannot read (too many fields, a body over Django's limits, a bad header):
+    JSON under /api/, a plain sentence elsewhere; a body over the size cap is a 413."""
+    from django.core.exceptions import RequestDataTooBig
+    from django.http import JsonResponse
+
+    from outsourcing.core.middleware import too_large
+
+    if isinstance(exception, RequestDataTooBig):
+        return too_large(request)
+    message = _("The request could not be read.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")

@@ -132,9 +132,9 @@ def do_issue_token(user: User, *, name: str = "") -> tuple[ApiToken, str]:
     """A new token for `user`; beyond API_TOKENS_PER_USER usable tokens, the oldest are revoked."""
     with acting_as(user):
         token, raw = ApiToken.issue(user, name=name[:100])
-        surplus = ApiToken.objects.usable().filter(user=user).order_by("-created_at", "-pk")[
-            settings.API_TOKENS_PER_USER :
-        ]
+        surplus = (
+            ApiToken.objects.usable().filter(user=user).order_by("-created_at", "-pk")[settings.API_TOKENS_PER_USER :]
+        )
         now = timezone.now()
         for old in surplus:
             old.revoked_at = now

@@ -25,7 +25,7 @@ def attempted_username(request: Any) -> str | None:
     if name is None:
         try:
             name = request.POST.get("username")
-        except Exception:  # an unreadable body is no user name  # noqa: BLE001
+        except Exception:  # an unreadable body is no user name
             return None
     return name or None
 

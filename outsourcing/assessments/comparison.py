@@ -193,6 +193,7 @@ def to_xlsx(table: Comparison) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(_("Comparison"))[:31]
+
     # Every cell goes through safe_cell: vendor names (which vendor users edit) and the engagement title are
     # user text, and "=HYPERLINK(...)" must arrive as text, never as a live formula.
     def append(target: Any, values: list[Any]) -> None:

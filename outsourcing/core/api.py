@@ -45,7 +45,9 @@ class BearerToken(HttpBearer):
         from outsourcing.accounts.models import ApiToken
 
         try:
-            api_token = ApiToken.objects.usable().select_related("user", "user__vendor").get(key_hash=ApiToken.hash(token))
+            api_token = (
+                ApiToken.objects.usable().select_related("user", "user__vendor").get(key_hash=ApiToken.hash(token))
+            )
         except ApiToken.DoesNotExist:
             return None
         user = api_token.user

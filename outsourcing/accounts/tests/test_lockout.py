@@ -14,7 +14,9 @@ RIGHT = "Correct-Horse-42"
 
 
 def _web_login(password: str, address: str) -> int:
-    return Client(REMOTE_ADDR=address).post("/accounts/login/", {"username": "manager", "password": password}).status_code
+    return (
+        Client(REMOTE_ADDR=address).post("/accounts/login/", {"username": "manager", "password": password}).status_code
+    )
 
 
 def _api_login(password: str, address: str) -> int:
@@ -83,5 +85,7 @@ def test_the_backoff_doubles_and_stops_at_a_day(manager, settings):
         expected = min(datetime.timedelta(minutes=15 * 2 ** (n - 1)), datetime.timedelta(days=1))
         assert cool_off(_Request("manager")) == expected
     # Lockouts older than a day no longer count.
-    AccessFailureLog.objects.update(attempt_time=AccessFailureLog.objects.first().attempt_time - datetime.timedelta(days=2))
+    AccessFailureLog.objects.update(
+        attempt_time=AccessFailureLog.objects.first().attempt_time - datetime.timedelta(days=2)
+    )
     assert cool_off(_Request("manager")) == datetime.timedelta(minutes=15)

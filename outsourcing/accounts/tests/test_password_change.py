@@ -26,7 +26,9 @@ def test_every_user_changes_its_password_on_the_page(request, web, persona):
 def test_other_sessions_end_when_the_password_changes(web, manager):
     elsewhere = web(manager)
     here = web(manager)
-    here.post("/accounts/password/", {"old_password": "Correct-Horse-42", "new_password": NEW, "new_password_again": NEW})
+    here.post(
+        "/accounts/password/", {"old_password": "Correct-Horse-42", "new_password": NEW, "new_password_again": NEW}
+    )
     assert elsewhere.get("/").status_code == 302
 
 
@@ -36,11 +38,13 @@ def test_the_page_refuses_a_wrong_current_password_and_a_weak_new_one(web, manag
     assert wrong.status_code == 200
     assert "current password is not right" in wrong.content.decode()
     weak = client.post(
-        "/accounts/password/", {"old_password": "Correct-Horse-42", "new_password": "short", "new_password_again": "short"}
+        "/accounts/password/",
+        {"old_password": "Correct-Horse-42", "new_password": "short", "new_password_again": "short"},
     )
     assert "too short" in weak.content.decode()
     differ = client.post(
-        "/accounts/password/", {"old_password": "Correct-Horse-42", "new_password": NEW, "new_password_again": NEW + "x"}
+        "/accounts/password/",
+        {"old_password": "Correct-Horse-42", "new_password": NEW, "new_password_again": NEW + "x"},
     )
     assert "differ" in differ.content.decode()
     manager.refresh_from_db()

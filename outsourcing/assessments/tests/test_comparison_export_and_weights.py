@@ -44,7 +44,9 @@ def test_the_api_refuses_weights_that_are_not_numbers(api, manager, vendor_a, en
         f'"weights": {{"assessment_score": {weight}}}}}'
     )
     client = api(manager)
-    response = client.client.post("/api/v1/scoring/compare", body, content_type="application/json", headers=client.headers)
+    response = client.client.post(
+        "/api/v1/scoring/compare", body, content_type="application/json", headers=client.headers
+    )
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "weights"
 

@@ -24,7 +24,7 @@ def no_upload_handlers(monkeypatch):
 
 def test_a_50_mb_body_to_the_login_page_answers_413_without_being_read(no_upload_handlers, settings, tmp_path):
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
-    body = b"--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x.bin\"\r\n\r\n" + b"x" * FIFTY_MB
+    body = b'--b\r\nContent-Disposition: form-data; name="f"; filename="x.bin"\r\n\r\n' + b"x" * FIFTY_MB
     response = Client().generic("POST", "/accounts/login/", body, content_type="multipart/form-data; boundary=b")
     assert response.status_code == 413
     assert list(tmp_path.iterdir()) == []
@@ -62,4 +62,3 @@ def test_too_many_form_fields_answer_json_400_on_the_api(settings, api, manager)
 def test_signed_in_pages_and_api_answers_are_not_cached(web, api, manager):
     assert web(manager).get("/")["Cache-Control"] == "private, no-store"
     assert api(manager).get("/vendors")["Cache-Control"] == "private, no-store"
-

@@ -39,7 +39,10 @@ def test_a_pdf_uploaded_as_html_downloads_as_pdf(web, api, vendor_a, vendor_a_us
     upload = SimpleUploadedFile("contract.html", PDF, content_type="text/html")
     document = do_attach_document(vendor_a, upload=upload, kind="other", acting_user=vendor_a_user)
     assert document.original_name == "contract.html"  # the record keeps what the uploader called it
-    for response in (web(vendor_a_user).get(f"/documents/{document.pk}/download"), api(vendor_a_user).get(f"/documents/{document.pk}")):
+    for response in (
+        web(vendor_a_user).get(f"/documents/{document.pk}/download"),
+        api(vendor_a_user).get(f"/documents/{document.pk}"),
+    ):
         assert response.status_code == 200
         assert 'filename="contract.pdf"' in response["Content-Disposition"]
         assert response["Content-Type"] == PDF_TYPE
@@ -57,7 +60,9 @@ def test_a_refused_upload_leaves_no_file_behind(api, vendor_a_user, member, sett
     (tmp_path / "spool").mkdir()
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000  # so that the upload is spooled to disk, as a big one is
     fake = SimpleUploadedFile("contract.pdf", b"<html>" + b"x" * 5000, content_type="application/pdf")
-    response = api(vendor_a_user).post(f"/members/{member.pk}/documents", {"kind": "employment_contract"}, files={"file": fake})
+    response = api(vendor_a_user).post(
+        f"/members/{member.pk}/documents", {"kind": "employment_contract"}, files={"file": fake}
+    )
     assert response.status_code == 422
     assert list((tmp_path / "spool").iterdir()) == []
     assert [p for p in pathlib.Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []

@@ -161,7 +161,10 @@ def team_members(engagement: Any, as_of: datetime.date) -> list[TeamMember]:
     Planned places count so that a team can be checked before it starts work.
     """
     rows = (
-        TeamAssignment.objects.filter(engagement=engagement, side=TeamSide.VENDOR, member__isnull=False)
+        # The engagement's own vendor's people: a transferred engagement's earlier vendor is not on its team.
+        TeamAssignment.objects.filter(
+            engagement=engagement, side=TeamSide.VENDOR, member__isnull=False, member__vendor_id=engagement.vendor_id
+        )
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=as_of))
         .select_related("member")
         .order_by("member__full_name", "member_id")

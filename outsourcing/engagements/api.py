@@ -18,8 +18,8 @@ from .actions import (
     do_decide_deliverable,
     do_save_agreement,
     do_save_deliverable,
-    do_transition,
     do_transfer_engagement,
+    do_transition,
     do_update_engagement,
 )
 from .api_terms import router as terms_router

@@ -172,10 +172,18 @@ def run_load(base: str, clients: int, seconds: float, import_rows: int) -> dict[
     owner = Client(base, recorder, tokens["manager"])
     _s, vendors = owner.json("setup", "GET", "/api/v1/vendors?limit=100", None)
     vendor_ids = [v["id"] for v in vendors["items"]]
-    _s, engagements = owner.json("setup", "GET", "/api/v1/engagements?limit=100", None)
-    engagement_ids = [e["id"] for e in engagements["items"]]
-    own = Client(base, recorder, tokens["vendor_a"]).json("setup", "GET", "/api/v1/vendors?limit=1")[1]
-    vendor_a_id = own["items"][0]["id"]
+    engagement_ids = {  # each persona reads the engagements it may see (a vendor user: its own vendor's)
+        name: [
+            e["id"]
+            for e in Client(base, recorder, token).json("setup", "GET", "/api/v1/engagements?limit=100")[1]["items"]
+        ]
+        for name, token in tokens.items()
+    }
+    own_vendors = {
+        name: Client(base, recorder, tokens[name]).json("setup", "GET", "/api/v1/vendors?limit=1")[1]["items"][0]["id"]
+        for name in ("vendor_a", "vendor_b")
+    }
+    vendor_a_id = own_vendors["vendor_a"]
     deadline = time.monotonic() + seconds
     imports: list[dict[str, Any]] = []
 
@@ -208,7 +216,7 @@ def run_load(base: str, clients: int, seconds: float, import_rows: int) -> dict[
         client = Client(base, recorder, tokens[persona])
         client.sign_in(persona)
         rng = random.Random(index)
-        own_vendor = vendor_a_id if persona == "vendor_a" else None
+        own_vendor = own_vendors.get(persona)
         n = 0
         while time.monotonic() < deadline:
             n += 1
@@ -224,7 +232,7 @@ def run_load(base: str, clients: int, seconds: float, import_rows: int) -> dict[
                         "/api/v1/engagements?limit=50",
                         f"/api/v1/vendors/{vendor}/members?limit=50",
                         f"/api/v1/vendors/{vendor}/stability",
-                        f"/api/v1/engagements/{rng.choice(engagement_ids)}/team",
+                        f"/api/v1/engagements/{rng.choice(engagement_ids[persona] or [0])}/team",
                         "/api/v1/vendors?limit=5",
                     ]
                 )

@@ -102,3 +102,16 @@ def test_the_new_vendors_users_do_not_see_the_previous_vendors_staff(  # type: i
         assert secret not in seen
     # The owner still sees the engagement's whole history.
     assert "Secret Staffer" in api(manager).get(f"/engagements/{staffed.pk}/team").content.decode()
+
+
+def test_the_transfer_page_hands_the_engagement_over(web, manager, auditor, staffed, vendor_b) -> None:  # type: ignore[no-untyped-def]
+    edit = web(manager).get(f"/engagements/{staffed.pk}/edit").content.decode()
+    assert f"/engagements/{staffed.pk}/transfer" in edit
+    assert web(auditor).post(f"/engagements/{staffed.pk}/transfer", {"vendor": vendor_b.pk}).status_code == 403
+    response = web(manager).post(f"/engagements/{staffed.pk}/transfer", {"vendor": vendor_b.pk, "on": "2025-03-31"})
+    assert response.status_code == 302
+    staffed.refresh_from_db()
+    assert staffed.vendor_id == vendor_b.pk
+    assert not TeamAssignment.objects.filter(engagement=staffed, end_date__isnull=True).exists()
+    again = web(manager).post(f"/engagements/{staffed.pk}/transfer", {"vendor": vendor_b.pk})
+    assert "already with this vendor" in again.content.decode()

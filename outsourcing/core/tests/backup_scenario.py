@@ -4,6 +4,7 @@ they write, then stop them. Prints a JSON line with what was written before and 
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
 import sys
@@ -23,6 +24,7 @@ WRITERS = 10
 
 
 def main(archive: str) -> None:
+    faulthandler.dump_traceback_later(400, exit=True)  # a hang ends with every thread's stack, not a silent wait
     call_command("migrate", verbosity=0)
     from outsourcing.accounts.models import User
     from outsourcing.documents.actions import do_attach_document
@@ -67,7 +69,8 @@ def main(archive: str) -> None:
                     )
                     written[index] += 1
                     first_write[index].set()
-                except OperationalError:  # SQLite's "database is locked" under 10 writers: try again
+                except OperationalError:  # SQLite's "database is locked" under 10 writers: try again afresh
+                    connection.close()
                     continue
         except Exception as exc:  # reported, and the test fails on it
             errors.append(repr(exc))

@@ -67,6 +67,24 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _identity_key() -> str:
+    """The key of the keyed hash of people's identity numbers (never stored in clear): generated into the data
+    dir like the secret key and kept apart from it, so that rotating the secret key does not break matching."""
+    if os.environ.get("OUTSOURCING_IDENTITY_KEY"):
+        return os.environ["OUTSOURCING_IDENTITY_KEY"]
+    if TESTING:
+        return "test-only-identity-key"
+    key_file = DATA_DIR / "identity_key"
+    if not key_file.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(64))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+IDENTITY_HASH_KEY = _identity_key()
 DEBUG = env_bool("OUTSOURCING_DEBUG", False)
 ALLOWED_HOSTS = env_list("OUTSOURCING_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("OUTSOURCING_CSRF_TRUSTED_ORIGINS", [])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from outsourcing.core.access import ensure_can_change, ensure_owner_writer
 from outsourcing.core.audit import acting_as
+from outsourcing.processing.models import Receipt
 
 from .choices import ReportStatus
 from .models import Appraisal, ImplementationReport, ReportSchedule
@@ -117,10 +118,21 @@ def do_appraise(
     quality, quality_detail = criterion_score("past_performance", vendor.pk, engagement, period_end)
     stability, stability_detail = criterion_score("team_stability", vendor.pk, engagement, period_end)
     timeliness, timeliness_detail = timeliness_score(vendor.pk, period_start, period_end)
+    inspection_detail = _("entered by the appraiser") if inspection is not None else _("no inspection score entered")
+    if inspection is None:
+        # Without a score from the appraiser, the incoming inspection of the vendor's processed goods gives one.
+        inspected, failed = Receipt.objects.inspection_totals([vendor.pk], period_start, period_end).get(
+            vendor.pk, (Decimal("0"), Decimal("0"))
+        )
+        if inspected:
+            inspection = (100 * (1 - failed / inspected)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            inspection_detail = _(
+                "incoming inspection: %(failed)s of %(inspected)s received were rejected or sent to rework"
+            ) % {"failed": f"{failed.normalize():f}", "inspected": f"{inspected.normalize():f}"}
     parts = {"quality": quality, "inspection": inspection, "timeliness": timeliness, "stability": stability}
     details = {
         "quality": quality_detail,
-        "inspection": _("entered by the appraiser") if inspection is not None else _("no inspection score entered"),
+        "inspection": inspection_detail,
         "timeliness": timeliness_detail,
         "stability": stability_detail,
     }

@@ -17,11 +17,15 @@ class ProcessingConfig(AppConfig):
 
         for model in (
             models.Item,
+            models.BillOfMaterials,
+            models.BomLine,
             models.ProcessingOrder,
             models.OrderLine,
-            models.MaterialIssue,
+            models.MaterialMovement,
+            models.Dispatch,
             models.Receipt,
-            models.MaterialReconciliation,
+            models.ConsumptionReport,
+            models.SettlementLine,
         ):
             auditlog.register(model)
         register_dashboard_cards(dashboard.cards)

@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 
 from outsourcing.core.registry import DashboardCard
 
-from .choices import OrderStatus
+from .choices import IN_PROGRESS
 from .models import ProcessingOrder
 
 
 def cards(user: Any) -> list[DashboardCard]:
     overdue = (
         ProcessingOrder.objects.visible_to(user)
-        .filter(status=OrderStatus.ISSUED, due_date__lt=timezone.localdate())
+        .filter(status__in=IN_PROGRESS, due_date__lt=timezone.localdate())
         .count()
     )
     if not overdue:

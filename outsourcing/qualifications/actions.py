@@ -18,6 +18,7 @@ from outsourcing.documents.models import Document
 
 from .choices import VerificationStatus
 from .models import Qualification, QualificationRequirement, QualificationType
+from .tasks import request_reading
 
 TYPE_FIELDS = ("code", "name", "category", "has_levels", "min_level", "max_level", "description")
 # The facts of a certificate: a vendor user changing any of them after verification sends it back to pending.
@@ -97,9 +98,11 @@ def do_delete_qualification_type(qtype: QualificationType, *, acting_user: Any) 
 
 
 def _attach_evidence(qualification: Qualification, upload: UploadedFile | None, acting_user: Any) -> Document:
-    return do_attach_document(
+    document = do_attach_document(
         qualification, upload=upload, kind=DocumentKind.QUALIFICATION_CERTIFICATE, acting_user=acting_user
     )
+    request_reading(qualification, document)  # the verifier sees what the file says, read in the background
+    return document
 
 
 @transaction.atomic

@@ -30,12 +30,14 @@ from .actions import (
     do_update_requirement,
     do_verify_qualification,
 )
+from .api_reading import router as reading_router
 from .choices import DerivedStatus, TypeCategory, VerificationStatus
 from .models import LEVEL_LIMIT, Qualification, QualificationRequirement, QualificationType
 from .queries import filter_qualifications, qualification_list
 from .services import qualification_gaps
 
 router = Router(tags=["qualifications"])
+router.add_router("", reading_router)
 
 
 # Catalogue --------------------------------------------------------------------------------

@@ -43,3 +43,23 @@ STATUS_TONE = {
 
 # A certificate whose validity ends within this many days (today included) is "expiring".
 EXPIRING_WITHIN_DAYS = 30
+
+
+class ReadingStatus(models.TextChoices):
+    """Where reading a certificate file stands (a background task reads it after upload)."""
+
+    PENDING = "pending", _("Waiting to be read")
+    RUNNING = "running", _("Being read")
+    READ = "read", _("Read")
+    NOT_READ = "not_read", _("Not read")
+
+
+class FieldVerdict(models.TextChoices):
+    """A field read from a certificate against the qualification as typed."""
+
+    MATCHES = "matches", _("Matches")
+    DIFFERS = "differs", _("Differs")
+    NOT_FOUND = "not_found", _("Not found")
+
+
+FIELD_VERDICT_TONE = {FieldVerdict.MATCHES: "green", FieldVerdict.DIFFERS: "red", FieldVerdict.NOT_FOUND: "grey"}

@@ -18,6 +18,7 @@ from .choices import (
     EXPIRING_WITHIN_DAYS,
     STATUS_TONE,
     DerivedStatus,
+    ReadingStatus,
     TypeCategory,
     VerificationStatus,
 )
@@ -341,3 +342,44 @@ class QualificationRequirement(VendorOwned, models.Model):
     def validate_constraints(self, exclude: Any = None) -> None:
         # clean() reports the clash on the field the API and the form name (type_code).
         return None
+
+
+class ReadingQuerySet(VendorScopedQuerySet):
+    vendor_lookup = "qualification__vendor"
+
+
+class CertificateReading(VendorOwned, models.Model):
+    """What was read from one evidence file of a qualification (its text, QR codes and certificate fields), so
+    that the verifier compares the file with the typed record without doing it by eye."""
+
+    vendor_maintained = True  # it follows the certificate it belongs to
+
+    qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="readings")
+    document = models.OneToOneField("documents.Document", on_delete=models.CASCADE, related_name="reading")
+    status = models.CharField(_("status"), max_length=10, choices=ReadingStatus.choices, default=ReadingStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    method = models.CharField(_("read from"), max_length=12, blank=True)
+    fields = models.JSONField(_("fields read"), default=dict, blank=True)
+    qr = models.JSONField(_("QR codes"), default=list, blank=True)
+    text = models.TextField(_("text read"), blank=True)
+    problem = models.CharField(_("why it could not be read"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ReadingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("certificate reading")
+        verbose_name_plural = _("certificate readings")
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.status}"
+
+    @property
+    def owning_vendor_id(self) -> int | None:
+        return self.qualification.vendor_id
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ReadingStatus.READ, ReadingStatus.NOT_READ)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_setup
+from . import views, views_reading, views_setup
 
 app_name = "qualifications"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/verify", views.qualification_verify, name="verify"),
     path("<int:pk>/reject", views.qualification_reject, name="reject"),
     path("<int:pk>/documents", views.qualification_upload, name="upload"),
+    path("<int:pk>/readings", views_reading.reading_panel, name="readings"),
     path("<int:pk>/delete", views.qualification_delete, name="delete"),
     path("engagements/", views_setup.engagement_index, name="engagements"),
     path(

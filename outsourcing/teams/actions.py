@@ -25,8 +25,9 @@ MEMBER_FIELDS = (
     "probation_end_date",
     "left_date",
     "prior_experience_months",
+    "identity_number",  # write-only: kept as a keyed hash (teams.identity)
 )
-NULLABLE = {"probation_end_date", "left_date", "hire_date"}
+NULLABLE = {"probation_end_date", "left_date", "hire_date", "identity_number"}
 
 
 def _apply(obj: Any, changes: dict[str, Any], allowed: tuple[str, ...]) -> None:
@@ -75,6 +76,7 @@ def do_add_to_team(
     side: str = TeamSide.VENDOR,
     owner_user: Any = None,
     owner_name: str = "",
+    allocation_percent: int = 100,
 ) -> TeamAssignment:
     """Put a person on the team. The owner's additions stand; the vendor's own stay flagged for review."""
     assignment = TeamAssignment(
@@ -85,6 +87,7 @@ def do_add_to_team(
         owner_name=(owner_name or "").strip(),
         role=(role or "").strip(),
         key_person=key_person,
+        allocation_percent=allocation_percent,
         start_date=start_date,
         acknowledged=is_owner_writer(acting_user),
     )

@@ -30,6 +30,8 @@ from .actions import (
     do_revoke_waiver,
     do_update_member,
 )
+from .api_booking import router as booking_router
+from .api_forecast import router as forecast_router
 from .choices import EmploymentType, LeaveReason, TeamSide
 from .eligibility import evaluate_members, evaluate_team
 from .imports import do_start_roster_import
@@ -38,6 +40,8 @@ from .queries import filter_members
 from .stability import team_metrics, vendor_stability
 
 router = Router(tags=["teams"])
+router.add_router("", forecast_router)
+router.add_router("", booking_router)
 
 
 class MemberIn(Schema):
@@ -49,6 +53,9 @@ class MemberIn(Schema):
     probation_end_date: Day | None = None
     left_date: Day | None = None
     prior_experience_months: int = Field(0, ge=0, le=600)
+    identity_number: str | None = Field(
+        None, max_length=64, description="Resident identity card or passport number: kept only as a keyed hash."
+    )
 
 
 class MemberPatch(Schema):
@@ -60,6 +67,7 @@ class MemberPatch(Schema):
     probation_end_date: Day | None = None
     left_date: Day | None = None
     prior_experience_months: int | None = Field(None, ge=0, le=600)
+    identity_number: str | None = Field(None, max_length=64, description="Empty to remove it.")
 
 
 class MemberOut(Schema):
@@ -73,6 +81,7 @@ class MemberOut(Schema):
     probation_end_date: datetime.date | None
     left_date: datetime.date | None
     prior_experience_months: int
+    identity_last4: str = Field(description="The last four characters of the identity number, if one is on file.")
 
 
 class MemberFilter(Schema):
@@ -115,6 +124,7 @@ class AssignmentIn(Schema):
     side: TeamSide = TeamSide.VENDOR
     owner_user_id: RecordId | None = None
     owner_name: str = Field("", max_length=200)
+    allocation_percent: int = Field(100, ge=1, le=100)
 
 
 class AssignmentEnd(Schema):
@@ -132,6 +142,7 @@ class AssignmentOut(Schema):
     person_name: str
     role: str
     key_person: bool
+    allocation_percent: int
     start_date: datetime.date
     end_date: datetime.date | None
     leave_reason: str
@@ -329,6 +340,7 @@ def add_to_team(request: HttpRequest, engagement_id: int, payload: AssignmentIn)
         side=payload.side,
         owner_user=owner_user,
         owner_name=payload.owner_name,
+        allocation_percent=payload.allocation_percent,
     )
     return Status(201, assignment)
 

@@ -18,7 +18,7 @@ class TeamsConfig(AppConfig):
         )
 
         from . import models
-        from .contributions import dashboard_cards, team_stability_scores
+        from .contributions import dashboard_cards, double_booking_cards, team_stability_scores
 
         auditlog.register(models.TeamMember)
         auditlog.register(models.TeamAssignment)
@@ -26,3 +26,4 @@ class TeamsConfig(AppConfig):
         auditlog.register(models.Replacement)
         register_vendor_criterion(VendorCriterion("team_stability", _("Team stability"), team_stability_scores))
         register_dashboard_cards(dashboard_cards)
+        register_dashboard_cards(double_booking_cards)

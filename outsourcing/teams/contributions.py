@@ -8,13 +8,15 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outsourcing.core.access import Role, is_owner_writer
+from outsourcing.core.access import Role, is_owner_writer, sees_all_vendors
 from outsourcing.core.registry import CriterionScore, DashboardCard
 
 from .choices import ReplacementStatus
-from .models import Replacement, TeamAssignment
+from .double_booking import double_booked, over_allocated
+from .models import Replacement, TeamAssignment, TeamMember
 from .stability import Stability, stability_for_vendors
 
 
@@ -42,6 +44,27 @@ def team_stability_scores(
 ) -> dict[int, CriterionScore]:
     figures = stability_for_vendors(vendor_ids, as_of - relativedelta(years=1), as_of)
     return {vendor_id: stability_score(figures[vendor_id]) for vendor_id in vendor_ids}
+
+
+def double_booking_cards(user: Any) -> list[DashboardCard]:
+    """People sold twice today: by two vendors at once (owner staff only), or planned above full time."""
+    today = timezone.localdate()
+    visible = TeamMember.objects.visible_to(user)
+    flagged = visible.filter(pk__in=over_allocated(today).values("pk"))
+    if sees_all_vendors(user):
+        flagged = flagged | visible.filter(pk__in=double_booked(today).values("pk"))
+    count = flagged.count()
+    if not count:
+        return []
+    return [
+        DashboardCard(
+            title=_("Double-booked people"),
+            count=count,
+            url=reverse("teams:bookings"),
+            tone="red",
+            description=_("Employed by two vendors at once, or planned above full time."),
+        )
+    ]
 
 
 def dashboard_cards(user: Any) -> list[DashboardCard]:

@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from outsourcing.core.access import SYSTEM
 from outsourcing.documents.actions import do_attach_document
 
-from .actions import do_add_to_team, do_create_member, do_grant_waiver, do_propose_replacement
+from .actions import do_add_to_team, do_create_member, do_grant_waiver, do_propose_replacement, do_update_member
 from .choices import EmploymentType, TeamSide
+from .identity import valid_resident_id
 from .models import TeamMember
 
 D = datetime.date
@@ -163,8 +164,9 @@ def _history(vendor: Any, key: str, rng: random.Random, count: int) -> None:
     for i in range(count):
         hire = D(2015, 1, 1) + datetime.timedelta(days=rng.randrange(3800))
         left = None
-        if rng.random() < (0.45 if key == "b" else 0.25):
-            left = hire + datetime.timedelta(days=30 + rng.randrange(1500))
+        # Vendor B loses people fast, at any tenure: its attrition forecast calls for attention.
+        if rng.random() < (0.8 if key == "b" else 0.25):
+            left = hire + datetime.timedelta(days=30 + rng.randrange(1900 if key == "b" else 1500))
             if left > D.today():
                 left = None
         name = rng.choice(SURNAMES) + rng.choice(GIVEN)
@@ -204,7 +206,7 @@ def build(ctx: dict[str, Any]) -> None:
             if contract:
                 do_attach_document(member, upload=contract_pdf(name), kind="employment_contract", acting_user=SYSTEM)
             members[key].append(member)
-        _history(vendor, key, rng, {"a": 40, "b": 30, "c": 20}[key])
+        _history(vendor, key, rng, {"a": 40, "b": 60, "c": 20}[key])
     engagements = ctx["engagements"]
     ops, dev, cosource = engagements["ops"], engagements["dev"], engagements["cosource"]
     start = ops.start_date
@@ -217,6 +219,20 @@ def build(ctx: dict[str, Any]) -> None:
             engagement, acting_user=manager, member=member, role=role, key_person=key_person, start_date=start
         )
 
+    # One engineer is on Huaxin's roster and, with the same identity card, on Yunling's: sold to us twice.
+    borrowed = valid_resident_id("11010819920415361")
+    do_update_member(a[1], acting_user=SYSTEM, changes={"identity_number": borrowed})
+    do_create_member(
+        vendor=ctx["vendors"]["b"],
+        acting_user=SYSTEM,
+        full_name=a[1].full_name,
+        employee_number="B-X001",
+        employment_type=EmploymentType.REGULAR,
+        title="外包工程师 Contract engineer",
+        hire_date=D.today() - datetime.timedelta(days=200),
+        probation_end_date=D.today() - datetime.timedelta(days=20),
+        identity_number=borrowed,
+    )
     lead = seat(ops, a[0], "项目经理 Project manager", key_person=True)
     seat(ops, a[1], "运维工程师 O&M engineer")
     seat(ops, a[2], "数据库管理员 DBA", key_person=True)

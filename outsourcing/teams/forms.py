@@ -17,6 +17,19 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MemberForm(forms.ModelForm):
+    identity_number = forms.CharField(
+        label=_("Identity card or passport number"),
+        required=False,
+        max_length=64,
+        help_text=_(
+            "Optional. Kept only as a keyed hash and its last four characters, to find a person employed by two "
+            "vendors at once. Leave it blank to keep the one on file."
+        ),
+    )
+
+    def clean_identity_number(self) -> str | None:
+        return self.cleaned_data["identity_number"] or None  # blank: keep what is on file
+
     class Meta:
         model = TeamMember
         fields = [

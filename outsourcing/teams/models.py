@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinLengthValidator
+from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -88,6 +88,10 @@ class TeamMember(VendorOwned, models.Model):
         validators=[MaxValueValidator(600)],
         help_text=_("Relevant work experience before joining this vendor, 0–600 months."),
     )
+    identity_hash = models.CharField(
+        _("identity number (keyed hash)"), max_length=64, blank=True, editable=False, db_index=True
+    )
+    identity_last4 = models.CharField(_("identity number, last 4"), max_length=4, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -114,11 +118,35 @@ class TeamMember(VendorOwned, models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    @property
+    def identity_number(self) -> str:
+        """Write-only: the number is never kept, only its keyed hash and last four characters."""
+        return ""
+
+    @identity_number.setter
+    def identity_number(self, raw: str | None) -> None:
+        from .identity import keyed_hash, normalize
+
+        self._identity_error = ""
+        if raw is None:  # not given: the number on file stays
+            return
+        if not raw.strip():  # given empty: removed
+            self.identity_hash, self.identity_last4 = "", ""
+            return
+        try:
+            normalized = normalize(raw)
+        except ValueError as exc:
+            self._identity_error = str(exc)
+            return
+        self.identity_hash, self.identity_last4 = keyed_hash(normalized), normalized[-4:]
+
     def clean(self) -> None:
         super().clean()
         self.full_name = (self.full_name or "").strip()
         self.employee_number = (self.employee_number or "").strip()
         errors: dict[str, Any] = {}
+        if getattr(self, "_identity_error", ""):
+            errors["identity_number"] = self._identity_error
         if not self.full_name:
             errors["full_name"] = _("Enter the person's full name.")
         if self.hire_date and self.probation_end_date and self.probation_end_date < self.hire_date:
@@ -163,6 +191,12 @@ class TeamAssignment(VendorOwned, models.Model):
     role = models.CharField(_("role"), max_length=100)
     key_person = models.BooleanField(
         _("key person"), default=False, help_text=_("Replacing a key person needs the owner's approval.")
+    )
+    allocation_percent = models.PositiveSmallIntegerField(
+        _("allocation (%)"),
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("How much of the person's working time this place takes, 1–100 %."),
     )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Last day on the team."))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import team_views, views
+from . import team_views, views, views_forecast
 
 app_name = "teams"
 urlpatterns = [
@@ -15,6 +15,10 @@ urlpatterns = [
     path("members/<int:pk>/edit", views.member_edit, name="member-edit"),
     path("members/<int:pk>/documents", views.member_upload, name="member-upload"),
     path("engagements/<int:pk>/team", team_views.engagement_team, name="engagement-team"),
+    path("engagements/<int:pk>/team/forecast", views_forecast.engagement_forecast, name="forecast"),
+    path("forecast/backtest", views_forecast.forecast_backtest, name="forecast-backtest"),
+    path("engagements/<int:pk>/team/double-bookings", views_forecast.engagement_bookings, name="team-bookings"),
+    path("double-bookings", views_forecast.portfolio_bookings, name="bookings"),
     path("engagements/<int:pk>/team/add", team_views.team_add, name="team-add"),
     path("engagements/<int:pk>/waivers/new", team_views.waiver_grant, name="waiver-grant"),
     path("engagements/<int:pk>/replacements/new", team_views.replacement_propose, name="replacement-propose"),

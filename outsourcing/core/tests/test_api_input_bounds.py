@@ -126,7 +126,7 @@ def test_a_page_beyond_64_bits_answers_422_naming_offset_or_limit(
 ) -> None:
     # ?offset=2**70 made SQLite fail with "datatype mismatch", answered as a 409 conflict.
     url = path
-    for name in ("vendor_id", "engagement_id"):
+    for name in ("vendor_id", "engagement_id", "order_id"):
         url = url.replace("{" + name + "}", "1")
     response = api(manager).get(url, **{parameter: HUGE})
     assert response.status_code == 422, (response.status_code, response.content[:300])

@@ -16,3 +16,27 @@ def test_demo_builds_rosters_teams_and_a_pending_replacement():
     assert TeamAssignment.objects.filter(engagement__code="CO-2026-003", side="owner").exists()
     assert TeamAssignment.objects.filter(engagement__code="DEV-2026-002").count() == 4
     assert TeamAssignment.objects.filter(engagement__code="OM-2026-001", acknowledged=False).count() == 1
+
+
+def test_demo_has_a_team_whose_attrition_forecast_calls_for_attention():
+    from django.utils import timezone
+
+    from outsourcing.engagements.models import Engagement
+    from outsourcing.teams.forecast import forecast_teams
+
+    call_command("demo")
+    forecasts = forecast_teams(list(Engagement.objects.values_list("pk", flat=True)), timezone.localdate())
+    attention = [f for f in forecasts.values() if f.calls_for_attention]
+    assert attention, "the demo should show a team the owner must watch"
+    assert any(not f.pooled for f in attention)  # judged on the vendor's own, high, turnover
+
+
+def test_demo_has_one_person_sold_by_two_vendors():
+    from django.utils import timezone
+
+    from outsourcing.teams.double_booking import double_booked
+
+    call_command("demo")
+    people = list(double_booked(timezone.localdate()))
+    assert len(people) == 2 and len({p.vendor_id for p in people}) == 2
+    assert len({p.full_name for p in people}) == 1

@@ -555,7 +555,9 @@ def _reports(
 
 def _processing(vendor_ids: list[int], rng: random.Random, as_of: datetime.date, log: Callable[[str], None]) -> None:
     t0 = time.perf_counter()
-    items = [Item(code=f"{PREFIX}I{k:03d}", name=f"零件 Part {k:03d}", category=ItemCategory.DIRECT) for k in range(40)]
+    items = [
+        Item(code=f"{PREFIX}I{k:03d}", name=f"零件 Part {k:03d}", category=ItemCategory.FINISHED) for k in range(40)
+    ]
     Item.objects.bulk_create(items)
     statuses = list(OrderStatus)
     orders = []

@@ -7,7 +7,7 @@ The archive is a tar file:
     database.sqlite3         SQLite: a copy made with SQLite's online backup API (one read transaction)
     database.dump            PostgreSQL: `pg_dump --format=custom` of an exported snapshot
     files/<storage name>     every file named by a FileField in the snapshot's records
-    keys/<name>              the data dir's keys (the generated secret key)
+    keys/<name>              the data dir's keys (the generated secret key and identity-hash key)
 
 Consistency: the list of files is read from the snapshot itself (the SQLite copy, or the PostgreSQL transaction
 whose snapshot pg_dump is given), so the archive holds exactly the files of the records it holds. A record is
@@ -42,7 +42,7 @@ from django.db import connections, models
 
 FORMAT = 1
 MANIFEST = "manifest.json"
-KEY_FILES = ("secret_key",)
+KEY_FILES = ("secret_key", "identity_key")  # the secret key, and the key of the identity numbers' keyed hash
 CHUNK = 1024 * 1024
 
 

@@ -18,8 +18,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(VENV)/.installed $@
 
+# Test tools from the npm registry (axe-core for the accessibility test): never served to users.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev node_modules/.installed
 
 run: install
 	$(BIN)/outsourcing migrate --noinput -v 0
@@ -57,4 +62,4 @@ benchmark: install
 	OUTSOURCING_DATA_DIR=$(BENCHMARK_DIR) $(BIN)/outsourcing benchmark $(BENCHMARK_ARGS) --output docs/benchmarks.md
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

@@ -11,6 +11,7 @@ from outsourcing.engagements.api import router as engagements_router
 from outsourcing.performance.api import router as performance_router
 from outsourcing.processing.api import router as processing_router
 from outsourcing.qualifications.api import router as qualifications_router
+from outsourcing.search.api import router as search_router
 from outsourcing.teams.api import router as teams_router
 from outsourcing.vendors.api import router as vendors_router
 
@@ -37,3 +38,4 @@ api.add_router("", qualifications_router)
 api.add_router("", assessments_router)
 api.add_router("", processing_router)
 api.add_router("", performance_router)
+api.add_router("", search_router)

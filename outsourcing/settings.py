@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "outsourcing.assessments",
     "outsourcing.processing",
     "outsourcing.performance",
+    "outsourcing.search",
 ]
 
 MIDDLEWARE = [

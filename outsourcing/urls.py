@@ -14,6 +14,7 @@ urlpatterns = [
     path("assessments/", include("outsourcing.assessments.urls")),
     path("processing/", include("outsourcing.processing.urls")),
     path("reports/", include("outsourcing.performance.urls")),
+    path("search/", include("outsourcing.search.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),

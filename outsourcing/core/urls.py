@@ -6,4 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("audit/", views.audit_log, name="audit"),
+    path("audit/export.<str:fmt>", views.audit_export, name="audit-export"),
 ]

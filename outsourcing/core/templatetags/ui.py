@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -21,26 +19,11 @@ def badge(tone: str, label: Any) -> str:
 
 
 @register.filter
-def audit_action(value: int) -> str:
-    return {0: _("created"), 1: _("changed"), 2: _("deleted"), 3: _("accessed")}.get(value, str(value))
+def described(entries: Any) -> list[Any]:
+    """Audit entries in people's words (core.audit_trail), related names looked up for all at once."""
+    from outsourcing.core.audit_trail import describe
 
-
-@register.filter
-def audit_changes(entry: Any) -> list[tuple[str, Any, Any]]:
-    """[(field, before, after)] of a log entry."""
-    changes = entry.changes
-    if isinstance(changes, str):
-        try:
-            changes = json.loads(changes)
-        except ValueError:
-            return []
-    if not isinstance(changes, dict):
-        return []
-    rows = []
-    for field, pair in changes.items():
-        if isinstance(pair, list | tuple) and len(pair) == 2:
-            rows.append((field, pair[0], pair[1]))
-    return rows
+    return describe(entries)
 
 
 @register.simple_tag(takes_context=True)

@@ -122,8 +122,8 @@ def test_an_over_long_name_is_refused_by_the_field_not_cut(web, manager):
 def test_the_detail_page_shows_the_history_with_before_and_after(web, api, manager, vendor_a):
     api(manager).patch(f"/vendors/{vendor_a.pk}", {"status": "approved"})
     body = web(manager).get(f"/vendors/{vendor_a.pk}/").content.decode()
-    assert "<del>prospective</del>" in body
-    assert "<ins>approved</ins>" in body
+    assert "<del>Prospective</del>" in body  # the status's label, as the page shows it elsewhere
+    assert "<ins>Approved</ins>" in body
 
 
 def test_a_contact_is_added_and_the_primary_is_unique(web, vendor_a, vendor_a_user):

@@ -1,0 +1,137 @@
+"""The audit trail as people read it: "changed end date from 2026-06-30 to 2026-12-31", not raw JSON.
+
+django-auditlog stores each change as {field: [before, after]} in the database's words: field names, choice
+codes, foreign-key ids, "None" and "True". Here each entry becomes sentences with the field's label, the
+choice's label, the related record's name (looked up for a whole page of entries at once: one query per
+related model, not one per value) and dates as written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.translation import gettext as _
+
+EMPTY = {"", "None", None}
+ACTIONS = {0: "created", 1: "changed", 2: "deleted", 3: "accessed"}
+
+
+def action_label(value: int) -> str:
+    return {0: _("created"), 1: _("changed"), 2: _("deleted"), 3: _("accessed")}.get(value, str(value))
+
+
+@dataclass
+class Change:
+    field: str  # the field's label in the reader's language
+    before: str
+    after: str
+
+    @property
+    def sentence(self) -> str:
+        if not self.before:
+            return _("set %(field)s to %(after)s") % {"field": self.field, "after": self.after}
+        if not self.after:
+            return _("cleared %(field)s (was %(before)s)") % {"field": self.field, "before": self.before}
+        return _("changed %(field)s from %(before)s to %(after)s") % {
+            "field": self.field,
+            "before": self.before,
+            "after": self.after,
+        }
+
+
+@dataclass
+class Entry:
+    entry: LogEntry
+    what: str  # e.g. "Engagement «OM-2026-001 Cloud O&M»"
+    action: str
+    changes: list[Change]
+
+
+def _raw_changes(entry: LogEntry) -> dict[str, Any]:
+    changes = entry.changes
+    if isinstance(changes, str):
+        try:
+            changes = json.loads(changes)
+        except ValueError:
+            return {}
+    return changes if isinstance(changes, dict) else {}
+
+
+REVERSE = object()  # a reverse relation (a list of other records): auditlog writes "app.Model.None" for it
+
+
+def _field(model: type[models.Model] | None, name: str) -> Any:
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:  # a field since removed from the model: shown by its stored name
+        return None
+    return field if isinstance(field, models.Field) else REVERSE
+
+
+def _related_names(entries: Sequence[LogEntry]) -> dict[tuple[type[models.Model], str], str]:
+    """The names of every related record the entries mention: one query per related model."""
+    wanted: dict[type[models.Model], set[str]] = defaultdict(set)
+    for entry in entries:
+        model = entry.content_type.model_class() if entry.content_type_id else None
+        for name, pair in _raw_changes(entry).items():
+            field = _field(model, name)
+            relation = field not in (None, REVERSE) and field.is_relation and field.many_to_one
+            if relation and isinstance(pair, list | tuple):
+                related = field.related_model
+                if isinstance(related, type):
+                    wanted[related].update(str(v) for v in pair if v not in EMPTY)
+    names: dict[tuple[type[models.Model], str], str] = {}
+    for related, ids in wanted.items():
+        valid = [i for i in ids if i.isdigit()]
+        for obj in related._default_manager.filter(pk__in=valid):
+            names[(related, str(obj.pk))] = str(obj)
+    return names
+
+
+def _display(field: Any, value: Any, names: dict[Any, str]) -> str:
+    if value in EMPTY:
+        return ""
+    text = str(value)
+    if field is None:
+        return text
+    if field.is_relation and field.related_model is not None:
+        return names.get((field.related_model, text), f"#{text}")
+    if field.choices:
+        return str(dict(field.flatchoices).get(text, text))
+    if isinstance(field, models.BooleanField):
+        return _("yes") if text in {"True", "true", "1"} else _("no")
+    if isinstance(field, models.DateTimeField):
+        return text[:16].replace("T", " ")
+    return text
+
+
+def describe(entries: Iterable[LogEntry]) -> list[Entry]:
+    """The entries in people's words, with every related name looked up for all of them at once."""
+    entries = list(entries)
+    names = _related_names(entries)
+    described = []
+    for entry in entries:
+        model = entry.content_type.model_class() if entry.content_type_id else None
+        kind = str(model._meta.verbose_name).capitalize() if model else entry.content_type.name
+        changes = []
+        for name, pair in _raw_changes(entry).items():
+            if not isinstance(pair, list | tuple) or len(pair) != 2:
+                continue
+            field = _field(model, name)
+            if field is REVERSE or name == "id":
+                continue  # the other records say their own changes; the id is the entry's object itself
+            label = str(field.verbose_name) if field is not None else name.replace("_", " ")
+            before, after = (_display(field, v, names) for v in pair)
+            if before != after:
+                changes.append(Change(label, before, after))
+        described.append(Entry(entry, f"{kind} «{entry.object_repr}»", action_label(entry.action), changes))
+    return described

@@ -55,14 +55,14 @@ class LocalTimeRenderer(JSONRenderer):
 
 
 class BearerToken(HttpBearer):
-    """`Authorization: Bearer <token>` with a token from POST /auth/token; revoked tokens are refused."""
+    """`Authorization: Bearer <token>` with a token from POST /auth/token; revoked and expired tokens are refused."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from outsourcing.accounts.models import ApiToken
 
         try:
-            api_token = ApiToken.objects.select_related("user", "user__vendor").get(
-                key_hash=ApiToken.hash(token), revoked_at__isnull=True
+            api_token = (
+                ApiToken.objects.usable().select_related("user", "user__vendor").get(key_hash=ApiToken.hash(token))
             )
         except ApiToken.DoesNotExist:
             return None
@@ -270,4 +270,5 @@ def get_visible(source: models.Manager[M] | models.QuerySet[M], user: Any, **loo
 
 
 def login_for_token(request: HttpRequest, username: str, password: str) -> Any:
+    request.login_username = username  # type: ignore[attr-defined]  # the JSON body's name, for the lockout's backoff
     return authenticate(request, username=username, password=password)

@@ -24,7 +24,7 @@ from outsourcing.core.listing import Column, ListPage, record_id
 from outsourcing.documents.models import Document
 from outsourcing.vendors.models import Vendor
 
-from .actions import do_create_engagement, do_transition, do_update_engagement
+from .actions import do_create_engagement, do_transfer_engagement, do_transition, do_update_engagement
 from .choices import (
     AGREEMENT_TONE,
     BENEFIT_FORMS,
@@ -36,7 +36,7 @@ from .choices import (
     EngagementStatus,
 )
 from .forms import EngagementForm as EngagementModelForm
-from .forms import TransitionForm
+from .forms import TransferForm, TransitionForm
 from .models import Deliverable, Engagement, Measurement, ServiceAgreement, SlaMetric
 from .queries import SORTS, filter_engagements, is_issue, issue_choices
 from .reports import attainment_charts, benefit_report, sla_report
@@ -263,7 +263,12 @@ def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "engagements/form.html",
-        {"title": _("Edit %(title)s") % {"title": engagement.title}, "form": form, "engagement": engagement},
+        {
+            "title": _("Edit %(title)s") % {"title": engagement.title},
+            "form": form,
+            "engagement": engagement,
+            "transfer": engagement.vendor_id is not None,
+        },
     )
 
 
@@ -290,3 +295,34 @@ def engagement_transition(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The engagement is now %(status)s.") % {"status": engagement.get_status_display()})
     return redirect("engagements:detail", pk=pk)
+
+
+@login_required
+def engagement_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand the engagement to another vendor: the way to change the provider while people are on the team."""
+    engagement = get_visible(Engagement.objects, request.user, pk=pk)
+    if not can_change(request.user, engagement):
+        raise PermissionDenied
+    form = TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_transfer_engagement(
+                engagement,
+                vendor_id=form.cleaned_data["vendor"].pk,
+                on=form.cleaned_data["on"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Engagement transferred; the previous vendor's places have ended."))
+            return redirect("engagements:detail", pk=pk)
+    return render(
+        request,
+        "engagements/form.html",
+        {
+            "title": _("Transfer %(title)s to another vendor") % {"title": engagement.title},
+            "form": form,
+            "engagement": engagement,
+        },
+    )

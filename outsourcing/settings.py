@@ -129,6 +129,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "outsourcing.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "outsourcing.core.middleware.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -146,6 +147,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "outsourcing.core.middleware.PrivateCacheMiddleware",
 ]
 
 ROOT_URLCONF = "outsourcing.urls"
@@ -211,13 +213,34 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Failed logins are throttled per username and address: five failures lock the pair for 15 minutes.
+# Failed logins are counted per user name, whatever the address: spreading guesses over many addresses must
+# not multiply them. Five failures lock the name for 15 minutes, and every further lockout of the same name
+# doubles the wait (15, 30, 60 … minutes, at most a day), so a guesser gets a handful of tries a day.
 AXES_FAILURE_LIMIT = env_int("OUTSOURCING_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = "outsourcing.accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the record of earlier lockouts that the backoff reads
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # one failure log entry per lockout, not per try
 AXES_LOCKOUT_CALLABLE = "outsourcing.accounts.views.lockout"
 AXES_VERBOSE = False
+# axes warns that counting per name alone lets one address try many names; that is what the per-name lockout
+# with backoff accepts, so that no number of addresses multiplies the guesses at one name.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+LOGIN_COOLOFF_MINUTES = env_int("OUTSOURCING_LOGIN_COOLOFF_MINUTES", 15)
+
+# API tokens expire (a leaked token is not good forever) and a user holds a bounded number of them: issuing one
+# beyond the cap revokes the oldest.
+API_TOKEN_DAYS = env_int("OUTSOURCING_API_TOKEN_DAYS", 90)
+API_TOKENS_PER_USER = env_int("OUTSOURCING_API_TOKENS_PER_USER", 10)
+if API_TOKEN_DAYS < 1 or API_TOKENS_PER_USER < 1:
+    raise ImproperlyConfigured("OUTSOURCING_API_TOKEN_DAYS and OUTSOURCING_API_TOKENS_PER_USER must be at least 1")
+
+# A session lasts a working day from sign-in (not Django's two weeks): a browser left signed in on a shared desk
+# is signed out by the next morning.
+SESSION_COOKIE_AGE = env_int("OUTSOURCING_SESSION_HOURS", 9) * 3600
+if SESSION_COOKIE_AGE < 3600:
+    raise ImproperlyConfigured("OUTSOURCING_SESSION_HOURS must be at least 1")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
@@ -247,6 +270,9 @@ WHITENOISE_USE_FINDERS = TESTING or DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 EVIDENCE_MAX_BYTES = env_int("OUTSOURCING_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# Every request body is capped before a byte of it is read (core.middleware answers 413): the largest upload
+# we accept plus room for the form around it. Without it a 400 MB anonymous POST was spooled to disk first.
+MAX_REQUEST_BYTES = env_int("OUTSOURCING_MAX_REQUEST_BYTES", EVIDENCE_MAX_BYTES + 1024 * 1024)
 
 # Background work (imports, exports, re-assessments) goes through Django's tasks API: the database backend
 # needs nothing more than the database; OUTSOURCING_TASKS=rq moves it onto Redis to scale out.

@@ -22,4 +22,5 @@ urlpatterns = [
 ]
 
 handler404 = "outsourcing.core.views.not_found"
+handler400 = "outsourcing.core.views.bad_request"
 handler500 = "outsourcing.core.views.server_error"

@@ -10,7 +10,7 @@ from pydantic import Field
 from outsourcing.core.access import Role, ensure_admin
 from outsourcing.core.api import MAX_RECORD_ID, ErrorOut, Pagination, RecordId, error_body, login_for_token
 
-from .actions import do_create_user, do_issue_token, do_revoke_token, do_update_user
+from .actions import do_change_password, do_create_user, do_issue_token, do_revoke_token, do_update_user
 from .models import User
 
 router = Router(tags=["auth and users"])
@@ -41,6 +41,24 @@ def issue_token(request: HttpRequest, payload: Credentials) -> Any:
 def revoke_token(request: HttpRequest) -> Any:
     """Revoke the token this request was made with."""
     do_revoke_token(request.api_token, acting_user=request.user)  # type: ignore[attr-defined, unused-ignore]
+    return Status(204, None)
+
+
+class PasswordChangeIn(Schema):
+    old_password: str = Field(min_length=1, max_length=1000)
+    new_password: str = Field(min_length=1, max_length=1000)
+
+
+@router.post("/auth/password", response={204: None})
+def change_password(request: HttpRequest, payload: PasswordChangeIn) -> Any:
+    """Change the caller's own password: the current one must be right (422 naming `old_password`) and the new
+    one pass the password rules (422 naming `new_password`). The caller's web sessions end; tokens go on."""
+    do_change_password(
+        request.user,  # type: ignore[arg-type]
+        old_password=payload.old_password,
+        new_password=payload.new_password,
+        acting_user=request.user,
+    )
     return Status(204, None)
 
 

@@ -14,12 +14,12 @@ from .models import ApiToken
 
 
 class BearerToken(HttpBearer):
-    """`Authorization: Bearer <token>` with a token from POST /auth/token; revoked tokens are refused."""
+    """`Authorization: Bearer <token>` with a token from POST /auth/token; revoked and expired tokens are refused."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         try:
-            api_token = ApiToken.objects.select_related("user", "user__vendor").get(
-                key_hash=ApiToken.hash(token), revoked_at__isnull=True
+            api_token = (
+                ApiToken.objects.usable().select_related("user", "user__vendor").get(key_hash=ApiToken.hash(token))
             )
         except ApiToken.DoesNotExist:
             return None

@@ -66,3 +66,24 @@ class UserEditForm(forms.Form):
         data = dict(self.cleaned_data)
         data["vendor"] = data.pop("vendor")
         return data
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label=_("Current password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        max_length=1000,
+        help_text=_("At least 10 characters, not a common password, not like your name."),
+    )
+    new_password_again = forms.CharField(
+        label=_("New password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new_password") and data.get("new_password") != data.get("new_password_again"):
+            self.add_error("new_password_again", _("The two new passwords differ."))
+        return data

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -62,8 +64,19 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+def token_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=settings.API_TOKEN_DAYS)
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        """Tokens that still open the API: not revoked and not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
 class ApiToken(models.Model):
-    """A revocable bearer token for the REST API. Only a hash is stored; the token is shown once."""
+    """A revocable bearer token for the REST API, valid until it expires. Only a hash is stored; the token is
+    shown once."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100, blank=True)
@@ -72,6 +85,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), default=token_expiry, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -91,7 +107,11 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def is_expired(self) -> bool:
+        return self.revoked_at is None and self.expires_at <= timezone.now()
 
 
 class Invitation(models.Model):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("password/", views.password_change, name="password-change"),
     path("tokens/<int:pk>/revoke", views.revoke_token, name="revoke-token"),
     path("users/", views.users, name="users"),
     path("users/new", views.user_create, name="user-create"),

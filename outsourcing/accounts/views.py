@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,10 +15,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from outsourcing.core.access import is_admin
-from outsourcing.core.forms import handle_form
+from outsourcing.core.forms import apply_form_errors, handle_form
 
-from .actions import do_create_user, do_issue_token, do_revoke_token, do_set_language, do_update_user
-from .forms import LanguageForm, UserCreateForm, UserEditForm
+from .actions import (
+    do_change_password,
+    do_create_user,
+    do_issue_token,
+    do_revoke_token,
+    do_set_language,
+    do_update_user,
+)
+from .forms import LanguageForm, PasswordChangeForm, UserCreateForm, UserEditForm
 from .models import ApiToken, User
 
 
@@ -87,6 +96,27 @@ def profile(request: HttpRequest) -> HttpResponse:
         "accounts/profile.html",
         {"title": _("Your profile"), "form": form, "tokens": tokens, "new_token": new_token},
     )
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_change_password(
+                user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+                acting_user=user,
+            )
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            update_session_auth_hash(request, user)  # this browser stays signed in; every other session ends
+            messages.success(request, _("Your password was changed."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/password_change.html", {"title": _("Change your password"), "form": form})
 
 
 @login_required

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import html
 import io
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from outsourcing.core import numbers, registry
 from outsourcing.core.access import sees_all_vendors
+from outsourcing.core.exports import safe_cell, safe_text
 from outsourcing.vendors.models import Vendor, new_work_blockers_of
 
 from .ahp import CONSISTENCY_LIMIT, AhpResult, derive_weights
@@ -116,6 +118,10 @@ def _typed_weights(codes: list[str], weights: dict[str, float]) -> dict[str, flo
     unknown = sorted(set(weights) - set(codes))
     if unknown:
         raise ValidationError({"weights": _("Unknown criteria: %(codes)s.") % {"codes": ", ".join(unknown)}})
+    # JSON's NaN and Infinity (and 1e308 + 1e308) are floats too: a weight must be an ordinary number, or the
+    # totals it makes are "nan" ranked as scores.
+    if not all(math.isfinite(w) for w in weights.values()) or not math.isfinite(sum(weights.values())):
+        raise ValidationError({"weights": _("Every weight must be an ordinary number (not NaN or infinity).")})
     if any(w < 0 for w in weights.values()):
         raise ValidationError({"weights": _("Weights cannot be negative.")})
     total = sum(weights.values())
@@ -243,39 +249,48 @@ def to_xlsx(table: Comparison) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(_("Comparison"))[:31]
-    sheet.append([str(_("Engagement")), str(table.engagement)])
-    sheet.append([str(_("As of")), table.as_of.isoformat()])
-    sheet.append(
-        [str(_("Weights")), table.weight_source] + [f"{label}: {table.weights[c]:.4f}" for c, label in table.criteria]
+
+    # Every cell goes through safe_cell: vendor names (which vendor users edit) and the engagement title are
+    # user text, and "=HYPERLINK(...)" must arrive as text, never as a live formula.
+    def append(target: Any, values: list[Any]) -> None:
+        target.append([safe_cell(v) for v in values])
+
+    append(sheet, [str(_("Engagement")), str(table.engagement)])
+    append(sheet, [str(_("As of")), table.as_of.isoformat()])
+    append(
+        sheet,
+        [str(_("Weights")), table.weight_source] + [f"{label}: {table.weights[c]:.4f}" for c, label in table.criteria],
     )
     sheet.append([])
     headers, rows = table_rows(table)
-    sheet.append(headers)
+    append(sheet, headers)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+        append(sheet, row)
     detail = workbook.create_sheet(str(_("Breakdown"))[:31])
-    detail.append(
+    append(
+        detail,
         [
             str(_("Vendor")),
             str(_("Criterion")),
             str(_("Score")),
             str(_("Weight")),
             str(_("How it came about")),
-        ]
+        ],
     )
     for r in table.rows:
         for code, label in table.criteria:
             score = r.scores[code].score
-            detail.append(
+            append(
+                detail,
                 [
                     r.vendor.name,
                     label,
                     _("no data") if score is None else score,
                     table.weights[code],
                     r.scores[code].detail,
-                ]
+                ],
             )
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -283,8 +298,9 @@ def to_xlsx(table: Comparison) -> bytes:
 
 
 def _escape(text: str) -> str:
-    # reportlab's Paragraph reads a small markup language: "<" or "&" in a name would break it.
-    return html.escape(text, quote=False)
+    # reportlab's Paragraph reads a small markup language: "<" or "&" in a name would break it. Text copied out
+    # of the PDF into a spreadsheet is kept from being a formula like every other export's (safe_text).
+    return html.escape(safe_text(text), quote=False)
 
 
 def _pdf_cell(figure: registry.CriterionScore, contribution: float) -> str:

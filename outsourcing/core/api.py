@@ -282,4 +282,5 @@ def get_visible(source: models.Manager[M] | models.QuerySet[M], user: Any, **loo
 
 
 def login_for_token(request: HttpRequest, username: str, password: str) -> Any:
+    request.login_username = username  # type: ignore[attr-defined]  # the JSON body's name, for the lockout's backoff
     return authenticate(request, username=username, password=password)

@@ -1,4 +1,8 @@
-"""CSV and XLSX downloads of any list: rows are streamed from a queryset already limited by visibility."""
+"""CSV and XLSX downloads of any list: rows are streamed from a queryset already limited by visibility.
+
+`safe_cell` is the one place where text bound for an export (CSV, XLSX or PDF) is kept from becoming a formula:
+every export writes its cells through it.
+"""
 
 from __future__ import annotations
 
@@ -19,11 +23,24 @@ class _Echo:
         return value
 
 
-def _safe_cell(value: Any) -> Any:
-    # A cell beginning with = + - @ would run as a formula in a spreadsheet: neutralise it.
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+# A text beginning with one of these (after blanks) is read as a formula by spreadsheet programs — the full-width
+# forms too, which a Chinese input method types.
+FORMULA_STARTS = frozenset("=+-@\t\r\n＝＋－＠")
+
+
+def safe_cell(value: Any) -> Any:
+    """`value` as an export cell: text that a spreadsheet would run as a formula gets a leading apostrophe,
+    so that it shows as typed (`'=HYPERLINK(...)`); numbers, dates and other values pass unchanged."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.lstrip(" ")[:1] in FORMULA_STARTS:
         return "'" + value
-    return "" if value is None else value
+    return value
+
+
+def safe_text(value: Any) -> str:
+    """`safe_cell` for text-only outputs (PDF, sheet titles): always a string."""
+    return str(safe_cell("" if value is None else str(value)))
 
 
 def local(value: Any) -> Any:
@@ -46,9 +63,9 @@ def export_response(
     if fmt == "xlsx":
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(filename[:31])
-        sheet.append([_bold(workbook, h) for h in headers])
+        sheet.append([_bold(workbook, safe_text(h)) for h in headers])
         for item in rows:
-            sheet.append([_safe_cell(local(v)) for v in row(item)])
+            sheet.append([safe_cell(local(v)) for v in row(item)])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -61,9 +78,9 @@ def export_response(
 
     def lines() -> Iterable[str]:
         yield "\ufeff"  # so that spreadsheet programs read the UTF-8 (Chinese names) correctly
-        yield writer.writerow(headers)
+        yield writer.writerow([safe_text(h) for h in headers])
         for item in rows:
-            yield writer.writerow([_safe_cell(local(v)) for v in row(item)])
+            yield writer.writerow([safe_cell(local(v)) for v in row(item)])
 
     response_stream = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response_stream["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'

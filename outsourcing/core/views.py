@@ -139,3 +139,19 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if is_locked(sys.exc_info()[1] or Exception()):
         return database_busy_response(request)
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 for a request Django cannot read (too many fields, a body over Django's limits, a bad header):
+    JSON under /api/, a plain sentence elsewhere; a body over the size cap is a 413."""
+    from django.core.exceptions import RequestDataTooBig
+    from django.http import JsonResponse
+
+    from outsourcing.core.middleware import too_large
+
+    if isinstance(exception, RequestDataTooBig):
+        return too_large(request)
+    message = _("The request could not be read.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from pathlib import PurePosixPath
 from typing import IO
 
 from .choices import FileType
@@ -39,3 +40,25 @@ def _office_type(stream: IO[bytes]) -> FileType | None:
     if "xl/workbook.xml" in names:
         return FileType.XLSX
     return None
+
+
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    FileType.PDF: (".pdf",),
+    FileType.PNG: (".png",),
+    FileType.JPEG: (".jpg", ".jpeg"),
+    FileType.DOCX: (".docx",),
+    FileType.XLSX: (".xlsx",),
+}
+
+
+def download_name(original_name: str, mime_type: str) -> str:
+    """The name a file is downloaded under: the uploader's name with the extension of what the file really is
+    (a PDF uploaded as `contract.html` downloads as `contract.pdf`, so no browser treats it as a page)."""
+    extensions = EXTENSIONS.get(mime_type)
+    if extensions is None:
+        return original_name
+    name = PurePosixPath(original_name.replace("\\", "/")).name or "file"
+    if name.lower().endswith(extensions):
+        return name
+    stem = name.rsplit(".", 1)[0] if "." in name.strip(".") else name
+    return (stem.rstrip(".") or "file") + extensions[0]

@@ -5,6 +5,7 @@ from django.http import FileResponse, HttpRequest
 
 from outsourcing.core.api import get_visible
 
+from .filetypes import download_name
 from .models import Document
 
 
@@ -12,7 +13,7 @@ def document_response(document: Document) -> FileResponse:
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=document.original_name,
+        filename=download_name(document.original_name, document.mime_type),
         content_type=document.mime_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

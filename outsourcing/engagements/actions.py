@@ -153,12 +153,79 @@ def do_create_engagement(*, acting_user: Any, **fields: Any) -> Engagement:
     return _save(engagement, acting_user)
 
 
+def open_team_places(engagement: Engagement, day: datetime.date) -> Any:
+    """The vendor-side places of `engagement` not ended before `day`: the vendor's people on (or planned for)
+    its team."""
+    from django.db.models import Q
+
+    from outsourcing.teams.choices import TeamSide
+    from outsourcing.teams.models import TeamAssignment
+
+    return TeamAssignment.objects.filter(engagement=engagement, side=TeamSide.VENDOR).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day)
+    )
+
+
+def _check_provider_change(engagement: Engagement, previous_vendor_id: int | None) -> None:
+    """The provider cannot change under a team: the new vendor's users would be handed the previous vendor's
+    staff. End the team first, or transfer the engagement (do_transfer_engagement), which ends every place."""
+    if engagement.pk is None or engagement.vendor_id == previous_vendor_id:
+        return
+    people = open_team_places(engagement, timezone.localdate()).count()
+    if people:
+        raise ValidationError(
+            {
+                "vendor_id": _(
+                    "%(count)d people are on this engagement's team: end their places first, or transfer the "
+                    "engagement to the new vendor, which ends every place."
+                )
+                % {"count": people}
+            }
+        )
+
+
 @transaction.atomic
 def do_update_engagement(engagement: Engagement, *, acting_user: Any, changes: dict[str, Any]) -> Engagement:
     ensure_can_change(acting_user, engagement)
+    previous_vendor_id = Engagement.objects.filter(pk=engagement.pk).values_list("vendor_id", flat=True).first()
     _apply(engagement, changes, ENGAGEMENT_FIELDS)
+    _check_provider_change(engagement, previous_vendor_id)
     _check_vendor_exists(engagement)
     _check_manager(engagement)
+    _check_provider(engagement)
+    return _save(engagement, acting_user)
+
+
+@transaction.atomic
+def do_transfer_engagement(
+    engagement: Engagement, *, vendor_id: int, acting_user: Any, on: datetime.date | None = None
+) -> Engagement:
+    """Hand the engagement to another vendor: every open place of the previous vendor's people ends on `on`
+    (default today; a place planned to start later ends on its first day), their waivers are revoked, and the
+    provider changes — each step audited under `acting_user`."""
+    from outsourcing.teams.choices import LeaveReason
+    from outsourcing.teams.models import Waiver
+
+    ensure_owner_writer(acting_user)
+    ensure_can_change(acting_user, engagement)
+    engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
+    if engagement.vendor_id == vendor_id:
+        raise ValidationError({"vendor_id": _("The engagement is already with this vendor.")})
+    day = on or timezone.localdate()
+    now = timezone.now()
+    with acting_as(acting_user):
+        for place in open_team_places(engagement, day).select_for_update():
+            place.end_date = max(day, place.start_date)
+            place.leave_reason = LeaveReason.OTHER
+            place.acknowledged = True
+            place.full_clean()
+            place.save()
+        for waiver in Waiver.objects.filter(engagement=engagement, revoked_at__isnull=True, valid_until__gte=day):
+            waiver.revoked_at = now
+            waiver.revoked_by = acting_user if getattr(acting_user, "pk", None) else None
+            waiver.save(update_fields=["revoked_at", "revoked_by"])
+    engagement.vendor_id = vendor_id
+    _check_vendor_exists(engagement)
     _check_provider(engagement)
     return _save(engagement, acting_user)
 

@@ -19,6 +19,7 @@ from .actions import (
     do_give_notice,
     do_save_agreement,
     do_save_deliverable,
+    do_transfer_engagement,
     do_transition,
     do_update_engagement,
 )
@@ -129,6 +130,19 @@ def get_engagement(request: HttpRequest, engagement_id: int) -> Any:
 def update_engagement(request: HttpRequest, engagement_id: int, payload: EngagementPatch) -> Any:
     engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
     return do_update_engagement(engagement, acting_user=request.user, changes=payload.dict(exclude_unset=True))
+
+
+class TransferIn(Schema):
+    vendor_id: RecordId
+    on: Day | None = Field(None, description="The day the previous vendor's places end (default today)")
+
+
+@router.post("/engagements/{engagement_id}/transfer", response=EngagementOut)
+def transfer_engagement(request: HttpRequest, engagement_id: int, payload: TransferIn) -> Any:
+    """Hand the engagement to another vendor, ending every place of the previous vendor's people (audited).
+    A plain PATCH of `vendor_id` is refused while people are on the team."""
+    engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
+    return do_transfer_engagement(engagement, vendor_id=payload.vendor_id, on=payload.on, acting_user=request.user)
 
 
 class TransitionIn(Schema):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outsourcing.accounts.models import User
 from outsourcing.core.forms import ActionForm
+from outsourcing.vendors.models import Vendor
 
 from .choices import Acceptance
 from .models import BenefitTerms, Deliverable, Engagement, ServiceAgreement, SlaMetric
@@ -252,4 +253,13 @@ class TransitionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only to activate despite blockers: who decided and why is recorded."),
+    )
+
+
+class TransferForm(forms.Form):
+    vendor = forms.ModelChoiceField(label=_("New vendor"), queryset=Vendor.objects.order_by("name"))
+    on = forms.DateField(
+        label=_("Places end on"),
+        required=False,
+        help_text=_("Every place of the current vendor's people ends on this day (default today)."),
     )

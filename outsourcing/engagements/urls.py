@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.<str:fmt>", views.engagement_export, name="export"),
     path("<int:pk>/", views.engagement_detail, name="detail"),
     path("<int:pk>/edit", views.engagement_edit, name="edit"),
+    path("<int:pk>/transfer", views.engagement_transfer, name="transfer"),
     path("<int:pk>/transition", views.engagement_transition, name="transition"),
     path("<int:pk>/agreement", views_terms.agreement_edit, name="agreement"),
     path("<int:pk>/agreement/documents", views_terms.agreement_upload, name="agreement-upload"),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -18,12 +19,12 @@ from outsourcing.core.access import can_change, ensure_owner_writer, is_owner_wr
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for, entries_for_queryset
 from outsourcing.core.exports import export_response
-from outsourcing.core.forms import get_changeable, handle_action, handle_form
+from outsourcing.core.forms import apply_form_errors, get_changeable, handle_action, handle_form
 from outsourcing.core.listing import Column, ListPage, record_id, render_list
 from outsourcing.documents.models import Document
 from outsourcing.vendors.models import Vendor
 
-from .actions import do_create_engagement, do_transition, do_update_engagement
+from .actions import do_create_engagement, do_transfer_engagement, do_transition, do_update_engagement
 from .choices import (
     AGREEMENT_TONE,
     BENEFIT_FORMS,
@@ -35,7 +36,7 @@ from .choices import (
     EngagementStatus,
 )
 from .forms import EngagementForm as EngagementEditForm
-from .forms import TransitionForm
+from .forms import TransferForm, TransitionForm
 from .models import Deliverable, Engagement, Measurement, ServiceAgreement, SlaMetric
 from .queries import SORTS, filter_engagements, is_issue, issue_choices
 from .reports import attainment_charts, benefit_report, sla_report
@@ -251,7 +252,11 @@ def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         lambda data: do_update_engagement(engagement, acting_user=request.user, changes=form.changes()),
         template="engagements/form.html",
-        context={"title": _("Edit %(title)s") % {"title": engagement.title}, "engagement": engagement},
+        context={
+            "title": _("Edit %(title)s") % {"title": engagement.title},
+            "engagement": engagement,
+            "transfer": engagement.vendor_id is not None,
+        },
         success=_("Engagement saved."),
         redirect_to=reverse("engagements:detail", args=[pk]),
     )
@@ -270,4 +275,35 @@ def engagement_transition(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: do_transition(engagement, acting_user=request.user, **form.cleaned_data),
         success=lambda moved: _("The engagement is now %(status)s.") % {"status": moved.get_status_display()},
         redirect_to=reverse("engagements:detail", args=[pk]),
+    )
+
+
+@login_required
+def engagement_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand the engagement to another vendor: the way to change the provider while people are on the team."""
+    engagement = get_visible(Engagement.objects, request.user, pk=pk)
+    if not can_change(request.user, engagement):
+        raise PermissionDenied
+    form = TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_transfer_engagement(
+                engagement,
+                vendor_id=form.cleaned_data["vendor"].pk,
+                on=form.cleaned_data["on"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Engagement transferred; the previous vendor's places have ended."))
+            return redirect("engagements:detail", pk=pk)
+    return render(
+        request,
+        "engagements/form.html",
+        {
+            "title": _("Transfer %(title)s to another vendor") % {"title": engagement.title},
+            "form": form,
+            "engagement": engagement,
+        },
     )

@@ -321,7 +321,11 @@ def retry_roster_import(request: HttpRequest, job_id: int) -> Any:
 @paginate(Pagination)
 def list_team(request: HttpRequest, engagement_id: int) -> Any:
     engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
-    return TeamAssignment.objects.filter(engagement=engagement).select_related("member", "owner_user")
+    return (
+        TeamAssignment.objects.visible_to(request.user)
+        .filter(engagement=engagement)
+        .select_related("member", "owner_user")
+    )
 
 
 @router.post("/engagements/{engagement_id}/team", response={201: AssignmentOut})
@@ -389,7 +393,7 @@ def get_team_metrics(
 @paginate(Pagination)
 def list_waivers(request: HttpRequest, engagement_id: int) -> Any:
     engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
-    return Waiver.objects.filter(engagement=engagement)
+    return Waiver.objects.visible_to(request.user).filter(engagement=engagement)
 
 
 @router.post("/engagements/{engagement_id}/waivers", response={201: WaiverOut})
@@ -418,7 +422,7 @@ def revoke_waiver(request: HttpRequest, waiver_id: int) -> Any:
 @paginate(Pagination)
 def list_replacements(request: HttpRequest, engagement_id: int) -> Any:
     engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
-    return Replacement.objects.filter(engagement=engagement)
+    return Replacement.objects.visible_to(request.user).filter(engagement=engagement)
 
 
 @router.post("/engagements/{engagement_id}/replacements", response={201: ReplacementOut})

@@ -165,8 +165,11 @@ def evaluate_members(engagement: Any, members: Iterable[TeamMember], as_of: date
 def team_members(engagement: Any, as_of: datetime.date) -> list[TeamMember]:
     """The vendor's people on the team on D (SPEC "On the team on D")."""
     rows = (
+        # The engagement's own vendor's people: a transferred engagement's earlier vendor is not on its team.
         TeamAssignment.objects.on_team(as_of)
-        .filter(engagement=engagement, side=TeamSide.VENDOR, member__isnull=False)
+        .filter(
+            engagement=engagement, side=TeamSide.VENDOR, member__isnull=False, member__vendor_id=engagement.vendor_id
+        )
         .select_related("member")
         .order_by("member__full_name", "member_id")
     )

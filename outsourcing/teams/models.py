@@ -61,6 +61,28 @@ class TeamMemberQuerySet(VendorScopedQuerySet):
         return self.exclude(left_date__lte=day)
 
 
+class TeamScopedQuerySet(EngagementScopedQuerySet):
+    """A team's records (places, waivers, replacements) as their engagement's, and a vendor user sees only
+    those of its own people: an engagement transferred to another vendor keeps the previous vendor's history,
+    which the new vendor's users must not see (names, employee numbers)."""
+
+    member_lookup = "member"
+
+    def visible_to(self, user: Any) -> Any:
+        from outsourcing.core.access import sees_all_vendors
+
+        visible = super().visible_to(user)
+        if sees_all_vendors(user):
+            return visible
+        return visible.filter(
+            Q(**{f"{self.member_lookup}__isnull": True}) | Q(**{f"{self.member_lookup}__vendor": user.vendor_id})
+        )
+
+
+class ReplacementQuerySet(TeamScopedQuerySet):
+    member_lookup = "successor"
+
+
 class TeamMember(VendorOwned, Versioned):
     """A person employed (now or once) by a vendor: the facts that decide whether they may work for us.
 
@@ -170,7 +192,7 @@ class TeamMember(VendorOwned, Versioned):
         return self.hire_date <= day and (self.left_date is None or self.left_date > day)
 
 
-class AssignmentQuerySet(EngagementScopedQuerySet):
+class AssignmentQuerySet(TeamScopedQuerySet):
     def on_team(self, day: datetime.date) -> AssignmentQuerySet:
         """The places on their team on `day` (SPEC "On the team on D")."""
         return self.filter(on_team_q(day))
@@ -317,7 +339,7 @@ class Waiver(VendorOwned, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = EngagementScopedQuerySet.as_manager()
+    objects = TeamScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-granted_at", "-pk"]
@@ -381,7 +403,7 @@ class Replacement(VendorOwned, models.Model):
         TeamAssignment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = EngagementScopedQuerySet.as_manager()
+    objects = ReplacementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-proposed_at", "-pk"]

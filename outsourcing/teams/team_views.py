@@ -61,12 +61,15 @@ def _page(request: HttpRequest, engagement: Engagement, status: int = 200, **for
     team_verdicts = evaluate_team(engagement, as_of)
     verdicts = {v.member_id: v for v in team_verdicts}
     assignments = list(
-        TeamAssignment.objects.filter(engagement=engagement)
+        TeamAssignment.objects.visible_to(user)
+        .filter(engagement=engagement)
         .select_related("member", "owner_user")
         .order_by("end_date", "-key_person", "start_date", "pk")
     )
     replacements = list(
-        Replacement.objects.filter(engagement=engagement).select_related("outgoing__member", "successor")
+        Replacement.objects.visible_to(user)
+        .filter(engagement=engagement)
+        .select_related("outgoing__member", "successor")
     )
     pending = [r for r in replacements if r.status == ReplacementStatus.PENDING]
     for replacement in pending:
@@ -88,7 +91,7 @@ def _page(request: HttpRequest, engagement: Engagement, status: int = 200, **for
         "as_of": as_of,
         "current": current,
         "former": former,
-        "waivers": Waiver.objects.filter(engagement=engagement).select_related("member", "granted_by"),
+        "waivers": Waiver.objects.visible_to(user).filter(engagement=engagement).select_related("member", "granted_by"),
         "replacements": replacements,
         "pending": pending,
         "metrics": metrics,

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from outsourcing.core.server import gunicorn_options
 from outsourcing.core.supervisor import ProcessSpec, Supervisor, outsourcing_command
 
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=3)
+        parser.add_argument("--workers", type=int, default=None, help="Worker processes (default: one per core).")
         parser.add_argument("--no-worker", action="store_true", help="Do not start the background-task worker.")
         parser.add_argument(
             "--no-scheduler", action="store_true", help="Do not run the daily pass (renewals and reminders)."
@@ -51,10 +52,10 @@ class Command(BaseCommand):
 
         class Server(BaseApplication):  # type: ignore[misc]
             def load_config(self) -> None:
-                self.cfg.set("bind", bind)
-                self.cfg.set("workers", options["workers"])
-                self.cfg.set("accesslog", "-")
-                self.cfg.set("timeout", 120)
+                for name, value in gunicorn_options(
+                    bind=bind, workers=options["workers"], data_dir=settings.DATA_DIR
+                ).items():
+                    self.cfg.set(name, value)
 
             def load(self) -> Any:
                 return application

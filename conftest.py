@@ -185,8 +185,8 @@ def save_screenshot(page: Any, name: str) -> None:
 @pytest.fixture
 def only_registered() -> Any:
     """Keep only some apps' registry contributions for a test: `only_registered("engagements")` empties the
-    activation checks, engagement issues and vendor blockers of every other app (in place, restored afterwards), so a
-    test of one app's rule is not moved by another app's rule."""
+    activation checks, engagement issues and vendor blockers of every other app (in place, restored
+    afterwards), so a test of one app's rule is not moved by another app's rule."""
     from outsourcing.core import registry
 
     saved = {

@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -93,6 +94,10 @@ def test_idle_connections_do_not_starve_a_client(server):
 
 def test_the_control_socket_is_in_the_data_dir(server):
     _port, data_dir = server
+    # gunicorn's arbiter opens the control socket after it starts listening: wait for it, bounded.
+    deadline = time.monotonic() + 20
+    while not (data_dir / "gunicorn.ctl").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert (data_dir / "gunicorn.ctl").exists()
     assert not (data_dir / ".gunicorn").exists()  # HOME points at the data dir: nothing went there
 

@@ -36,6 +36,9 @@ class Engagement(VendorOwned, Versioned):
     The stability thresholds decide who may work on it (operation-and-maintenance work sets them higher).
     """
 
+    # How the search box and the type-ahead pickers find an engagement (core.pickers.matching).
+    search_lookups = ("code__icontains", "title__icontains")
+
     code = models.CharField(_("code"), max_length=32, unique=True, null=True, blank=True)
     title = models.CharField(_("title"), max_length=200)
     form = models.CharField(_("outsourcing form"), max_length=20, choices=EngagementForm.choices)

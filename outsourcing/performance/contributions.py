@@ -19,7 +19,7 @@ from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
 
 from .choices import ReportStatus, Standing
 from .models import ImplementationReport, ReportSchedule
-from .services import long_term, missing_reports
+from .services import count_missing_reports, long_term
 
 # code → (label, place in the lists as SPEC "Activation gate" orders the codes)
 ISSUE_KINDS = {"vendor_standing": (gettext_lazy("Vendor on probation or blocked"), 30)}
@@ -29,8 +29,7 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
     today = timezone.localdate()
     url = reverse("performance:index")
     cards = []
-    schedules = ReportSchedule.objects.visible_to(user).select_related("engagement")
-    missing = sum(missing_reports(schedules, today).values())
+    missing = count_missing_reports(ReportSchedule.objects.visible_to(user), today)
     if missing:
         cards.append(DashboardCard(_("Overdue implementation reports"), missing, url + "#reports", "red"))
     awaiting = ImplementationReport.objects.visible_to(user).filter(status=ReportStatus.SUBMITTED).count()

@@ -142,6 +142,67 @@ def missing_reports(schedules: Iterable[ReportSchedule], as_of: datetime.date) -
     return result
 
 
+def _add_months_sql(vendor: str, day: str, months: str) -> str:
+    """SQL for `add_months(day, months)`: the day kept, or the month's last day when the month is shorter."""
+    if vendor == "postgresql":
+        return f"(({day}) + make_interval(months => ({months})))::date"
+    # SQLite's '+N months' runs over into the next month (31 Jan + 1 month = 3 Mar): step back to the month's end.
+    shifted = f"date({day}, '+' || ({months}) || ' months')"
+    return (
+        f"(CASE WHEN strftime('%%d', {shifted}) = strftime('%%d', {day}) THEN {shifted} "
+        f"ELSE date({shifted}, 'start of month', '-1 day') END)"
+    )
+
+
+def count_missing_reports(schedules: Any, as_of: datetime.date) -> int:
+    """How many reports of these schedules (a queryset) are missing on `as_of`, counted by the database in one
+    statement: the same periods as `periods` (completed before `as_of`, within the engagement's term) whose due
+    date has passed without a report. `missing_reports` gives the same per engagement for a page of schedules;
+    the dashboard needs only the total over the whole portfolio."""
+    from django.db import connection
+
+    from outsourcing.engagements.models import Engagement
+
+    first = schedules.order_by("first_period_start").values_list("first_period_start", flat=True).first()
+    if first is None:
+        return 0
+    vendor = connection.vendor
+    ids_sql, ids_params = schedules.order_by().values("pk").query.sql_with_params()
+    longest = max(MONTHS.values())
+    step = "CASE s.frequency " + " ".join(f"WHEN '{f}' THEN {m}" for f, m in MONTHS.items()) + " END"
+    start = _add_months_sql(vendor, "s.first_period_start", f"({step}) * k.n")
+    following = _add_months_sql(vendor, "s.first_period_start", f"({step}) * (k.n + 1)")
+    if vendor == "postgresql":
+        due_passed = "p.following + (p.due_days - 1) < %s"
+        ended = "p.following <= %s"
+    else:
+        due_passed = "date(p.following, (p.due_days - 1) || ' days') < %s"
+        ended = "p.following <= %s"
+    sql = f"""
+        WITH RECURSIVE k(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM k WHERE n < %s),
+        p AS (
+            SELECT s.engagement_id, s.due_days, e.start_date AS e_start, e.end_date AS e_end,
+                   {start} AS start, {following} AS following
+            FROM {ReportSchedule._meta.db_table} s
+            JOIN {Engagement._meta.db_table} e ON e.id = s.engagement_id
+            CROSS JOIN k
+            WHERE s.id IN ({ids_sql}) AND s.first_period_start <= %s
+        )
+        SELECT COUNT(*) FROM p
+        WHERE {ended} AND {due_passed}
+          AND (p.e_end IS NULL OR p.start <= p.e_end)
+          AND (p.e_start IS NULL OR p.start >= p.e_start)
+          AND NOT EXISTS (
+              SELECT 1 FROM {ImplementationReport._meta.db_table} r
+              WHERE r.engagement_id = p.engagement_id AND r.period_start = p.start
+          )
+    """
+    months = (as_of.year - first.year) * 12 + as_of.month - first.month
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [months + longest, *ids_params, as_of, as_of, as_of])
+        return int(cursor.fetchone()[0])
+
+
 def timeliness_score(vendor_id: int, start: datetime.date, end: datetime.date) -> tuple[Decimal | None, str]:
     """Share of the vendor's reports due in [start, end] that came on time, 0–100; None when none was due."""
     from django.utils import timezone

@@ -8,10 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from outsourcing.core.pickers import matching, offered
 from outsourcing.engagements.models import Engagement
 from outsourcing.qualifications.models import Qualification
 from outsourcing.teams.models import TeamMember
@@ -38,9 +40,7 @@ class Kind:
 
 
 def _vendors(user: Any, q: str) -> QuerySet[Vendor]:
-    return Vendor.objects.visible_to(user).filter(
-        Q(name__icontains=q) | Q(english_name__icontains=q) | Q(registration_number__istartswith=q)
-    )
+    return matching(Vendor.objects.visible_to(user), q)
 
 
 def _vendor_hit(v: Vendor) -> Hit:
@@ -48,11 +48,7 @@ def _vendor_hit(v: Vendor) -> Hit:
 
 
 def _people(user: Any, q: str) -> QuerySet[TeamMember]:
-    return (
-        TeamMember.objects.visible_to(user)
-        .filter(Q(full_name__icontains=q) | Q(employee_number__istartswith=q))
-        .select_related("vendor")
-    )
+    return matching(TeamMember.objects.visible_to(user), q).select_related("vendor")
 
 
 def _person_hit(m: TeamMember) -> Hit:
@@ -62,7 +58,7 @@ def _person_hit(m: TeamMember) -> Hit:
 
 
 def _engagements(user: Any, q: str) -> QuerySet[Engagement]:
-    return Engagement.objects.visible_to(user).filter(Q(code__icontains=q) | Q(title__icontains=q))
+    return matching(Engagement.objects.visible_to(user), q)
 
 
 def _engagement_hit(e: Engagement) -> Hit:
@@ -129,3 +125,27 @@ def _order(code: str) -> tuple[str, ...]:
         "engagement": ("title", "pk"),
         "certificate": ("number", "pk"),
     }[code]
+
+
+# The type-ahead pickers' scopes (core.pickers): how a form narrows a kind, told by parameters of the request.
+PICKABLE = {"vendor": Vendor, "person": TeamMember, "engagement": Engagement}
+
+
+def _scoped(kind: str, queryset: QuerySet[Any], scope: dict[str, str]) -> QuerySet[Any]:
+    vendor = scope.get("vendor", "")
+    if vendor.isdigit() and kind in ("person", "engagement"):
+        queryset = queryset.filter(vendor_id=int(vendor))
+    if kind == "person":
+        if scope.get("current") == "1":
+            queryset = queryset.not_left_by(timezone.localdate())
+        team = scope.get("team", "")
+        if team.isdigit():
+            queryset = queryset.filter(assignments__engagement_id=int(team)).distinct()
+    return queryset
+
+
+def options(user: Any, kind: str, text: str, scope: dict[str, str], chosen: list[str]) -> list[Any]:
+    """A picker's choices: the chosen records, then the first matches of `text` among those of `kind` that the
+    user may see, within the form's `scope` (`vendor`, and for people `current` and `team`)."""
+    queryset = _scoped(kind, PICKABLE[kind].objects.visible_to(user), scope).order_by(*_order(kind))
+    return offered(queryset, chosen, text)

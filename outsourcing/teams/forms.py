@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from outsourcing.core.forms import ActionForm
+from outsourcing.core.pickers import PickerField
 from outsourcing.documents.choices import DocumentKind
 
 from .choices import LeaveReason, TeamSide
@@ -80,9 +81,7 @@ class PlainSelect(forms.Select):
 
 class AssignmentForm(forms.Form):
     side = forms.ChoiceField(label=_("Side"), choices=TeamSide.choices, initial=TeamSide.VENDOR)
-    member = forms.ModelChoiceField(
-        label=_("Vendor's member"), queryset=TeamMember.objects.none(), required=False, widget=PlainSelect
-    )
+    member = PickerField(label=_("Vendor's member"), kind="person", queryset=TeamMember.objects.none(), required=False)
     owner_name = forms.CharField(
         label=_("Owner's staff name"),
         max_length=200,
@@ -99,9 +98,11 @@ class AssignmentForm(forms.Form):
         # people, for whether the person is employed on the place's start date is the action's rule, the same
         # for the API (a past-dated place of someone who has left since is accepted by both).
         people = TeamMember.objects.filter(vendor_id=engagement.vendor_id)
-        self.fields["member"].queryset = (  # type: ignore[attr-defined]
-            people if self.is_bound else people.not_left_by(timezone.localdate())
-        ).order_by("full_name")
+        self.fields["member"].set_scope(  # type: ignore[attr-defined]
+            (people if self.is_bound else people.not_left_by(timezone.localdate())).order_by("full_name", "pk"),
+            vendor=engagement.vendor_id,
+            current=1,
+        )
         if not co_sourcing:
             del self.fields["side"]
             del self.fields["owner_name"]
@@ -113,7 +114,7 @@ class EndAssignmentForm(forms.Form):
 
 
 class WaiverForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("Person"), queryset=TeamMember.objects.none(), widget=PlainSelect)
+    member = PickerField(label=_("Person"), kind="person", queryset=TeamMember.objects.none())
     justification = forms.CharField(
         label=_("Justification"),
         max_length=2000,
@@ -125,8 +126,9 @@ class WaiverForm(forms.Form):
 
     def __init__(self, *args: Any, engagement: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = (  # type: ignore[attr-defined]
-            TeamMember.objects.filter(assignments__engagement=engagement).distinct().order_by("full_name")
+        self.fields["member"].set_scope(  # type: ignore[attr-defined]
+            TeamMember.objects.filter(assignments__engagement=engagement).distinct().order_by("full_name", "pk"),
+            team=engagement.pk,
         )
 
 
@@ -134,7 +136,7 @@ class ReplacementForm(forms.Form):
     outgoing = forms.ModelChoiceField(
         label=_("Outgoing person"), queryset=TeamAssignment.objects.none(), widget=PlainSelect
     )
-    successor = forms.ModelChoiceField(label=_("Successor"), queryset=TeamMember.objects.none(), widget=PlainSelect)
+    successor = PickerField(label=_("Successor"), kind="person", queryset=TeamMember.objects.none())
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     effective_date = forms.DateField(label=_("Successor's first day"), widget=DATE)
 
@@ -144,10 +146,12 @@ class ReplacementForm(forms.Form):
             engagement=engagement, side=TeamSide.VENDOR, end_date__isnull=True
         ).select_related("member")
         self.fields["outgoing"].label_from_instance = lambda a: f"{a.person_name} · {a.role}"  # type: ignore[attr-defined]
-        self.fields["successor"].queryset = (  # type: ignore[attr-defined]
+        self.fields["successor"].set_scope(  # type: ignore[attr-defined]
             TeamMember.objects.filter(vendor_id=engagement.vendor_id)
             .not_left_by(timezone.localdate())
-            .order_by("full_name")
+            .order_by("full_name", "pk"),
+            vendor=engagement.vendor_id,
+            current=1,
         )
 
 

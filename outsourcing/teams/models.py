@@ -90,6 +90,8 @@ class TeamMember(VendorOwned, Versioned):
     """
 
     vendor_maintained = True
+    # How the search box and the type-ahead pickers find a person (core.pickers.matching).
+    search_lookups = ("full_name__icontains", "employee_number__istartswith")
 
     vendor = models.ForeignKey(
         "vendors.Vendor", verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="members"
@@ -148,6 +150,11 @@ class TeamMember(VendorOwned, Versioned):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def picker_label(self) -> str:
+        """The name and employee number: what tells two people of the same name apart in a picker."""
+        return f"{self.full_name} · {self.employee_number}" if self.employee_number else self.full_name
 
     @property
     def identity_number(self) -> str:

@@ -45,6 +45,8 @@ class Vendor(VendorOwned, Versioned):
     """A company the owner outsources work to (or considers doing so): its legal identity and standing."""
 
     vendor_maintained = True  # a vendor's own users keep the company profile up to date
+    # How the search box and the type-ahead pickers find a vendor (core.pickers.matching).
+    search_lookups = ("name__icontains", "english_name__icontains", "registration_number__istartswith")
 
     name = models.CharField(_("legal name"), max_length=200, validators=[MinLengthValidator(1)])
     english_name = models.CharField(_("English name"), max_length=200, blank=True)

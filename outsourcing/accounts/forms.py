@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outsourcing.core.access import Role
 from outsourcing.core.forms import ActionForm
+from outsourcing.core.pickers import PickerField
 from outsourcing.vendors.models import Vendor
 
 from .models import User
@@ -18,9 +19,10 @@ class UserCreateForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("Email"), max_length=254, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    vendor = forms.ModelChoiceField(
+    vendor = PickerField(
         label=_("Vendor"),
-        queryset=Vendor.objects.all(),
+        kind="vendor",
+        queryset=Vendor.objects.order_by("name", "pk"),
         required=False,
         help_text=_("Only for vendor users: the company whose data they keep and see."),
     )
@@ -52,9 +54,10 @@ class UserEditForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("Email"), max_length=254, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    vendor = forms.ModelChoiceField(
+    vendor = PickerField(
         label=_("Vendor"),
-        queryset=Vendor.objects.all(),
+        kind="vendor",
+        queryset=Vendor.objects.order_by("name", "pk"),
         required=False,
         help_text=_("Only for vendor users: the company whose data they keep and see."),
     )

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from outsourcing.core.forms import ActionForm
+from outsourcing.core.pickers import PickerField
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
 
@@ -14,10 +15,11 @@ from .models import AssessmentSettings, AssessmentTemplate, TemplateItem, Templa
 
 
 class AssessmentCreateForm(forms.Form):
-    vendor = forms.ModelChoiceField(label=_("Vendor"), queryset=Vendor.objects.none())
+    vendor = PickerField(label=_("Vendor"), kind="vendor", queryset=Vendor.objects.none())
     template = forms.ModelChoiceField(label=_("Template"), queryset=AssessmentTemplate.objects.filter(is_active=True))
-    engagement = forms.ModelChoiceField(
+    engagement = PickerField(
         label=_("Engagement"),
+        kind="engagement",
         queryset=Engagement.objects.none(),
         required=False,
         help_text=_("Optional: the engagement this vendor is examined for; leave empty for a general examination."),
@@ -32,8 +34,8 @@ class AssessmentCreateForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["vendor"].queryset = Vendor.objects.visible_to(user).order_by("name")  # type: ignore[attr-defined]
-        self.fields["engagement"].queryset = Engagement.objects.visible_to(user).order_by("code", "title")  # type: ignore[attr-defined]
+        self.fields["vendor"].queryset = Vendor.objects.visible_to(user).order_by("name", "pk")  # type: ignore[attr-defined]
+        self.fields["engagement"].queryset = Engagement.objects.visible_to(user).order_by("title", "pk")  # type: ignore[attr-defined]
 
 
 class TemplateForm(ActionForm):

@@ -15,6 +15,7 @@ from outsourcing.core import numbers, registry
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.api import get_visible
 from outsourcing.core.listing import record_id
+from outsourcing.core.pickers import chosen_in, picker_html
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
 
@@ -128,12 +129,14 @@ def _build(request: HttpRequest) -> dict[str, Any]:
         raise Http404
     engagements = Engagement.objects.visible_to(request.user).exclude(vendor__isnull=True, form="insourcing")
     engagement = None
-    engagement_pk = record_id(request.GET.get("engagement"))
+    picked = chosen_in(request.GET, "engagement", engagements)
+    engagement_pk = record_id(picked[0] if picked else None)
     if engagement_pk is not None:
         engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_pk)
     codes = comparison.criterion_codes()
     parsed, errors = _parse(request, codes)
-    chosen = [pk for pk in map(record_id, request.GET.getlist("vendors")) if pk is not None]
+    vendors = Vendor.objects.visible_to(request.user).order_by("name", "pk")
+    chosen = [pk for pk in map(record_id, chosen_in(request.GET, "vendors", vendors)) if pk is not None]
     if engagement is not None and not chosen:
         # A sensible default: the engagement's vendor and every vendor assessed for this engagement.
         assessed = Assessment.objects.filter(engagement=engagement).values_list("vendor_id", flat=True)
@@ -158,9 +161,23 @@ def _build(request: HttpRequest) -> dict[str, Any]:
     ]
     return {
         "title": _("Choose a vendor"),
-        "engagements": engagements.order_by("code", "title"),
+        "engagement_picker": picker_html(
+            "engagement",
+            engagements.order_by("title", "pk"),
+            "engagement",
+            chosen=[engagement.pk] if engagement else [],
+            text=request.GET.get("engagement__find", ""),
+            attrs={"required": True},
+        ),
         "engagement": engagement,
-        "vendors": Vendor.objects.visible_to(request.user).order_by("name")[:500],
+        "vendor_picker": picker_html(
+            "vendors",
+            vendors,
+            "vendor",
+            chosen=chosen,
+            text=request.GET.get("vendors__find", ""),
+            multiple=True,
+        ),
         "chosen": chosen,
         "criteria": [
             {"code": c, "label": registry.vendor_criteria[c].label, "typed": request.GET.get(f"w_{c}", "")}

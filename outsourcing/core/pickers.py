@@ -48,9 +48,10 @@ def label_of(obj: Model) -> str:
     return str(getattr(obj, "picker_label", obj))
 
 
-def options_html(records: Iterable[Model], chosen: set[str], blank: bool = True) -> str:
-    """`<option>`s of `records` (each escaped), the chosen ones selected; a leading blank option."""
-    parts = ['<option value="">—</option>'] if blank else []
+def options_html(records: Iterable[Model], chosen: set[str], blank: bool = True, everything: bool = False) -> str:
+    """`<option>`s of `records` (each escaped), the chosen ones selected; a leading blank option ("All" on a
+    filter, `everything`)."""
+    parts = [f'<option value="">{escape(_("All")) if everything else "—"}</option>'] if blank else []
     seen = set()
     for obj in records:
         key = str(obj.pk)
@@ -81,6 +82,7 @@ def picker_html(
     blank: bool = True,
     attrs: Mapping[str, Any] | None = None,
     label: str = "",
+    everything: bool = False,
 ) -> SafeString:
     """The markup of a picker named `name` over `queryset` (searched by the search app's `kind` within `scope`).
 
@@ -94,12 +96,14 @@ def picker_html(
         select_attrs["aria-label"] = label
     few = list(queryset[: SMALL + 1])
     if len(few) <= SMALL:  # small enough: every choice, as a plain select
-        body = options_html(few, chosen_keys, blank=blank and not multiple)
-        return mark_safe(f"<select{flatatt(select_attrs)}>{body}</select>")  # noqa: S308 - escaped in options_html
+        body = options_html(few, chosen_keys, blank=blank and not multiple, everything=everything)
+        return mark_safe(f"<select{flatatt(select_attrs)}>{body}</select>")
     select_id = select_attrs["id"]
     query = {"kind": kind, "field": name, **{k: v for k, v in (scope or {}).items() if v not in (None, "")}}
     if multiple:
         query["multiple"] = 1
+    if everything:
+        query["all"] = 1
     find_attrs = {
         "type": "search",
         "name": f"{name}{FIND}",
@@ -118,10 +122,23 @@ def picker_html(
         "hx-include": f"#{select_id}",
         "hx-sync": "this:replace",
     }
-    body = options_html(offered(queryset, chosen_keys, text), chosen_keys, blank=blank and not multiple)
-    return mark_safe(  # noqa: S308 - every attribute goes through flatatt, every option through options_html
+    body = options_html(
+        offered(queryset, chosen_keys, text), chosen_keys, blank=blank and not multiple, everything=everything
+    )
+    return mark_safe(
         f'<span class="picker"><input{flatatt(find_attrs)}><select{flatatt(select_attrs)}>{body}</select></span>'
     )
+
+
+def chosen_in(data: Any, name: str, queryset: QuerySet[Any]) -> list[str]:
+    """What a filter's picker chose: the selected value(s), or — typed without JavaScript — the one record of
+    `queryset` that the search box's text matches (nothing when it matches several or none)."""
+    values = [v for v in data.getlist(name) if v]
+    text = (data.get(f"{name}{FIND}") or "").strip()
+    if values or not text:
+        return values
+    matches = list(matching(queryset, text).values_list("pk", flat=True)[:2])
+    return [str(matches[0])] if len(matches) == 1 else []
 
 
 class Picker(forms.Select):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outsourcing.accounts.models import User
 from outsourcing.core.forms import ActionForm
+from outsourcing.core.pickers import PickerField
 from outsourcing.vendors.models import Vendor
 
 from .choices import Acceptance
@@ -40,6 +41,14 @@ class EngagementForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        vendor = self.fields["vendor"]
+        self.fields["vendor"] = PickerField(
+            kind="vendor",
+            queryset=Vendor.objects.order_by("name", "pk"),
+            required=vendor.required,
+            label=vendor.label,
+            help_text=vendor.help_text,
+        )
         manager = self.fields["manager"]
         manager.queryset = User.objects.filter(role__in=["admin", "manager"], is_active=True).order_by(  # type: ignore[attr-defined]
             "username"
@@ -257,7 +266,7 @@ class TransitionForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    vendor = forms.ModelChoiceField(label=_("New vendor"), queryset=Vendor.objects.order_by("name"))
+    vendor = PickerField(label=_("New vendor"), kind="vendor", queryset=Vendor.objects.order_by("name", "pk"))
     on = forms.DateField(
         label=_("Places end on"),
         required=False,

@@ -21,6 +21,7 @@ from outsourcing.core.audit import entries_for, entries_for_queryset
 from outsourcing.core.exports import export_response
 from outsourcing.core.forms import apply_form_errors, get_changeable, handle_action, handle_form
 from outsourcing.core.listing import Column, ListPage, record_id, render_list
+from outsourcing.core.pickers import chosen_in, picker_html
 from outsourcing.documents.models import Document
 from outsourcing.vendors.models import Vendor
 
@@ -62,6 +63,8 @@ def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
         params["issue"] = ""
     if params["agreement"] not in AgreementState.values:
         params["agreement"] = ""
+    picked = chosen_in(request.GET, "vendor", Vendor.objects.visible_to(request.user))
+    params["vendor"] = picked[0] if picked else ""
     if record_id(params["vendor"]) is None:
         params["vendor"] = ""
     queryset = filter_engagements(
@@ -87,7 +90,15 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
         "forms": EngagementForm.choices,
         "statuses": EngagementStatus.choices,
         "agreement_states": AgreementState.choices,
-        "vendors": Vendor.objects.visible_to(request.user).order_by("name").only("pk", "name")[:500],
+        "vendor_picker": picker_html(
+            "vendor",
+            Vendor.objects.visible_to(request.user).order_by("name", "pk"),
+            "vendor",
+            chosen=[params["vendor"]],
+            text=request.GET.get("vendor__find", ""),
+            label=_("Vendor"),
+            everything=True,
+        ),
         "issues": issue_choices(),
         "can_create": is_owner_writer(request.user),
     }

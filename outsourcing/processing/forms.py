@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from outsourcing.core.forms import ActionForm
+from outsourcing.core.pickers import PickerField
 from outsourcing.vendors.models import Vendor
 
 from .choices import ISSUABLE, ORDERABLE, DefectReason, MovementKind
@@ -44,7 +45,7 @@ class BomNoteForm(forms.Form):
 
 class OrderForm(forms.Form):
     number = forms.CharField(label=_("Order number"), max_length=32)
-    vendor = forms.ModelChoiceField(label=_("Processor"), queryset=Vendor.objects.none())
+    vendor = PickerField(label=_("Processor"), kind="vendor", queryset=Vendor.objects.none())
     order_date = forms.DateField(label=_("Order date"), widget=DATE)
     due_date = forms.DateField(label=_("Due date"), widget=DATE)
     currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3, initial="CNY")
@@ -52,7 +53,7 @@ class OrderForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["vendor"].queryset = Vendor.objects.visible_to(user)  # type: ignore[attr-defined]
+        self.fields["vendor"].queryset = Vendor.objects.visible_to(user).order_by("name", "pk")  # type: ignore[attr-defined]
 
 
 class LineForm(forms.Form):

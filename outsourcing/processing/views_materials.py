@@ -16,11 +16,12 @@ from outsourcing.core.access import is_owner_writer, sees_all_vendors
 from outsourcing.core.exports import export_response
 from outsourcing.core.forms import handle_form
 from outsourcing.core.listing import record_id
+from outsourcing.core.pickers import chosen_in, picker_html
 from outsourcing.vendors.models import Vendor
 
 from . import actions
 from .forms import BomLineFormSet, BomNoteForm, ItemForm
-from .models import BillOfMaterials, Item, MaterialMovement
+from .models import BillOfMaterials, Item, MaterialMovement, ProcessingOrder
 from .services import processor_stock, to_quantity
 from .views import _show_row_errors
 
@@ -106,7 +107,8 @@ def item_bom(request: HttpRequest, pk: int) -> HttpResponse:
 def _stock_movements(request: HttpRequest) -> tuple[Any, Vendor | None]:
     movements = MaterialMovement.objects.visible_to(request.user)
     vendor = None
-    vendor_id = record_id(request.GET.get("vendor"))
+    picked = chosen_in(request.GET, "vendor", Vendor.objects.visible_to(request.user))
+    vendor_id = record_id(picked[0] if picked else None)
     if vendor_id:
         vendor = Vendor.objects.visible_to(request.user).filter(pk=vendor_id).first()
         if vendor is None:
@@ -127,10 +129,17 @@ def stock(request: HttpRequest) -> HttpResponse:
             "rows": processor_stock(movements),
             "by_order": processor_stock(movements, by_order=True),
             "vendor": vendor,
-            "vendors": Vendor.objects.visible_to(request.user)
-            .filter(processing_orders__isnull=False)
-            .distinct()
-            .order_by("name"),
+            "vendor_picker": picker_html(
+                "vendor",
+                Vendor.objects.visible_to(request.user)
+                .filter(pk__in=ProcessingOrder.objects.values("vendor_id"))
+                .order_by("name", "pk"),
+                "vendor",
+                chosen=[vendor.pk] if vendor else [],
+                text=request.GET.get("vendor__find", ""),
+                label=_("Processor"),
+                everything=True,
+            ),
         },
     )
 

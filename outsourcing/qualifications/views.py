@@ -25,6 +25,7 @@ from outsourcing.core.audit import entries_for
 from outsourcing.core.exports import export_response
 from outsourcing.core.forms import handle_action, handle_form
 from outsourcing.core.listing import Column, ListPage, record_id, render_list
+from outsourcing.core.pickers import chosen_in, picker_html
 from outsourcing.documents.models import Document
 from outsourcing.vendors.models import Vendor
 
@@ -58,6 +59,9 @@ def _params(request: HttpRequest) -> dict[str, str]:
     params = {k: request.GET.get(k, "").strip()[:200] for k in FILTERS}
     if params["status"] not in DerivedStatus.values:
         params["status"] = ""
+    if sees_all_vendors(request.user):
+        picked = chosen_in(request.GET, "vendor", Vendor.objects.visible_to(request.user))
+        params["vendor"] = picked[0] if picked else ""
     if record_id(params["vendor"]) is None:
         params["vendor"] = ""
     return params
@@ -95,8 +99,14 @@ def qualification_list_view(request: HttpRequest) -> HttpResponse:
     context["title"] = _("Qualifications")
     context["can_verify"] = is_owner_writer(request.user)
     if sees_all_vendors(request.user):
-        context["vendors"] = (
-            Vendor.objects.visible_to(request.user).filter(qualifications__isnull=False).distinct().order_by("name")
+        context["vendor_picker"] = picker_html(
+            "vendor",
+            Vendor.objects.visible_to(request.user).order_by("name", "pk"),
+            "vendor",
+            chosen=[params["vendor"]],
+            text=request.GET.get("vendor__find", ""),
+            label=_("Vendor"),
+            everything=True,
         )
     elif request.user.vendor_id:  # type: ignore[union-attr]
         context["own_vendor_id"] = request.user.vendor_id  # type: ignore[union-attr]

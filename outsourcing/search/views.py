@@ -53,4 +53,5 @@ def picker_options(request: HttpRequest) -> HttpResponse:
     scope = {k: request.GET.get(k, "") for k in ("vendor", "current", "team")}
     records = options(request.user, kind, text, scope, chosen)
     multiple = request.GET.get("multiple") == "1"
-    return HttpResponse(options_html(records, set(chosen), blank=not multiple))
+    everything = request.GET.get("all") == "1"
+    return HttpResponse(options_html(records, set(chosen), blank=not multiple, everything=everything))

@@ -85,6 +85,13 @@ class Vendor(VendorOwned, Versioned):
         return self.name
 
     @property
+    def picker_label(self) -> str:
+        """The name, and the status when it forbids new work (what a picker shows)."""
+        if self.status in (VendorStatus.BLOCKED, VendorStatus.SUSPENDED):
+            return f"{self.name} ({self.get_status_display()})"
+        return self.name
+
+    @property
     def owning_vendor_id(self) -> int | None:
         return self.pk
 

@@ -293,13 +293,23 @@ def criterion_score(code: str, vendor_id: int, engagement: Any, as_of: datetime.
 def long_term(vendor_ids: Sequence[int] | None, as_of: datetime.date) -> dict[int, tuple[Decimal, Standing, int]]:
     """{vendor: (mean total, standing, number of appraisals)} over the rolling horizon — one query.
     `vendor_ids` None: every vendor."""
+    result = {}
+    for row in long_term_rows(as_of, vendor_ids).order_by():
+        mean = long_term_mean(row["mean"])
+        result[row["vendor_id"]] = (mean, standing_for(mean), row["n"])
+    return result
+
+
+def long_term_rows(as_of: datetime.date, vendor_ids: Sequence[int] | None = None) -> Any:
+    """The long-term figures as a query of {vendor_id, mean, n} rows, worst first: pages of the standings are
+    read from it without working out every vendor's."""
     since = as_of - relativedelta(months=LONG_TERM_MONTHS)
     appraisals = Appraisal.objects.filter(period_end__gt=since, period_end__lte=as_of)
     if vendor_ids is not None:
         appraisals = appraisals.filter(vendor_id__in=vendor_ids)
-    rows = appraisals.values("vendor_id").annotate(mean=Avg("total"), n=Count("pk")).order_by()
-    result = {}
-    for row in rows:
-        mean = Decimal(str(row["mean"])).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        result[row["vendor_id"]] = (mean, standing_for(mean), row["n"])
-    return result
+    return appraisals.values("vendor_id").annotate(mean=Avg("total"), n=Count("pk")).order_by("mean", "vendor_id")
+
+
+def long_term_mean(mean: Any) -> Decimal:
+    """The long-term score: the mean appraisal total, half-up to cents."""
+    return Decimal(str(mean)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

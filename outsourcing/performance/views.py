@@ -22,7 +22,7 @@ from . import actions
 from .choices import STANDING_TONE, ReportStatus, Standing, Timeliness
 from .forms import AppraisalForm, ReportForm, ReviewForm, ScheduleForm
 from .models import Appraisal, ImplementationReport, ReportSchedule
-from .services import long_term, missing_reports, report_statuses
+from .services import long_term, long_term_mean, long_term_rows, missing_reports, report_statuses, standing_for
 
 TIMELINESS_TONE = {
     Timeliness.ON_TIME: "green",
@@ -33,6 +33,7 @@ TIMELINESS_TONE = {
 
 
 SCHEDULES_PER_PAGE = 50
+STANDINGS_PER_PAGE = 50
 
 
 @login_required
@@ -52,29 +53,32 @@ def index(request: HttpRequest) -> HttpResponse:
         .order_by("due_date")[:100]
     )
     standings = []
+    standings_page = None
     if sees_all_vendors(request.user):
-        figures = long_term(None, today)
-        names = dict(Vendor.objects.filter(pk__in=figures).values_list("pk", "name"))
-        standings = sorted(
-            (
+        # Paged, worst first, in SQL: the portfolio has thousands of appraised vendors.
+        standings_page = Paginator(long_term_rows(today), STANDINGS_PER_PAGE).get_page(request.GET.get("standings"))
+        rows = list(standings_page)
+        names = dict(Vendor.objects.filter(pk__in=[r["vendor_id"] for r in rows]).values_list("pk", "name"))
+        for row in rows:
+            score = long_term_mean(row["mean"])
+            standing = standing_for(score)
+            standings.append(
                 {
-                    "vendor_id": pk,
-                    "name": names.get(pk, ""),
-                    "score": f[0],
-                    "standing": Standing(f[1]),
-                    "tone": STANDING_TONE[Standing(f[1])],
-                    "n": f[2],
+                    "vendor_id": row["vendor_id"],
+                    "name": names.get(row["vendor_id"], ""),
+                    "score": score,
+                    "standing": standing,
+                    "tone": STANDING_TONE[standing],
+                    "n": row["n"],
                 }
-                for pk, f in figures.items()
-            ),
-            key=lambda row: row["score"],  # type: ignore[arg-type, return-value]
-        )
+            )
     context = {
         "title": _("Reports"),
         "schedules": [{"schedule": s, "missing": missing.get(s.engagement_id, 0)} for s in schedules],
         "schedule_page": schedule_page,
         "awaiting": awaiting,
         "standings": standings,
+        "standings_page": standings_page,
         "appraisals": Appraisal.objects.visible_to(request.user).select_related("vendor")[:50],
     }
     return render(request, "performance/index.html", context)

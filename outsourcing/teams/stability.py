@@ -137,24 +137,95 @@ def vendor_stability(vendor_id: int, start: datetime.date, end: datetime.date) -
 
 
 def stability_for_vendors(vendor_ids: Sequence[int], start: datetime.date, end: datetime.date) -> dict[int, Stability]:
-    """Figures for many vendors from one query: rows sorted by vendor and split, no query per vendor."""
+    """Figures for many vendors from one query, computed for all of them at once (`compute_many`)."""
     rows = _fetch(
         TeamMember.objects.filter(vendor_id__in=list(vendor_ids), hire_date__lte=end)
         .order_by("vendor_id")
         .values_list("vendor_id", "hire_date", "left_date")
     )
+    count = len(rows)
+    vendors = np.fromiter((r[0] for r in rows), dtype=np.int64, count=count)
+    hire, left = _arrays(rows)
+    return compute_many(vendors, hire, left, list(vendor_ids), start, end)
+
+
+def compute_many(
+    vendors: np.ndarray,
+    hire: np.ndarray,
+    left: np.ndarray,
+    vendor_ids: list[int],
+    start: datetime.date,
+    end: datetime.date,
+) -> dict[int, Stability]:
+    """`compute` for every vendor of `vendor_ids` at once: the people's (vendor, hire, left) arrays are grouped by
+    vendor and every figure is a grouped sum (np.bincount) — no Python loop over vendors or people, so the
+    whole portfolio costs about as much as its largest vendor would alone. The Kaplan–Meier product of each
+    vendor runs as a cumulative sum of logarithms over the (vendor, event time) pairs, restarted per vendor."""
+    s, e = _ordinal(start), _ordinal(end)
+    keep = hire <= e
+    vendors, hire, left = vendors[keep], hire[keep], left[keep]
+    ids = np.asarray(list(dict.fromkeys(vendor_ids)), dtype=np.int64)
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = ids[order]
+    # Each person's group: the index of their vendor in `vendor_ids` (people of other vendors are dropped).
+    position = np.searchsorted(sorted_ids, vendors)
+    known = (position < sorted_ids.size) & (sorted_ids[np.minimum(position, max(sorted_ids.size - 1, 0))] == vendors)
+    group = order[position[known]] if sorted_ids.size else np.empty(0, dtype=np.int64)
+    hire, left = hire[known], left[known]
+    groups = ids.size
+
+    def per_group(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(group, weights=weights, minlength=groups)
+
+    size = np.bincount(group, minlength=groups)
+    headcount_start = per_group(((hire <= s) & (left > s)).astype(np.float64)).astype(np.int64)
+    employed_at_end = left > e
+    headcount_end = per_group(employed_at_end.astype(np.float64)).astype(np.int64)
+    separations = per_group(((left >= s) & (left <= e)).astype(np.float64)).astype(np.int64)
+    tenure_sum = per_group(np.where(employed_at_end, e - hire, 0).astype(np.float64))
+    events = left <= e
+    durations = np.where(events, left - hire, e - hire)
+    survival = _retention_many(group, durations, events, groups)
     result: dict[int, Stability] = {}
-    empty = np.empty(0, dtype=np.int64)
-    if rows:
-        vendors = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        hire, left = _arrays(rows)
-        ids, first = np.unique(vendors, return_index=True)
-        bounds = [*first.tolist(), len(rows)]
-        for i, vendor_id in enumerate(ids.tolist()):
-            lo, hi = bounds[i], bounds[i + 1]
-            result[vendor_id] = compute(hire[lo:hi], left[lo:hi], start, end)
-    for vendor_id in vendor_ids:
-        result.setdefault(vendor_id, compute(empty, empty, start, end))
+    for i, vendor_id in enumerate(ids.tolist()):
+        average = (int(headcount_start[i]) + int(headcount_end[i])) / 2
+        result[vendor_id] = Stability(
+            start=start,
+            end=end,
+            headcount_start=int(headcount_start[i]),
+            headcount_end=int(headcount_end[i]),
+            separations=int(separations[i]),
+            average_headcount=average,
+            turnover_rate=(int(separations[i]) / average) if average else None,
+            average_tenure_days=float(tenure_sum[i] / headcount_end[i]) if headcount_end[i] else None,
+            retention=[
+                {"days": days, "survival": float(survival[k][i]) if size[i] else None}
+                for k, days in enumerate(RETENTION_DAYS)
+            ],
+        )
+    return result
+
+
+def _retention_many(group: np.ndarray, durations: np.ndarray, events: np.ndarray, groups: int) -> list[np.ndarray]:
+    """For each of RETENTION_DAYS, every group's Kaplan–Meier survival at that day (1.0 before any event)."""
+    width = np.int64(1) << np.int64(32)  # (group, duration) packed in one sortable key
+    keys = np.sort(group * width + durations)
+    group_end = np.cumsum(np.bincount(group, minlength=groups))
+    event_keys, deaths = np.unique(group[events] * width + durations[events], return_counts=True)
+    event_group = event_keys // width
+    at_risk = group_end[event_group] - np.searchsorted(keys, event_keys, side="left")
+    share = deaths / at_risk
+    wiped = share >= 1.0  # everyone left at once: survival is 0 from then on
+    logs = np.log1p(-np.where(wiped, 0.0, share))
+    cum_logs = np.concatenate(([0.0], np.cumsum(logs)))
+    cum_wiped = np.concatenate(([0], np.cumsum(wiped)))
+    first = np.searchsorted(event_keys, np.arange(groups, dtype=np.int64) * width, side="left")
+    result = []
+    for days in RETENTION_DAYS:
+        last = np.searchsorted(event_keys, np.arange(groups, dtype=np.int64) * width + days, side="right")
+        value = np.exp(cum_logs[last] - cum_logs[first])
+        value[cum_wiped[last] - cum_wiped[first] > 0] = 0.0
+        result.append(value)
     return result
 
 

@@ -39,3 +39,44 @@ def test_reports_page_pages_schedules_with_a_flat_query_count(
     rows = second.context["schedules"]
     assert [r["schedule"].engagement.title for r in rows][:1] == ["Work 050"] and len(rows) == 10
     assert all(r["missing"] > 0 for r in rows)  # monthly since January 2024 and nothing submitted
+
+
+def _appraised(count: int, start: int = 0) -> None:
+    from decimal import Decimal
+
+    from outsourcing.performance.models import Appraisal
+    from outsourcing.vendors.models import Vendor
+
+    today = datetime.date.today()
+    vendors = Vendor.objects.bulk_create(
+        Vendor(name=f"Appraised {i:03d}", registration_number=f"APP-{i:03d}", country="CN")
+        for i in range(start, start + count)
+    )
+    Appraisal.objects.bulk_create(
+        Appraisal(
+            vendor=v,
+            period_start=today - datetime.timedelta(days=90),
+            period_end=today - datetime.timedelta(days=1),
+            total=Decimal(30 + (start + i)),  # the higher the number, the better the vendor
+            standing="good",
+        )
+        for i, v in enumerate(vendors)
+    )
+
+
+def test_standings_are_paged_worst_first_with_a_flat_query_count(
+    web: Any, manager: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = web(manager)
+    _appraised(3)
+    with django_assert_max_num_queries(14) as few:
+        assert client.get(reverse("performance:index")).status_code == 200
+    _appraised(57, start=3)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("performance:index"))
+    rows = response.context["standings"]
+    assert len(rows) == 50 and rows[0]["name"] == "Appraised 000" and rows[0]["standing"] == "blocked"
+    assert [r["score"] for r in rows] == sorted(r["score"] for r in rows)
+    second = client.get(reverse("performance:index"), {"standings": 2}).context["standings"]
+    assert [r["name"] for r in second] == [f"Appraised {i:03d}" for i in range(50, 60)]
+    assert second[-1]["score"] == 89 and second[-1]["standing"] == "good"  # 89 < 90 (excellent)

@@ -555,14 +555,25 @@ def duplicate_period_error(metric: SlaMetric, period_start: Any) -> ValidationEr
 
 
 def _prepare_measurement(
-    engagement: Engagement, metric: SlaMetric, period_start: Any, value: Any, note: str
+    engagement: Engagement,
+    metric: SlaMetric,
+    period_start: Any,
+    value: Any,
+    note: str,
+    recorded: set[tuple[int, Any]] | None = None,
 ) -> Measurement:
-    """A new measurement, validated; a period that already has a value is refused, never overwritten."""
-    if Measurement.objects.filter(metric=metric, period_start=period_start).exists():
+    """A new measurement, validated; a period that already has a value is refused, never overwritten.
+    `recorded`: the (metric, period) pairs already recorded, when the caller read them for many rows at once."""
+    if recorded is None:
+        taken = Measurement.objects.filter(metric=metric, period_start=period_start).exists()
+    else:
+        taken = (metric.pk, period_start) in recorded
+    if taken:
         raise duplicate_period_error(metric, period_start)
     measurement = Measurement(metric=metric, period_start=period_start, value=value, note=note or "")
     measurement.recorded_at = timezone.now()
-    measurement.full_clean(validate_constraints=False)
+    # The metric is the engagement's, already read; uniqueness was checked above (and by the constraint).
+    measurement.full_clean(exclude=["metric"], validate_unique=False, validate_constraints=False)
     return measurement
 
 
@@ -629,6 +640,9 @@ def do_import_measurements(
     """
     ensure_can_change(acting_user, engagement)
     metrics = {m.name.casefold(): m for m in SlaMetric.objects.filter(engagement=engagement)}
+    # The periods already recorded, read once (not a query per row); the unique constraint still guards the
+    # write against anyone recording one meanwhile.
+    recorded = set(Measurement.objects.filter(metric__engagement=engagement).values_list("metric_id", "period_start"))
     errors: list[str] = []
     prepared: list[Measurement] = []
     seen: set[tuple[int, Any]] = set()
@@ -648,7 +662,7 @@ def do_import_measurements(
             continue
         seen.add((metric.pk, period_start))
         try:
-            prepared.append(_prepare_measurement(engagement, metric, period_start, value, note))
+            prepared.append(_prepare_measurement(engagement, metric, period_start, value, note, recorded=recorded))
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 for message in messages:
@@ -665,10 +679,9 @@ def do_import_measurements(
         raise ValidationError(
             {"file": _("A period in the file was recorded meanwhile: import the file again.")}
         ) from exc
-    from .reminders import notify_breach
+    from .reminders import notify_breaches
 
-    for measurement in prepared:
-        notify_breach(measurement)
+    notify_breaches(prepared)
     return prepared
 
 

@@ -120,13 +120,27 @@ def deliverable_reminders(day: datetime.date) -> list[Notice]:
 
 def notify_breach(measurement: Measurement) -> None:
     """An SLA breach, at once: to the responsible manager and the vendor's users."""
-    if not measurement.breached:
-        return
+    notify_breaches([measurement])
+
+
+def notify_breaches(measurements: list[Measurement]) -> None:
+    """`notify_breach` for many measurements: who is told is looked up once per engagement, not per row."""
+    people: dict[int, tuple[int, ...]] = {}
+    for measurement in measurements:
+        if not measurement.breached:
+            continue
+        engagement = measurement.metric.engagement
+        if engagement.pk not in people:
+            people[engagement.pk] = engagement_people(engagement, vendor=True)
+        _notify_breach(measurement, people[engagement.pk])
+
+
+def _notify_breach(measurement: Measurement, recipients: tuple[int, ...]) -> None:
     engagement = measurement.metric.engagement
     notify(
         Notice(
             kind="sla_breach",
-            recipient_ids=engagement_people(engagement, vendor=True),
+            recipient_ids=recipients,
             subject=measurement,
             message=gettext_noop(
                 "SLA breach on %(engagement)s: %(metric)s was %(value)s in the period from %(period)s."

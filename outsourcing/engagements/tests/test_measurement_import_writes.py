@@ -58,3 +58,19 @@ def test_an_error_bomb_answers_the_first_errors_and_a_count(api, manager, servic
     details = response.json()["detail"]
     assert len(details) == 51 and details[-1]["msg"] == "… and 1950 more row errors."
     assert len(response.content) < 25_000
+
+
+def _queries_for(api, user, engagement, months, year):
+    text = "metric,period,value,note\n" + "".join(f"Availability,{year}-{m:02d},99.9,\n" for m in months)
+    with CaptureQueriesContext(connection) as queries:
+        response = _import(api, user, engagement, text)
+    assert response.status_code == 201, response.content
+    return len(queries.captured_queries)
+
+
+def test_the_import_costs_the_same_queries_for_2_and_8_rows(api, manager, service, availability):
+    """Taken periods are read once, not asked row by row (the import was ~3 queries a row)."""
+    few = _queries_for(api, manager, service, range(1, 3), 2026)
+    many = _queries_for(api, manager, service, range(3, 11), 2026)
+    assert many <= few  # (the first import also looks up what later ones find cached)
+    assert Measurement.objects.count() == 10

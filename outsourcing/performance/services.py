@@ -169,38 +169,45 @@ def count_missing_reports(schedules: Any, as_of: datetime.date) -> int:
     vendor = connection.vendor
     ids_sql, ids_params = schedules.order_by().values("pk").query.sql_with_params()
     longest = max(MONTHS.values())
-    step = "CASE s.frequency " + " ".join(f"WHEN '{f}' THEN {m}" for f, m in MONTHS.items()) + " END"
-    start = _add_months_sql(vendor, "s.first_period_start", f"({step}) * k.n")
-    following = _add_months_sql(vendor, "s.first_period_start", f"({step}) * (k.n + 1)")
+    step = "CASE c.frequency " + " ".join(f"WHEN '{f}' THEN {m}" for f, m in MONTHS.items()) + " END"
+    start = _add_months_sql(vendor, "c.first_period_start", f"({step}) * k.n")
+    following = _add_months_sql(vendor, "c.first_period_start", f"({step}) * (k.n + 1)")
     if vendor == "postgresql":
-        due_passed = "p.following + (p.due_days - 1) < %s"
-        ended = "p.following <= %s"
+        due = f"({following}) + (c.due_days - 1)"
     else:
-        due_passed = "date(p.following, (p.due_days - 1) || ' days') < %s"
-        ended = "p.following <= %s"
+        due = f"date({following}, (c.due_days - 1) || ' days')"
+    # The calendar is worked out once per distinct (first period, frequency, due days) — a portfolio has few —
+    # and joined to the schedules; date arithmetic per schedule and period was most of the cost on SQLite.
     # Only table names, fixed SQL and the queryset's own SQL are formatted in; every value is a parameter.
     sql = f"""
         WITH RECURSIVE k(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM k WHERE n < %s),
-        p AS (
-            SELECT s.engagement_id, s.due_days, e.start_date AS e_start, e.end_date AS e_end,
-                   {start} AS start, {following} AS following
+        s AS (
+            SELECT s.engagement_id, s.first_period_start, s.frequency, s.due_days,
+                   e.start_date AS e_start, e.end_date AS e_end
             FROM {ReportSchedule._meta.db_table} s
             JOIN {Engagement._meta.db_table} e ON e.id = s.engagement_id
-            CROSS JOIN k
-            WHERE s.id IN ({ids_sql}) AND s.first_period_start <= %s
+            WHERE s.id IN ({ids_sql})
+        ),
+        c AS MATERIALIZED (SELECT DISTINCT first_period_start, frequency, due_days FROM s),
+        cal AS MATERIALIZED (
+            SELECT c.first_period_start, c.frequency, c.due_days, {start} AS start, {following} AS following,
+                   {due} AS due
+            FROM c CROSS JOIN k
         )
-        SELECT COUNT(*) FROM p
-        WHERE {ended} AND {due_passed}
-          AND (p.e_end IS NULL OR p.start <= p.e_end)
-          AND (p.e_start IS NULL OR p.start >= p.e_start)
+        SELECT COUNT(*) FROM s
+        JOIN cal ON cal.first_period_start = s.first_period_start AND cal.frequency = s.frequency
+                AND cal.due_days = s.due_days
+        WHERE cal.following <= %s AND cal.due < %s
+          AND (s.e_end IS NULL OR cal.start <= s.e_end)
+          AND (s.e_start IS NULL OR cal.start >= s.e_start)
           AND NOT EXISTS (
               SELECT 1 FROM {ImplementationReport._meta.db_table} r
-              WHERE r.engagement_id = p.engagement_id AND r.period_start = p.start
+              WHERE r.engagement_id = s.engagement_id AND r.period_start = cal.start
           )
     """  # noqa: S608
     months = (as_of.year - first.year) * 12 + as_of.month - first.month
     with connection.cursor() as cursor:
-        cursor.execute(sql, [months + longest, *ids_params, as_of, as_of, as_of])
+        cursor.execute(sql, [months + longest, *ids_params, as_of, as_of])
         return int(cursor.fetchone()[0])
 
 

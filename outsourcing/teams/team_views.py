@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -36,6 +37,8 @@ from .eligibility import evaluate_members, evaluate_team
 from .forms import AssignmentForm, DecisionForm, EndAssignmentForm, ReplacementForm, WaiverForm
 from .models import Replacement, TeamAssignment, Waiver
 from .stability import team_metrics
+
+TEAM_PER_PAGE = 50
 
 
 def _engagement(request: HttpRequest, pk: int) -> Engagement:
@@ -76,7 +79,10 @@ def _page(request: HttpRequest, engagement: Engagement, status: int = 200, **for
         found = evaluate_members(engagement, [replacement.successor], replacement.effective_date)
         replacement.successor_verdict = found[0] if found else None  # type: ignore[attr-defined]
     current = [a for a in assignments if a.end_date is None or a.end_date >= as_of]
-    former = [a for a in assignments if a not in current]
+    former = [a for a in assignments if a.end_date is not None and a.end_date < as_of]
+    # A large team is shown a page at a time (its rows carry forms): the body stays small whatever its size.
+    current_page = Paginator(current, TEAM_PER_PAGE).get_page(request.GET.get("team_page"))
+    former_page = Paginator(former, TEAM_PER_PAGE).get_page(request.GET.get("former_page"))
     for assignment in assignments:
         assignment.verdict = verdicts.get(assignment.member_id) if assignment.member_id else None  # type: ignore[attr-defined]
     writer = is_owner_writer(user)
@@ -91,6 +97,8 @@ def _page(request: HttpRequest, engagement: Engagement, status: int = 200, **for
         "as_of": as_of,
         "current": current,
         "former": former,
+        "current_page": current_page,
+        "former_page": former_page,
         "waivers": Waiver.objects.visible_to(user).filter(engagement=engagement).select_related("member", "granted_by"),
         "replacements": replacements,
         "pending": pending,

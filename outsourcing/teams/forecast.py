@@ -26,7 +26,7 @@ from outsourcing.engagements.models import Engagement
 
 from .choices import TeamSide
 from .models import TeamAssignment, TeamMember, employed_q, on_team_q
-from .stability import NEVER, _fetch, kaplan_meier
+from .stability import _arrays, _fetch, kaplan_meier
 
 HORIZONS = (91, 182, 365)
 POOL_BELOW = 20  # departures: below this a vendor's own curve is too noisy to trust, so all vendors' is used
@@ -102,12 +102,8 @@ class _People:
         if vendor_id is not None:
             people = people.filter(vendor_id=vendor_id)
         rows = _fetch(people.order_by("vendor_id").values_list("vendor_id", "hire_date", "left_date"))
-        count = len(rows)
-        return cls(
-            vendor=np.fromiter((r[0] for r in rows), dtype=np.int64, count=count),
-            hire=np.fromiter((r[1].toordinal() for r in rows), dtype=np.int64, count=count),
-            left=np.fromiter((r[2].toordinal() if r[2] else NEVER for r in rows), dtype=np.int64, count=count),
-        )
+        hire, left = _arrays(rows)
+        return cls(vendor=np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)), hire=hire, left=left)
 
     def curves(self, vendor_ids: Iterable[int], day: datetime.date) -> dict[int, Curve]:
         """Each vendor's curve as of `day`, or the pooled one for a vendor with fewer than POOL_BELOW departures."""

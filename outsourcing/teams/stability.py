@@ -54,15 +54,29 @@ def _ordinal(day: datetime.date) -> int:
 
 
 def _arrays(rows: Sequence[tuple[Any, ...]]) -> tuple[np.ndarray, np.ndarray]:
-    """(hire, left) day numbers from rows ending in (hire date, left date); NEVER: still employed."""
-    count = len(rows)
-    hire = np.fromiter((r[-2].toordinal() for r in rows), dtype=np.int64, count=count)
-    left = np.fromiter((r[-1].toordinal() if r[-1] else NEVER for r in rows), dtype=np.int64, count=count)
+    """(hire, left) day numbers from rows ending in (hire date, left date); NEVER: still employed. The dates
+    may be dates or ISO strings (SQLite); numpy converts them all at once, not one by one in Python."""
+    hire = _day_numbers([r[-2] for r in rows])
+    left = _day_numbers([r[-1] for r in rows])
     return hire, left
 
 
+EPOCH = datetime.date(1970, 1, 1).toordinal()
+
+
+def _day_numbers(values: list[Any]) -> np.ndarray:
+    """date.toordinal() of each value (a date, an ISO date string or None → NEVER), vectorised."""
+    if not values:
+        return np.empty(0, dtype=np.int64)
+    days = np.array(values, dtype="datetime64[D]")
+    missing = np.isnat(days)
+    numbers = days.astype(np.int64) + EPOCH
+    numbers[missing] = NEVER
+    return numbers
+
+
 def _fetch(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
-    """The rows of a values_list queryset straight from the database cursor.
+    """The rows of a values_list queryset straight from the database cursor (dates as the backend gives them).
 
     The SQL is the ORM's own (so it is right for every backend); skipping the per-row ORM machinery makes
     fetching 200,000 date pairs five times faster.
@@ -70,11 +84,7 @@ def _fetch(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
     sql, params = queryset.query.sql_with_params()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if rows and isinstance(rows[0][-2], str):  # a backend without native dates gives ISO strings
-        iso = datetime.date.fromisoformat
-        rows = [(*r[:-2], iso(r[-2]), iso(r[-1]) if r[-1] else None) for r in rows]
-    return rows
+        return cursor.fetchall()
 
 
 def headcount_at(hire: np.ndarray, left: np.ndarray, day: int) -> int:

@@ -186,7 +186,7 @@ class _DiffPlan:
         self.json_changes = json_changes
         self.fields = list(fields)  # the set's order, as auditlog iterates it
         self.defaults = {f.name: get_field_value(None, f) for f in self.fields} if creating else {}
-        fk_raw = not settings.AUDITLOG_USE_FK_STRING_REPRESENTATION
+        fk_raw = not getattr(settings, "AUDITLOG_USE_FK_STRING_REPRESENTATION", False)
         self.readers: list[tuple[str, Any]] = []
         for f in self.fields:
             if isinstance(f, models.DateTimeField | models.JSONField):

@@ -128,7 +128,7 @@ def _order(code: str) -> tuple[str, ...]:
 
 
 # The type-ahead pickers' scopes (core.pickers): how a form narrows a kind, told by parameters of the request.
-PICKABLE = {"vendor": Vendor, "person": TeamMember, "engagement": Engagement}
+PICKABLE: dict[str, Any] = {"vendor": Vendor, "person": TeamMember, "engagement": Engagement}
 
 
 def _scoped(kind: str, queryset: QuerySet[Any], scope: dict[str, str]) -> QuerySet[Any]:
@@ -137,7 +137,7 @@ def _scoped(kind: str, queryset: QuerySet[Any], scope: dict[str, str]) -> QueryS
         queryset = queryset.filter(vendor_id=int(vendor))
     if kind == "person":
         if scope.get("current") == "1":
-            queryset = queryset.not_left_by(timezone.localdate())
+            queryset = queryset.not_left_by(timezone.localdate())  # type: ignore[attr-defined]
         team = scope.get("team", "")
         if team.isdigit():
             queryset = queryset.filter(assignments__engagement_id=int(team)).distinct()

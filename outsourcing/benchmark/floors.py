@@ -107,7 +107,8 @@ def stability(start: datetime.date, end: datetime.date) -> list[tuple[Any, ...]]
     bounds = "CAST(%s AS DATE) AS s, CAST(%s AS DATE) AS e" if connection.vendor == "postgresql" else "%s AS s, %s AS e"
     survival = [
         f"CASE WHEN SUM(CASE WHEN dur <= {days} AND deaths = at_risk THEN 1 ELSE 0 END) > 0 THEN 0.0 "
-        f"ELSE EXP(SUM(CASE WHEN dur <= {days} AND deaths > 0 THEN LN(1.0 - deaths * 1.0 / at_risk) "
+        f"ELSE EXP(SUM(CASE WHEN dur <= {days} AND deaths > 0 AND deaths < at_risk "
+        f"THEN LN(1.0 - deaths * 1.0 / at_risk) "
         f"ELSE 0.0 END)) END AS s{k}"
         for k, days in enumerate(RETENTION_DAYS)
     ]

@@ -26,7 +26,7 @@ from outsourcing.engagements.models import Engagement
 
 from .choices import TeamSide
 from .models import TeamAssignment, TeamMember, employed_q, on_team_q
-from .stability import _arrays, _fetch, kaplan_meier
+from .stability import _fetch, day_arrays, day_number, kaplan_meier
 
 HORIZONS = (91, 182, 365)
 POOL_BELOW = 20  # departures: below this a vendor's own curve is too noisy to trust, so all vendors' is used
@@ -101,8 +101,12 @@ class _People:
         people = TeamMember.objects.filter(hire_date__lte=last_day)
         if vendor_id is not None:
             people = people.filter(vendor_id=vendor_id)
-        rows = _fetch(people.order_by("vendor_id").values_list("vendor_id", "hire_date", "left_date"))
-        hire, left = _arrays(rows)
+        rows = _fetch(
+            people.order_by("vendor_id")
+            .annotate(hire=day_number("hire_date"), left=day_number("left_date"))
+            .values_list("vendor_id", "hire", "left")
+        )
+        hire, left = day_arrays(rows)
         return cls(vendor=np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)), hire=hire, left=left)
 
     def curves(self, vendor_ids: Iterable[int], day: datetime.date) -> dict[int, Curve]:

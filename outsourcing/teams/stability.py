@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from .choices import TeamSide
 from .models import TeamAssignment, TeamMember, on_team_q
@@ -73,6 +74,23 @@ def _day_numbers(values: list[Any]) -> np.ndarray:
     numbers = days.astype(np.int64) + EPOCH
     numbers[missing] = NEVER
     return numbers
+
+
+def day_number(column: str) -> RawSQL:
+    """The database's own `date.toordinal()` of a date column of TeamMember (NULL stays NULL): integers come
+    out of the cursor, not date objects that Python would build and convert one by one."""
+    name = f'"{TeamMember._meta.db_table}"."{column}"'
+    if connection.vendor == "postgresql":
+        return RawSQL(f"(({name}) - DATE '0001-01-01' + 1)", [])  # noqa: S611 - fixed SQL, no input
+    return RawSQL(f"CAST(julianday({name}) - 1721424.5 AS INTEGER)", [])  # noqa: S611 - fixed SQL, no input
+
+
+def day_arrays(rows: Sequence[tuple[Any, ...]]) -> tuple[np.ndarray, np.ndarray]:
+    """(hire, left) from rows ending in the two `day_number`s; NEVER: still employed."""
+    count = len(rows)
+    hire = np.fromiter((r[-2] for r in rows), dtype=np.int64, count=count)
+    left = np.fromiter((NEVER if r[-1] is None else r[-1] for r in rows), dtype=np.int64, count=count)
+    return hire, left
 
 
 def _fetch(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
@@ -151,11 +169,12 @@ def stability_for_vendors(vendor_ids: Sequence[int], start: datetime.date, end: 
     rows = _fetch(
         TeamMember.objects.filter(vendor_id__in=list(vendor_ids), hire_date__lte=end)
         .order_by("vendor_id")
-        .values_list("vendor_id", "hire_date", "left_date")
+        .annotate(hire=day_number("hire_date"), left=day_number("left_date"))
+        .values_list("vendor_id", "hire", "left")
     )
     count = len(rows)
     vendors = np.fromiter((r[0] for r in rows), dtype=np.int64, count=count)
-    hire, left = _arrays(rows)
+    hire, left = day_arrays(rows)
     return compute_many(vendors, hire, left, list(vendor_ids), start, end)
 
 

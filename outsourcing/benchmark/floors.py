@@ -79,8 +79,8 @@ def vendor_api_page(limit: int = 100) -> list[tuple[Any, ...]]:
 def vendor_export() -> list[tuple[Any, ...]]:
     """The vendor CSV export's cells: every vendor, by name."""
     return _sql(
-        f"SELECT name, english_name, registration_number, country, status, risk_tier, created_at FROM {VENDOR} "  # noqa: S608
-        "ORDER BY name, id"
+        "SELECT name, english_name, registration_number, country, status, address, website, created_at "  # noqa: S608
+        f"FROM {VENDOR} ORDER BY name, id"
     )
 
 

@@ -73,20 +73,20 @@ def vendor_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         _("Website"),
         _("Created"),
     ]
+    # Plain values, not Vendor objects: building 10,000 model instances was most of the export's time.
+    labels = {value: str(label) for value, label in VendorStatus.choices}
+    columns = ("name", "english_name", "registration_number", "country", "status", "address", "website")
     return export_response(
         fmt,
         filename="vendors",
         headers=[str(h) for h in headers],
-        rows=queryset.iterator(chunk_size=2000),
+        rows=queryset.values_list(*columns, "created_at").iterator(chunk_size=2000),
         row=lambda v: [
-            v.name,
-            v.english_name,
-            v.registration_number,
-            v.country.code,
-            v.get_status_display(),
-            v.address,
-            v.website,
-            timezone.localdate(v.created_at).isoformat(),  # the owner's day, as on the page
+            *v[:4],
+            labels.get(v[4], v[4]),
+            v[5],
+            v[6],
+            timezone.localdate(v[7]).isoformat(),  # the owner's day, as on the page
         ],
     )
 

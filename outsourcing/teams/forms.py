@@ -125,6 +125,9 @@ class WaiverForm(forms.Form):
     valid_until = forms.DateField(label=_("Valid until"), widget=DATE)
 
     def __init__(self, *args: Any, engagement: Any, **kwargs: Any) -> None:
+        # Its own ids: the team page also shows the assignment form, whose person field is `member` too (the
+        # pickers' search boxes find their select by id).
+        kwargs.setdefault("auto_id", "id_waiver_%s")
         super().__init__(*args, **kwargs)
         self.fields["member"].set_scope(  # type: ignore[attr-defined]
             TeamMember.objects.filter(assignments__engagement=engagement).distinct().order_by("full_name", "pk"),

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from outsourcing.core import pickers
 from outsourcing.teams.forms import AssignmentForm
@@ -18,6 +19,13 @@ from outsourcing.teams.models import TeamAssignment, TeamMember
 
 D = datetime.date
 OPTION = re.compile(r'<option value="(\d+)"')
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """The messages are checked in English, whatever language an earlier test left active in this worker."""
+    with translation.override("en"):
+        yield
 
 
 def _people(vendor: Any, count: int, prefix: str = "P", left: datetime.date | None = None) -> list[TeamMember]:

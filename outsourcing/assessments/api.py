@@ -20,6 +20,7 @@ from outsourcing.vendors.models import Vendor
 from . import actions, comparison, scoring
 from .ahp import derive_weights
 from .choices import AssessmentStatus, Severity
+from .explanations import worded
 from .models import Answer, Assessment, AssessmentSettings, AssessmentTemplate, Finding, TemplateItem
 
 router = Router(tags=["assessments"])
@@ -373,7 +374,7 @@ def assessment_result(request: HttpRequest, assessment_id: int) -> Any:
     assessment = _assessment(request, assessment_id)
     if not scoring.may_see_review(request.user, assessment):
         raise ValidationError({"status": _("The vendor sees the result once the assessment is completed.")})
-    result = dict(scoring.result_of(assessment))
+    result = worded(scoring.result_of(assessment))
     result.pop("score_decimal", None)
     return result
 

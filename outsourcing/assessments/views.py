@@ -26,6 +26,7 @@ from outsourcing.documents.models import Document
 
 from . import actions, scoring
 from .choices import AssessmentStatus, ItemSource
+from .explanations import worded
 from .flow import allowed_actions, may_act
 from .forms import AssessmentCreateForm, CompleteForm, FindingForm
 from .models import Answer, Assessment, Finding, TemplateItem
@@ -134,7 +135,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     items, answers, evidence = scoring.load(assessment)
-    result = scoring.result_of(assessment)
+    result = worded(scoring.result_of(assessment))
     lines = {line["item_id"]: line for section in result["sections"] for line in section["items"]}
     writer = is_owner_writer(request.user)
     vendor_side = may_act(request.user, assessment, "answer")

@@ -35,11 +35,11 @@ RULES = {
 }
 
 
-def rule(code: str, **params: Any) -> dict[str, Any]:
+def rule(name: str, /, **params: Any) -> dict[str, Any]:
     """A rule as stored: its code and its parameters (as text, so the stored result reads back the same)."""
-    if code not in RULES:
-        raise KeyError(code)
-    return {"code": code, "params": {k: str(v) for k, v in params.items()}}
+    if name not in RULES:
+        raise KeyError(name)
+    return {"code": name, "params": {k: str(v) for k, v in params.items()}}
 
 
 def say(stored: Any) -> str:

@@ -39,7 +39,7 @@ def test_score_just_below_80_is_approved_with_conditions(flow, vendor_a, vendor_
     done = _complete(assessment, manager, {"i1": 4, "i2": 1})
     assert done.result["score"] == pytest.approx(79.975)
     assert done.recommendation == "approve_with_conditions"
-    assert say(done.result["recommendation_rule"])) == "60.00 ≤ score 79.98 < 80.00: approve with conditions."
+    assert say(done.result["recommendation_rule"]) == "60.00 ≤ score 79.98 < 80.00: approve with conditions."
 
 
 def test_the_thresholds_judge_the_score_as_it_is_shown(flow, vendor_a, vendor_a_user, manager, fake_fit) -> None:  # type: ignore[no-untyped-def]
@@ -49,7 +49,7 @@ def test_the_thresholds_judge_the_score_as_it_is_shown(flow, vendor_a, vendor_a_
     done = _complete(assessment, manager, {"i1": 4, "i2": 1})
     assert done.result["score"] == pytest.approx(79.9975)
     assert done.recommendation == "approve"
-    assert say(done.result["recommendation_rule"])) == "Score 80.00 ≥ 80.00: approve."
+    assert say(done.result["recommendation_rule"]) == "Score 80.00 ≥ 80.00: approve."
 
 
 def test_score_exactly_60_is_approved_with_conditions(flow, vendor_a, vendor_a_user, manager, fake_fit) -> None:  # type: ignore[no-untyped-def]
@@ -89,7 +89,7 @@ def test_a_blocker_beats_a_perfect_score(flow, vendor_a, vendor_a_user, manager,
     assert done.result["blockers"] == [
         {"code": "fake_missing_qualification", "message": "ISO/IEC 27001 required but missing"}
     ]
-    assert say(done.result["recommendation_rule"])).startswith("Blocked")
+    assert say(done.result["recommendation_rule"]).startswith("Blocked")
 
 
 def test_a_critical_finding_is_a_blocker(flow, vendor_a, vendor_a_user, manager, fake_fit, item) -> None:  # type: ignore[no-untyped-def]

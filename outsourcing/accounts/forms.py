@@ -11,7 +11,6 @@ from outsourcing.vendors.models import Vendor
 
 from .models import User
 
-
 # A new account's role is chosen, never defaulted: the first entry of the list (Owner admin, the most powerful)
 # would otherwise be what an admin who skims the form hands out. The list runs from the least privileged up.
 ROLE_CHOICES_LEAST_FIRST = [

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.utils.translation import gettext, gettext_noop
 
+from outsourcing.core import phrases
+
 RULES = {
     "blocked": gettext_noop("Blocked: a blocker forbids approval whatever the score."),
     "missing_data": gettext_noop(
@@ -66,6 +68,8 @@ def worded(result: dict[str, Any]) -> dict[str, Any]:
             line = dict(line)
             stored = line.get("rule")
             line["rule"] = say(stored)
+            if "criterion_detail" in line:
+                line["criterion_detail"] = phrases.say(line["criterion_detail"])
             if isinstance(stored, dict):
                 line["rule_code"], line["rule_params"] = stored.get("code", ""), stored.get("params", {})
             lines.append(line)

@@ -470,6 +470,8 @@ class Finding(VendorOwned, models.Model):
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
 
+    name_in_reader_language = True  # its name holds the severity's label (core.audit_trail)
+
     def __str__(self) -> str:
         return f"{self.get_severity_display()}: {self.description[:60]}"
 

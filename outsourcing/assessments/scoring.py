@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from outsourcing.core import registry
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.numbers import SCORE_PLACES, rounded
+from outsourcing.core.phrases import stored
 from outsourcing.documents.models import Document
 from outsourcing.vendors.models import new_work_blockers_of
 
@@ -181,7 +182,7 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
                 status="no_data",
                 points=None,
                 max_points=0.0,
-                criterion_detail=figure.detail if figure else "",
+                criterion_detail=stored(figure.detail) if figure else "",
                 rule=rule("no_data", code=item.criterion_code),
             )
             section["items"].append(line)
@@ -192,7 +193,7 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
             points = weight * raw / HUNDRED
             explained = rule("criterion", code=item.criterion_code, score=_two(raw), weight=weight, points=_two(points))
             line["criterion_score"] = float(raw)
-            line["criterion_detail"] = figure.detail
+            line["criterion_detail"] = stored(figure.detail)  # msgid and parameters (core.phrases)
         elif answer is None or answer.score is None:
             status = "unscored"
             complete = False

@@ -109,6 +109,22 @@ def register_issue_kind(code: str, label: Any, order: int) -> None:
     issue_order[code] = order
 
 
+# code → label of the vendor blockers that are not also engagement issues (a suspended vendor, a standing on
+# probation, a critical finding): people read the label, never the code.
+blocker_labels: dict[str, Any] = {}
+
+
+def register_blocker_label(code: str, label: Any) -> None:
+    blocker_labels[code] = label
+
+
+def code_label(code: str) -> str:
+    """The label, in the reader's language, of a blocker's or an open issue's code (the code itself only for one
+    nobody registered)."""
+    label = issue_kinds.get(code) or blocker_labels.get(code)
+    return str(label) if label is not None else code
+
+
 def register_vendor_criterion(criterion: VendorCriterion) -> VendorCriterion:
     vendor_criteria[criterion.code] = criterion
     return criterion

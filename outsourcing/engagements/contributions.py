@@ -12,10 +12,11 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from outsourcing.core import registry
 from outsourcing.core.access import sees_all_vendors
+from outsourcing.core.phrases import Phrase
 from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
 
 from .choices import EngagementForm
@@ -101,15 +102,24 @@ def past_performance(vendor_ids: Sequence[int], engagement: Any, as_of: datetime
             breaches=Count("pk", filter=Q(breached=True)),
         )
     )
-    result = {vid: CriterionScore(None, _("No SLA measurements in the last 12 months.")) for vid in vendor_ids}
+    result = {
+        vid: CriterionScore(None, Phrase(gettext_noop("No SLA measurements in the last 12 months.")))
+        for vid in vendor_ids
+    }
     for row in rows:
         if not row["weights"]:
             continue
         score = min(float(row["weighted"]) / float(row["weights"]), 100.0)
         result[row["metric__engagement__vendor_id"]] = CriterionScore(
             score,
-            _("Weighted SLA attainment %(score).1f%% over %(n)s measurements, %(b)s breaches (12 months).")
-            % {"score": score, "n": row["n"], "b": row["breaches"]},
+            Phrase(
+                gettext_noop(
+                    "Weighted SLA attainment %(score)s%% over %(n)s measurements, %(b)s breaches (12 months)."
+                ),
+                score=f"{score:.1f}",
+                n=row["n"],
+                b=row["breaches"],
+            ),
         )
     return result
 

@@ -141,6 +141,10 @@ class AppraisalOut(Schema):
     standing: str
     explanation: list[dict[str, Any]]
 
+    @staticmethod
+    def resolve_explanation(obj: Appraisal) -> list[dict[str, Any]]:
+        return obj.explained()  # details worded in the request's language, as the page shows them
+
 
 @router.post("/vendors/{vendor_id}/appraisals", response={201: AppraisalOut})
 def appraise(request: HttpRequest, vendor_id: int, payload: AppraisalIn) -> Any:

@@ -12,9 +12,10 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from outsourcing.core.access import sees_all_vendors
+from outsourcing.core.phrases import Phrase
 from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
 
 from .choices import ReportStatus, Standing
@@ -93,9 +94,9 @@ def appraisal_criterion(vendor_ids: Sequence[int], engagement: Any, as_of: datet
     return {
         vendor_id: CriterionScore(
             float(figures[vendor_id][0]),
-            _("mean of %(n)s appraisals over 12 months") % {"n": figures[vendor_id][2]},
+            Phrase(gettext_noop("mean of %(n)s appraisals over 12 months"), n=figures[vendor_id][2]),
         )
         if vendor_id in figures
-        else CriterionScore(None, _("no appraisal in the last 12 months"))
+        else CriterionScore(None, Phrase(gettext_noop("no appraisal in the last 12 months")))
         for vendor_id in vendor_ids
     }

@@ -103,6 +103,7 @@ def engagement_reports(request: HttpRequest, pk: int) -> HttpResponse:
                 "status": s,
                 "report": reports.get(s.report_id) if s.report_id else None,
                 "tone": TIMELINESS_TONE[Timeliness(s.timeliness)],
+                "timeliness": Timeliness(s.timeliness).label,
             }
             for s in reversed(statuses)
         ]

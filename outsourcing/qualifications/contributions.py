@@ -13,9 +13,10 @@ from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from outsourcing.core.access import sees_all_vendors
+from outsourcing.core.phrases import Phrase
 from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
 
 from .choices import DerivedStatus
@@ -143,12 +144,20 @@ def qualification_fit(vendor_ids: Sequence[int], engagement: Any, as_of: datetim
         scores = {}
         for vendor_id in vendor_ids:
             met, missing = split_requirements(requirements, best, vendor_id)
-            detail = _("%(met)s of %(total)s required qualifications met") % {
-                "met": len(met),
-                "total": len(requirements),
-            }
-            if missing:
-                detail += "; " + _("missing: %(codes)s") % {"codes": ", ".join(missing)}
+            detail = (
+                Phrase(
+                    gettext_noop("%(met)s of %(total)s required qualifications met; missing: %(codes)s"),
+                    met=len(met),
+                    total=len(requirements),
+                    codes=", ".join(missing),
+                )
+                if missing
+                else Phrase(
+                    gettext_noop("%(met)s of %(total)s required qualifications met"),
+                    met=len(met),
+                    total=len(requirements),
+                )
+            )
             scores[vendor_id] = CriterionScore(100.0 * len(met) / len(requirements), detail)
         return scores
     rows = (
@@ -164,11 +173,15 @@ def qualification_fit(vendor_ids: Sequence[int], engagement: Any, as_of: datetim
     for vendor_id in vendor_ids:
         counting, total = totals[vendor_id]
         if total == 0:
-            result[vendor_id] = CriterionScore(None, _("No qualifications on file"))
+            result[vendor_id] = CriterionScore(None, Phrase(gettext_noop("No qualifications on file")))
         else:
             result[vendor_id] = CriterionScore(
                 100.0 * counting / total,
-                _("%(counting)s of %(total)s current qualifications count") % {"counting": counting, "total": total},
+                Phrase(
+                    gettext_noop("%(counting)s of %(total)s current qualifications count"),
+                    counting=counting,
+                    total=total,
+                ),
             )
     return result
 

@@ -12,9 +12,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from outsourcing.core.access import Role, is_admin, is_owner_writer, sees_all_vendors
+from outsourcing.core.phrases import Phrase
 from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
 from outsourcing.engagements.choices import EngagementForm
 
@@ -91,13 +92,14 @@ def stability_score(figures: Stability) -> CriterionScore:
     if figures.turnover_rate is not None:
         parts.append(100 * max(0.0, 1.0 - figures.turnover_rate))
     if not parts:
-        return CriterionScore(None, _("No people on the roster: no data."))
-    detail = _("One-year retention %(retention)s, turnover %(turnover)s over %(start)s–%(end)s.") % {
-        "retention": "—" if retention is None else f"{retention:.1%}",
-        "turnover": "—" if figures.turnover_rate is None else f"{figures.turnover_rate:.1%}",
-        "start": figures.start.isoformat(),
-        "end": figures.end.isoformat(),
-    }
+        return CriterionScore(None, Phrase(gettext_noop("No people on the roster: no data.")))
+    detail = Phrase(
+        gettext_noop("One-year retention %(retention)s, turnover %(turnover)s over %(start)s–%(end)s."),
+        retention="—" if retention is None else f"{retention:.1%}",
+        turnover="—" if figures.turnover_rate is None else f"{figures.turnover_rate:.1%}",
+        start=figures.start.isoformat(),
+        end=figures.end.isoformat(),
+    )
     return CriterionScore(sum(parts) / len(parts), detail)
 
 

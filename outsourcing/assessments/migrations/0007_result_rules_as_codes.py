@@ -5,9 +5,25 @@ are added beside the English ones from the template, where the item still exists
 
 from django.db import migrations
 
+# The criteria's explanations (core.phrases) an item filled from the system's data may hold.
+CRITERION_DETAILS = [
+    "No SLA measurements in the last 12 months.",
+    "Weighted SLA attainment %(score)s%% over %(n)s measurements, %(b)s breaches (12 months).",
+    "No people on the roster: no data.",
+    "One-year retention %(retention)s, turnover %(turnover)s over %(start)s–%(end)s.",
+    "mean of %(n)s appraisals over 12 months",
+    "no appraisal in the last 12 months",
+    "No completed assessment within the re-examination cycle.",
+    "%(met)s of %(total)s required qualifications met; missing: %(codes)s",
+    "%(met)s of %(total)s required qualifications met",
+    "No qualifications on file",
+    "%(counting)s of %(total)s current qualifications count",
+]
+
 
 def forwards(apps, schema_editor):
     from outsourcing.assessments.explanations import from_sentence
+    from outsourcing.core.phrases import read_back
 
     Assessment = apps.get_model("assessments", "Assessment")
     Item = apps.get_model("assessments", "TemplateItem")
@@ -29,6 +45,8 @@ def forwards(apps, schema_editor):
                 if isinstance(line.get("rule"), str):
                     line["rule"] = from_sentence(line["rule"])
                 line.setdefault("text_zh_hans", chinese.get(line.get("item_id"), ""))
+                if line.get("criterion_detail"):
+                    line["criterion_detail"] = read_back(line["criterion_detail"], CRITERION_DETAILS)
         Assessment.objects.filter(pk=assessment.pk).update(result=result)
 
 

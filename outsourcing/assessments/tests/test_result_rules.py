@@ -219,7 +219,9 @@ def test_rule_points_round_like_the_page(flow, vendor_a, vendor_a_user, manager,
     assert line["points"] == 1.125
 
 
-def test_rules_are_stored_as_codes_and_read_in_the_reader_s_language(flow, vendor_a, vendor_a_user, manager, fake_fit) -> None:  # type: ignore[no-untyped-def]
+def test_rules_are_stored_as_codes_and_read_in_the_reader_s_language(
+    flow, vendor_a, vendor_a_user, manager, fake_fit
+) -> None:  # type: ignore[no-untyped-def]
     """A frozen result holds no sentence: a Chinese reader reads it in Chinese years after an English reviewer
     completed it."""
     from django.utils import translation

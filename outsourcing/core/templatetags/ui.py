@@ -29,6 +29,14 @@ def described(entries: Any) -> list[Any]:
 
 
 @register.filter
+def code_label(code: str) -> str:
+    """A blocker's or an open issue's code as people read it (core.registry)."""
+    from outsourcing.core.registry import code_label as label
+
+    return label(code)
+
+
+@register.filter
 def shown(record: Any, name: str) -> str:
     """A field a record keeps in both languages (core.bilingual), in the reader's: `{{ line|shown:"text" }}`;
     works on records and on stored dicts (a frozen assessment result)."""

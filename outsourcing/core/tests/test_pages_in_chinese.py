@@ -248,27 +248,41 @@ def _address(name: str, entry: Any, samples: Samples) -> str | None:
 
 
 class _VisibleText(HTMLParser):
+    """Text nodes and the attributes a person reads, outside scripts and styles and outside any element marked
+    translate="no" (HTML's own word for "the same in every language": a file's column names, an ISO code)."""
+
     SKIP = {"script", "style", "template", "head"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
     READ_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.skipping = 0
+        self.open: list[str] = []
+        self.skip_from: int | None = None  # depth of the open element whose content is not read
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP:
-            self.skipping += 1
-        for name, value in attrs:
-            if name in self.READ_ATTRIBUTES and value:
-                self.parts.append(value)
+        untranslated = dict(attrs).get("translate") == "no"
+        if self.skip_from is None and not untranslated:
+            self.parts.extend(value for name, value in attrs if name in self.READ_ATTRIBUTES and value)
+        if tag in self.VOID:
+            return
+        self.open.append(tag)
+        if self.skip_from is None and (tag in self.SKIP or untranslated):
+            self.skip_from = len(self.open)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP and self.skipping:
-            self.skipping -= 1
+        if tag in self.VOID or tag not in self.open:
+            return
+        while self.open:
+            closed = self.open.pop()
+            if self.skip_from is not None and len(self.open) < self.skip_from:
+                self.skip_from = None
+            if closed == tag:
+                break
 
     def handle_data(self, data: str) -> None:
-        if not self.skipping and data.strip():
+        if self.skip_from is None and data.strip():
             self.parts.append(data.strip())
 
 
@@ -291,7 +305,7 @@ def _project_models() -> list[type[models.Model]]:
     return [m for m in apps.get_models() if m.__module__.startswith("outsourcing.")]
 
 
-def codes() -> set[str]:
+def all_codes() -> set[str]:
     """Every value of the product's own choices and registry codes."""
     found: set[str] = set()
     for cls in _choice_classes():
@@ -302,6 +316,7 @@ def codes() -> set[str]:
                 if isinstance(value, str) and value:
                     found.add(value)
     found.update(registry.issue_kinds)
+    found.update(registry.blocker_labels)
     found.update(registry.vendor_criteria)
     return {c for c in found if c not in ALLOWED}
 
@@ -312,6 +327,7 @@ def english_labels() -> set[str]:
     for cls in _choice_classes():
         lazy.extend(cls.labels)
     lazy.extend(registry.issue_kinds.values())
+    lazy.extend(registry.blocker_labels.values())
     lazy.extend(c.label for c in registry.vendor_criteria.values())
     for model in _project_models():
         lazy.extend([model._meta.verbose_name, model._meta.verbose_name_plural])
@@ -353,10 +369,12 @@ def data_words() -> list[str]:
 
 
 class Checker:
-    def __init__(self) -> None:
-        self.codes = codes()
-        self.labels = english_labels()
-        data = data_words()
+    def __init__(
+        self, codes: set[str] | None = None, labels: set[str] | None = None, data: list[str] | None = None
+    ) -> None:
+        self.codes = all_codes() if codes is None else codes
+        self.labels = english_labels() if labels is None else labels
+        data = data_words() if data is None else data
         # One pass over each text for all the data words (longest first, so a name is removed before its parts).
         self.data = re.compile("|".join(re.escape(w) for w in data)) if data else None
         self.code_pattern = re.compile(
@@ -446,3 +464,20 @@ def test_every_page_in_chinese_shows_no_raw_code_and_no_untranslated_label(demo:
     assert pages >= (20 if username == "vendor_a" else 60), pages
     report = "\n".join(f"{url}\n  " + "\n  ".join(found) for url, found in sorted(problems.items()))
     assert not problems, f"{len(problems)} pages:\n{report}"
+
+
+def test_the_reader_skips_scripts_and_what_is_marked_the_same_in_every_language() -> None:
+    html = (
+        '<p title="Hint">Seen <b>bold</b><br>after</p><script>hidden()</script>'
+        '<p translate="no">on_time <i>code</i></p><input placeholder="CN" translate="no"><em>last</em>'
+    )
+    assert visible_text(html) == ["Hint", "Seen", "bold", "after", "last"]
+
+
+def test_a_raw_code_and_an_english_label_are_found() -> None:
+    """The check itself can fail: a timeliness code and an English choice label in a Chinese page are found."""
+    checker = Checker(codes={"on_time"}, labels={"On time"}, data=["Vendor on time Ltd"])
+    assert checker.problems("<td>on_time</td><td>按时</td>") == ["code 'on_time' in 'on_time'"]
+    assert checker.problems("<span>on time</span>") == ["English 'on time' in 'on time'"]
+    assert checker.problems('<a href="/x?s=on_time">按时</a>') == []
+    assert checker.problems("<td>Vendor on time Ltd</td>") == []  # a name people typed is data

@@ -138,15 +138,24 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
     def count(issue: str) -> int:
         return engagements_with_issue(engagements, issue, today).count()
 
+    owner = sees_all_vendors(user)
     cards = [
         DashboardCard(
-            _("Agreement decisions due"),
+            _("Agreement decisions due") if owner else _("Agreements awaiting the owner's renewal decision"),
             count("notice"),
             url + "?issue=notice",
             "amber",
-            _("Renew, or give notice before the notice deadline."),
+            _("Renew, or give notice before the notice deadline.")
+            if owner
+            else _("The owner decides whether to renew before the notice deadline; you will be told."),
         ),
-        DashboardCard(_("Engagements with late deliverables"), count("late"), url + "?issue=late", "red"),
+        DashboardCard(
+            _("Engagements with late deliverables"),
+            count("late"),
+            url + "?issue=late",
+            "red",
+            "" if owner else _("Deliver them, or agree a new date with the owner."),
+        ),
         DashboardCard(
             _("Engagements with SLA breaches last month"),
             count("breach"),
@@ -155,7 +164,7 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
             _("Measurements below target in %(month)s.") % {"month": last_full_month(today).strftime("%Y-%m")},
         ),
     ]
-    if sees_all_vendors(user):
+    if owner:
         cards.append(
             DashboardCard(
                 _("Engagements blocked from activation"),

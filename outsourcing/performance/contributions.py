@@ -33,13 +33,31 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
     schedules = ReportSchedule.objects.visible_to(user).select_related("engagement")
     missing = sum(missing_reports(schedules, today).values())
     if missing:
-        cards.append(DashboardCard(_("Overdue implementation reports"), missing, url + "#reports", "red"))
+        cards.append(
+            DashboardCard(
+                _("Overdue implementation reports"),
+                missing,
+                url + "#reports",
+                "red",
+                _("Remind the vendor: these reports are past their due date.")
+                if sees_all_vendors(user)
+                else _("Write and submit your overdue reports on the engagement's reports page."),
+            )
+        )
     awaiting = ImplementationReport.objects.visible_to(user).filter(status=ReportStatus.SUBMITTED).count()
     if awaiting and sees_all_vendors(user):
         cards.append(DashboardCard(_("Reports awaiting review"), awaiting, url + "#reports", "amber"))
     returned = ImplementationReport.objects.visible_to(user).filter(status=ReportStatus.RETURNED).count()
     if returned and not sees_all_vendors(user):
-        cards.append(DashboardCard(_("Reports returned for correction"), returned, url + "#reports", "amber"))
+        cards.append(
+            DashboardCard(
+                _("Reports returned for correction"),
+                returned,
+                url + "#reports",
+                "amber",
+                _("Read the owner's comments, correct the report and submit it again."),
+            )
+        )
     if sees_all_vendors(user):
         bad = sum(
             1

@@ -199,7 +199,9 @@ def qualification_cards(user: Any) -> list[DashboardCard]:
                 count=counts["expiring"],
                 url=f"{url}?status={DerivedStatus.EXPIRING}",
                 tone="amber",
-                description=_("Ask the vendor for the renewed certificate."),
+                description=_("Ask the vendor for the renewed certificate.")
+                if sees_all_vendors(user)
+                else _("Upload your renewed certificate before the current one expires."),
             )
         )
     if counts["pending"]:
@@ -209,7 +211,9 @@ def qualification_cards(user: Any) -> list[DashboardCard]:
                 count=counts["pending"],
                 url=f"{url}?status={DerivedStatus.UNVERIFIED}",
                 tone="amber",
-                description=_("Check them against the issuer's register, then verify or reject."),
+                description=_("Check them against the issuer's register, then verify or reject.")
+                if sees_all_vendors(user)
+                else _("The owner checks them against the issuer's register; you are told if one is rejected."),
             )
         )
     if counts["rejected"] and not sees_all_vendors(user):

@@ -45,9 +45,12 @@ class TemplateForm(ActionForm):
 class SectionForm(ActionForm):
     model = TemplateSection
     model_fields = ("code", "title", "title_zh_hans", "description", "description_zh_hans", "order")
+    # Each language's field says which language it holds (lang), for the browser's spelling and for readers.
     widgets = {
-        "description": forms.Textarea(attrs={"rows": 3}),
-        "description_zh_hans": forms.Textarea(attrs={"rows": 3}),
+        "title": forms.TextInput(attrs={"lang": "en"}),
+        "title_zh_hans": forms.TextInput(attrs={"lang": "zh-Hans"}),
+        "description": forms.Textarea(attrs={"rows": 3, "lang": "en"}),
+        "description_zh_hans": forms.Textarea(attrs={"rows": 3, "lang": "zh-Hans"}),
     }
 
 
@@ -69,8 +72,10 @@ class ItemForm(ActionForm):
         "order",
     )
     widgets = {
-        "guidance": forms.Textarea(attrs={"rows": 3}),
-        "guidance_zh_hans": forms.Textarea(attrs={"rows": 3}),
+        "text": forms.TextInput(attrs={"lang": "en"}),
+        "text_zh_hans": forms.TextInput(attrs={"lang": "zh-Hans"}),
+        "guidance": forms.Textarea(attrs={"rows": 3, "lang": "en"}),
+        "guidance_zh_hans": forms.Textarea(attrs={"rows": 3, "lang": "zh-Hans"}),
     }
 
     def __init__(self, *args: Any, template: AssessmentTemplate, **kwargs: Any) -> None:

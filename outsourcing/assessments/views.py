@@ -20,6 +20,7 @@ from outsourcing.core import numbers
 from outsourcing.core.access import ensure_owner_writer, is_owner_writer, sees_all_vendors
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
+from outsourcing.core.bilingual import reader_reads_chinese
 from outsourcing.core.forms import handle_action, handle_form
 from outsourcing.core.listing import Column, ListPage, record_id, render_list
 from outsourcing.documents.models import Document
@@ -203,7 +204,9 @@ def section_chart(result: dict[str, Any]) -> dict[str, Any]:
         width = 0.0 if score is None else 360 * score / 100
         rows.append(
             {
-                "label": section["title"],
+                "label": section.get("title_zh_hans") or section["title"]
+                if reader_reads_chinese()
+                else section["title"],
                 "y": y,
                 "text_y": y + 12,
                 "width": f"{width:.1f}",

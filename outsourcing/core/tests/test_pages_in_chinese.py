@@ -66,6 +66,7 @@ TRANSLATED_DATA = {
     "assessments.TemplateSection": {"title", "description"},
     "assessments.TemplateItem": {"text", "guidance"},
 }
+TRUNCATIONS = (60, 79, 89, 119)
 # Records whose text fields are not people's words (codes, stored keys, machine text).
 NOT_DATA_MODELS = {"notifications.Notification", "auditlog.LogEntry"}
 
@@ -249,7 +250,8 @@ def _address(name: str, entry: Any, samples: Samples) -> str | None:
 
 class _VisibleText(HTMLParser):
     """Text nodes and the attributes a person reads, outside scripts and styles and outside any element marked
-    translate="no" (HTML's own word for "the same in every language": a file's column names, an ISO code)."""
+    translate="no" (HTML's own word for "the same in every language": a file's column names, an ISO code) or
+    declared English with lang="en"."""
 
     SKIP = {"script", "style", "template", "head"}
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -262,7 +264,10 @@ class _VisibleText(HTMLParser):
         self.skip_from: int | None = None  # depth of the open element whose content is not read
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        untranslated = dict(attrs).get("translate") == "no"
+        given = dict(attrs)
+        # translate="no": the same in every language; lang="en": English on purpose (the English text of a record
+        # kept in both languages, in its edit form).
+        untranslated = given.get("translate") == "no" or (given.get("lang") or "").startswith("en")
         if self.skip_from is None and not untranslated:
             self.parts.extend(value for name, value in attrs if name in self.READ_ATTRIBUTES and value)
         if tag in self.VOID:
@@ -365,7 +370,14 @@ def data_words() -> list[str]:
             continue
         for row in model._default_manager.values_list(*fields):
             words.update(str(v) for v in row if v and len(str(v)) > 1)
+    # Long texts are shown cut short in lists and names (a finding's name holds its first 60 characters,
+    # truncatechars:N its first N − 1): the cut texts are data too.
+    words.update(w[:cut].rstrip() for w in list(words) if len(w) > 60 for cut in TRUNCATIONS if len(w) > cut)
     return sorted(words, key=len, reverse=True)
+
+
+# Three English words in a row (after the records' own words are gone) are a sentence nobody translated.
+ENGLISH_RUN = re.compile(r"\b[A-Za-z][a-z]+(?:[ ,:;'’-]+[A-Za-z][a-z]+){2,}\b")
 
 
 class Checker:
@@ -395,6 +407,8 @@ class Checker:
             text = self.data.sub(" ", part) if self.data else part
             for match in self.code_pattern.finditer(text):
                 found.append(f"code {match.group(1)!r} in {part[:120]!r}")
+            for match in ENGLISH_RUN.finditer(text):
+                found.append(f"English words {match.group(0)!r} in {part[:120]!r}")
             for match in self.label_pattern.finditer(text):
                 if match.group(1) not in ALLOWED:
                     found.append(f"English {match.group(1)!r} in {part[:120]!r}")
@@ -470,6 +484,7 @@ def test_the_reader_skips_scripts_and_what_is_marked_the_same_in_every_language(
     html = (
         '<p title="Hint">Seen <b>bold</b><br>after</p><script>hidden()</script>'
         '<p translate="no">on_time <i>code</i></p><input placeholder="CN" translate="no"><em>last</em>'
+        '<textarea lang="en">English on purpose</textarea>'
     )
     assert visible_text(html) == ["Hint", "Seen", "bold", "after", "last"]
 

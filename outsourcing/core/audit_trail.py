@@ -110,6 +110,20 @@ COMMON_LABELS = {
     "object_id": gettext_lazy("record"),
     "version": gettext_lazy("version"),
     "order": gettext_lazy("order"),
+    "prefix": gettext_lazy("prefix"),
+    "key_hash": gettext_lazy("key fingerprint"),
+    "last_used_at": gettext_lazy("last used"),
+    "revoked_at": gettext_lazy("revoked"),
+    "nonce": gettext_lazy("one-time code"),
+    "file": gettext_lazy("file"),
+    "recorded_at": gettext_lazy("recorded"),
+    "shortfall": gettext_lazy("shortfall"),
+    "attainment": gettext_lazy("attainment"),
+    "breached": gettext_lazy("breached"),
+    "granted_at": gettext_lazy("granted"),
+    "proposed_at": gettext_lazy("proposed"),
+    "decided_at": gettext_lazy("decided"),
+    "appraised_at": gettext_lazy("appraised"),
 }
 
 

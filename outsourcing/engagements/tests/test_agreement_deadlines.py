@@ -213,3 +213,30 @@ def test_notice_is_given_once_and_only_by_the_owner(manager, vendor_a_user, audi
     again = api(manager).post(f"/engagements/{service.pk}/agreement/notice", {"given_on": "2026-09-02", "reason": "y"})
     assert again.status_code == 422
     assert again.json()["detail"][0]["field"] == "given_on"
+
+
+@pytest.mark.parametrize("day", [D(2026, 3, 1), D(2026, 9, 1), D(2026, 11, 1), D(2027, 2, 1)])
+def test_the_vendor_reads_what_the_agreement_means_to_it_not_the_owner_s_decision(day):
+    """Active, decision due, expiring and expired: the owner is told to decide; the vendor that the owner does."""
+    agreement = agreement_of()
+    owner, vendor = agreement.advice(day), agreement.advice(day, for_vendor=True)
+    assert owner != vendor
+    assert "the owner" in vendor.lower()
+    assert not any(word in vendor for word in ("Decide now", "decide on renewal", "agree a new term or close"))
+
+
+def test_a_vendor_user_s_engagement_page_and_dashboard_speak_to_the_vendor(web, vendor_a, vendor_a_user):
+    engagement = make_engagement(vendor_a)
+    today = datetime.date.today()
+    # Notice deadline in 30 days, inside the 60-day decision window: the owner's decision is due.
+    make_agreement(
+        engagement,
+        start_date=today - datetime.timedelta(days=300),
+        end_date=today + datetime.timedelta(days=60),
+        notice_period_days=30,
+    )
+    page = web(vendor_a_user).get(f"/engagements/{engagement.pk}/").content.decode()
+    assert "Decide now" not in page and "The owner decides by" in page
+    cards = {c.title: c.description for c in dashboard_cards(vendor_a_user)}
+    assert "Agreement decisions due" not in cards
+    assert "Agreements awaiting the owner's renewal decision" in cards

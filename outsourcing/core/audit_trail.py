@@ -85,7 +85,7 @@ def _related_names(entries: Sequence[LogEntry]) -> dict[tuple[type[models.Model]
         model = entry.content_type.model_class() if entry.content_type_id else None
         for name, pair in _raw_changes(entry).items():
             field = _field(model, name)
-            relation = field not in (None, REVERSE) and field.is_relation and field.many_to_one
+            relation = field not in (None, REVERSE) and field.is_relation and (field.many_to_one or field.one_to_one)
             if relation and isinstance(pair, list | tuple):
                 related = field.related_model
                 if isinstance(related, type):

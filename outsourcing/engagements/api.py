@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
+from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.api import Day, Pagination, RecordId, get_visible
 
 from .actions import (
@@ -255,8 +256,11 @@ class AgreementOut(Schema):
         return str(obj.state(AgreementOut.resolve_as_of(obj)).value)
 
     @staticmethod
-    def resolve_advice(obj: ServiceAgreement) -> str:
-        return obj.advice(AgreementOut.resolve_as_of(obj))
+    def resolve_advice(obj: ServiceAgreement, context: dict[str, Any] | None = None) -> str:
+        """What to do about the agreement, addressed to the reader: a vendor's user is not told to decide."""
+        request = (context or {}).get("request")
+        user = getattr(request, "user", None)
+        return obj.advice(AgreementOut.resolve_as_of(obj), for_vendor=user is not None and not sees_all_vendors(user))
 
     @staticmethod
     def resolve_signed(obj: ServiceAgreement) -> bool:

@@ -240,3 +240,17 @@ def test_a_vendor_user_s_engagement_page_and_dashboard_speak_to_the_vendor(web, 
     cards = {c.title: c.description for c in dashboard_cards(vendor_a_user)}
     assert "Agreement decisions due" not in cards
     assert "Agreements awaiting the owner's renewal decision" in cards
+
+
+def test_the_api_addresses_the_advice_to_its_reader(api, manager, vendor_a, vendor_a_user):
+    engagement = make_engagement(vendor_a)
+    today = datetime.date.today()
+    make_agreement(
+        engagement,
+        start_date=today - datetime.timedelta(days=300),
+        end_date=today + datetime.timedelta(days=60),
+        notice_period_days=30,
+    )
+    path = f"/engagements/{engagement.pk}/agreement"
+    assert api(manager).get(path).json()["advice"].startswith("Decide now")
+    assert api(vendor_a_user).get(path).json()["advice"].startswith("The owner decides by")

@@ -70,6 +70,10 @@ def assessment_gate(engagements: Sequence[Any], as_of: datetime.date) -> dict[in
                         "The vendor has no management-system assessment completed within its re-examination "
                         "cycle: send it an assessment and complete the review."
                     ),
+                    _(
+                        "Your management system has no assessment completed within its re-examination cycle: "
+                        "answer the assessment the owner sends you."
+                    ),
                 )
             ]
         elif assessment.recommendation == Recommendation.REJECT:
@@ -79,6 +83,11 @@ def assessment_gate(engagements: Sequence[Any], as_of: datetime.date) -> dict[in
                     _(
                         "The vendor's current assessment (#%(pk)s, completed %(date)s) recommends rejection: "
                         "choose another vendor or re-assess it."
+                    )
+                    % {"pk": assessment.pk, "date": timezone.localdate(assessment.completed_at).isoformat()},
+                    _(
+                        "Your current assessment (#%(pk)s, completed %(date)s) recommends rejection: the owner "
+                        "decides whether to assess you again."
                     )
                     % {"pk": assessment.pk, "date": timezone.localdate(assessment.completed_at).isoformat()},
                 )

@@ -31,10 +31,18 @@ class DashboardCard:
 @dataclass(frozen=True)
 class Blocker:
     """A reason an engagement may not become active (or a vendor be chosen); `code` is stable, `message` is
-    for people."""
+    for people — the owner's staff, who act on it; `vendor_message`, where the remedy is the vendor's or the
+    owner's alone, says it to the vendor's people instead (`said_to`)."""
 
     code: str
     message: str
+    vendor_message: str = ""
+
+    def said_to(self, vendor_side: bool) -> Blocker:
+        """The blocker worded for its reader: the vendor's wording for the vendor's people where there is one."""
+        if vendor_side and self.vendor_message:
+            return Blocker(self.code, self.vendor_message)
+        return self
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,10 @@ def no_signed_agreement(engagements: Sequence[Any], as_of: datetime.date) -> dic
         "No service agreement covering %(date)s with a signed copy is on file: record the agreement and attach "
         "the signed copy."
     ) % {"date": as_of.isoformat()}
-    return {e.pk: [Blocker("no_signed_agreement", message)] for e in engagements if e.pk not in signed}
+    to_vendor = _("No service agreement covering %(date)s with a signed copy is on file yet: the owner records it.") % {
+        "date": as_of.isoformat()
+    }
+    return {e.pk: [Blocker("no_signed_agreement", message, to_vendor)] for e in engagements if e.pk not in signed}
 
 
 # form → (the records it needs, the blocker code and what the manager should do)

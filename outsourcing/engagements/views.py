@@ -162,6 +162,10 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else []
     )
     open_issues = one.open_issues(today).get(engagement.pk, [])
+    # The vendor's people read each blocker as it concerns them (what they do, or that the owner decides).
+    vendor_side = not sees_all_vendors(request.user)
+    blockers = [b.said_to(vendor_side) for b in blockers]
+    open_issues = [b.said_to(vendor_side) for b in open_issues]
     late_ids = set(Deliverable.objects.filter(engagement=engagement).late(today).values_list("pk", flat=True))
     late = [d for d in deliverables if d.pk in late_ids]
     last_period = periods[-1] if periods else None

@@ -115,6 +115,11 @@ def qualification_expires_in_term(engagements: Sequence[Any], as_of: datetime.da
                         "renewal is on file: ask the vendor for the renewed certificate."
                     )
                     % {"requirement": _requirement_label(requirement), "until": until, "end": engagement.end_date},
+                    _(
+                        "%(requirement)s expires on %(until)s, before the engagement ends on %(end)s, and no "
+                        "renewal is on file: upload your renewed certificate."
+                    )
+                    % {"requirement": _requirement_label(requirement), "until": until, "end": engagement.end_date},
                 )
             )
     return result

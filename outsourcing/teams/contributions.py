@@ -54,6 +54,7 @@ def team_gate(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, lis
                     "team_empty",
                     _("Nobody is on the team on %(date)s: put the vendor's people on the team.")
                     % {"date": as_of.isoformat()},
+                    _("Nobody is on the team on %(date)s: put your people on the team.") % {"date": as_of.isoformat()},
                 )
             )
         if engagement.form == EngagementForm.CO_SOURCING and TeamSide.OWNER not in on_team:
@@ -61,6 +62,7 @@ def team_gate(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, lis
                 Blocker(
                     "no_owner_places",
                     _("A co-sourcing team needs the owner's own staff: add an owner-side place to the team."),
+                    _("A co-sourcing team needs the owner's own staff: the owner adds them to the team."),
                 )
             )
         for verdict in not_eligible.get(engagement.pk, []):
@@ -70,6 +72,15 @@ def team_gate(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, lis
                     _(
                         "Key person %(name)s is not eligible on %(date)s (%(reasons)s) and holds no waiver: "
                         "replace the person or grant a justified waiver."
+                    )
+                    % {
+                        "name": verdict.member.full_name,
+                        "date": as_of.isoformat(),
+                        "reasons": ", ".join(verdict.reason_labels),
+                    },
+                    _(
+                        "Key person %(name)s is not eligible on %(date)s (%(reasons)s) and holds no waiver: propose "
+                        "a replacement, or ask the owner for a justified waiver."
                     )
                     % {
                         "name": verdict.member.full_name,

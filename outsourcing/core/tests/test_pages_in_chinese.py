@@ -93,7 +93,10 @@ class Samples:
 
     def __post_init__(self) -> None:
         v = self.vendor
-        engagement = _first("engagements.Engagement", vendor=v, deliverables__isnull=False, sla_metrics__isnull=True)
+        engagements = apps.get_model("engagements.Engagement").objects.filter(vendor=v).order_by("pk")
+        # Vendor A's engagement (with deliverables where it has one), so that its user opens the same pages.
+        engagement = engagements.filter(deliverables__isnull=False).first() or engagements.first()
+        engagement = engagement or _first("engagements.Engagement", deliverables__isnull=False)
         metric_engagement = _first("engagements.Engagement", vendor=v, sla_metrics__isnull=False)
         assessment = _first("assessments.Assessment", vendor=v)
         section = _first("assessments.TemplateSection", template=assessment.template_id)
@@ -267,7 +270,8 @@ class _VisibleText(HTMLParser):
         given = dict(attrs)
         # translate="no": the same in every language; lang="en": English on purpose (the English text of a record
         # kept in both languages, in its edit form).
-        untranslated = given.get("translate") == "no" or (given.get("lang") or "").startswith("en")
+        declared_english = tag != "html" and (given.get("lang") or "").startswith("en")
+        untranslated = given.get("translate") == "no" or declared_english
         if self.skip_from is None and not untranslated:
             self.parts.extend(value for name, value in attrs if name in self.READ_ATTRIBUTES and value)
         if tag in self.VOID:
@@ -436,6 +440,12 @@ def demo(django_db_setup: Any, django_db_blocker: Any, media_root: str) -> Itera
             job = ImportJob(vendor=vendor_a, original_name="roster.csv")
             job.file.save("roster.csv", ContentFile(b"full_name\n"), save=False)
             job.save()
+        Deliverable = apps.get_model("engagements.Deliverable")
+        if not Deliverable.objects.filter(engagement__vendor=vendor_a).exists():  # as the access matrix does
+            engagement = apps.get_model("engagements.Engagement").objects.filter(vendor=vendor_a).order_by("pk")[0]
+            Deliverable.objects.create(
+                engagement=engagement, title="运维月报 Monthly O&M report", due_date="2026-12-31"
+            )
         yield Samples(User.objects.get(username="vendor_a").vendor)
         transaction.set_rollback(True)
 
@@ -482,7 +492,7 @@ def test_every_page_in_chinese_shows_no_raw_code_and_no_untranslated_label(demo:
 
 def test_the_reader_skips_scripts_and_what_is_marked_the_same_in_every_language() -> None:
     html = (
-        '<p title="Hint">Seen <b>bold</b><br>after</p><script>hidden()</script>'
+        '<html lang="en"><p title="Hint">Seen <b>bold</b><br>after</p><script>hidden()</script>'
         '<p translate="no">on_time <i>code</i></p><input placeholder="CN" translate="no"><em>last</em>'
         '<textarea lang="en">English on purpose</textarea>'
     )

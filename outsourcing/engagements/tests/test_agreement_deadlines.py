@@ -254,3 +254,14 @@ def test_the_api_addresses_the_advice_to_its_reader(api, manager, vendor_a, vend
     path = f"/engagements/{engagement.pk}/agreement"
     assert api(manager).get(path).json()["advice"].startswith("Decide now")
     assert api(vendor_a_user).get(path).json()["advice"].startswith("The owner decides by")
+
+
+def test_blockers_are_worded_for_the_side_that_reads_them(web, manager, vendor_a, vendor_a_user):
+    """The owner is told to record the agreement; the vendor's user that the owner records it."""
+    engagement = make_engagement(vendor_a)
+    owner_page = web(manager).get(f"/engagements/{engagement.pk}/").content.decode()
+    vendor_page = web(vendor_a_user).get(f"/engagements/{engagement.pk}/").content.decode()
+    assert "record the agreement and attach the signed copy" in owner_page
+    assert "the owner records it" in vendor_page and "record the agreement and attach" not in vendor_page
+    # The code's label, never the code itself, in what people read.
+    assert "<strong>No signed agreement</strong>" in vendor_page and ">no_signed_agreement<" not in vendor_page

@@ -485,6 +485,7 @@ def _walk(client: Client, samples: Samples, checker: Checker) -> tuple[dict[str,
 def test_every_page_in_chinese_shows_no_raw_code_and_no_untranslated_label(demo: Samples, username: str) -> None:
     checker = Checker()
     problems, pages = _walk(_chinese_client(username), demo, checker)
+    print(f"{username}: {pages} pages in Chinese checked")
     assert pages >= (20 if username == "vendor_a" else 60), pages
     report = "\n".join(f"{url}\n  " + "\n  ".join(found) for url, found in sorted(problems.items()))
     assert not problems, f"{len(problems)} pages:\n{report}"

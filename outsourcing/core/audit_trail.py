@@ -137,8 +137,9 @@ def field_label(field: Any, name: str) -> str:
         return str(label)
     if name in COMMON_LABELS:
         return str(COMMON_LABELS[name])
-    if field.is_relation and isinstance(field.related_model, type):
-        return str(field.related_model._meta.verbose_name)
+    related = field.related_model if field.is_relation else None
+    if isinstance(related, type) and issubclass(related, models.Model):
+        return str(related._meta.verbose_name)
     return str(label)
 
 

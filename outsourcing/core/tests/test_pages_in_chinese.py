@@ -486,7 +486,7 @@ def test_every_page_in_chinese_shows_no_raw_code_and_no_untranslated_label(demo:
     checker = Checker()
     problems, pages = _walk(_chinese_client(username), demo, checker)
     print(f"{username}: {pages} pages in Chinese checked")
-    assert pages >= (20 if username == "vendor_a" else 60), pages
+    assert pages >= {"manager": 70, "admin": 80, "vendor_a": 40}[username], pages  # 76, 89 and 45 on the demo
     report = "\n".join(f"{url}\n  " + "\n  ".join(found) for url, found in sorted(problems.items()))
     assert not problems, f"{len(problems)} pages:\n{report}"
 

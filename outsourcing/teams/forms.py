@@ -113,7 +113,8 @@ class AssignmentForm(forms.Form):
 
 class EndAssignmentForm(forms.Form):
     end_date = forms.DateField(label=_("Last day on the team"), widget=DATE)
-    leave_reason = forms.ChoiceField(label=_("Reason for leaving"), choices=LeaveReason.choices)
+    # Chosen, never defaulted: the reason is what the team's stability figures count (a resignation is turnover).
+    leave_reason = forms.ChoiceField(label=_("Reason for leaving"), choices=[("", "—"), *LeaveReason.choices])
 
 
 class WaiverForm(forms.Form):

@@ -24,7 +24,7 @@ class EvidenceRefOut(Schema):
     name: str
 
 
-class BlockerOut(Schema):
+class AssessmentBlockerOut(Schema):
     code: str = Field(description="An activation-gate or vendor blocker code, or critical_finding")
     message: str
 
@@ -74,7 +74,7 @@ class AssessmentResultOut(Schema):
     complete: bool = Field(description="Every shown item is scored and no item lacks data")
     missing_data: list[str] = Field(description="Codes of items filled from the system that have no data")
     sections: list[ResultSectionOut]
-    blockers: list[BlockerOut]
+    blockers: list[AssessmentBlockerOut]
     recommendation: Recommendation | Literal[""] = Field(description="Empty while data is missing")
     recommendation_rule: str
     thresholds: ThresholdsOut

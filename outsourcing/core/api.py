@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any, Literal, TypeVar
@@ -163,7 +164,9 @@ def _ninja_loc(request: HttpRequest, loc: list[str]) -> list[str]:
     if not loc:
         return loc
     where = {"form": "body", "file": "body"}.get(loc[0], loc[0])
-    rest = loc[1:]
+    # pydantic names the member of a union that refused the value ("str-enum[VendorStatus]", "literal['']"):
+    # no part of the request.
+    rest = [part for part in loc[1:] if FIELD_NAME.fullmatch(part)]
     if where == "body" and len(rest) > 1 and rest[0] not in declared_fields(request):
         rest = rest[1:]  # the view's parameter holding the whole body
     return [where, *rest]
@@ -176,6 +179,7 @@ def file_answer(description: str, media_types: list[str]) -> dict[str, Any]:
     return {"responses": {200: {"description": description, "content": dict.fromkeys(media_types, binary)}}}
 
 
+FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]+")
 ERROR_SCHEMA_NAME = "ErrorBody"
 ERROR_DESCRIPTIONS = {
     400: "The request could not be read (malformed JSON or multipart body, a bad header)",
@@ -304,8 +308,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def ninja_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         details = []
+        located: set[tuple[str, ...]] = set()
         for error in exc.errors:
             loc = _ninja_loc(request, [str(part) for part in error.get("loc", [])])
+            if tuple(loc) in located:
+                continue  # a union's members each refuse the value: the first says what is expected
+            located.add(tuple(loc))
             # The field is the innermost name: not the location, nor an index into a list ("vendor_ids", not "0").
             field = next((p for p in reversed(loc[1:]) if not p.isdigit()), "")
             nul = field in getattr(request, "nul_fields", ())

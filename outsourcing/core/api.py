@@ -132,7 +132,7 @@ NON_FIELD = "__all__"
 
 def error_body(request: HttpRequest, field_errors: dict[str, list[str]]) -> dict[str, Any]:
     """The error body for messages keyed by field, each located in `request` (see `locate`)."""
-    items = []
+    items: list[dict[str, Any]] = []
     for field, messages in field_errors.items():
         loc = locate(request, field)
         # The request's name for a request field; the action's for a problem of the record (e.g. its `status`).

@@ -163,3 +163,69 @@ def test_the_generated_client_reads_typed_answers(client_package: Any, manager: 
     assert type(missing).__name__ == "ErrorBody"
     (item,) = missing.detail
     assert (item.loc, item.field) == (["path", "vendor_id"], "vendor_id")
+
+
+# Answer fields whose values are a fixed set (the apps' TextChoices, SPEC's codes): each is an enum in the document,
+# so that a generated client has an enum type for it. Free text and open sets (blocker codes from the registry,
+# qualification type codes from the admin's catalogue) are not among them.
+FIXED_SETS = {
+    "status",
+    "form",
+    "employment_type",
+    "state",
+    "kind",
+    "side",
+    "role",
+    "language",
+    "leave_reason",
+    "acceptance",
+    "severity",
+    "recommendation",
+    "scale",
+    "source",
+    "risk_tier",
+    "category",
+    "frequency",
+    "timeliness",
+    "standing",
+    "mime_type",
+    "direction",
+    "period",
+    "reasons",
+    "codes",
+    "verdict",
+    "verification_status",
+    "verification_method",
+    "report_status",
+    "defect_reason",
+    "weight_source",
+    "dimension",
+}
+# a team role is free text; an appraisal's timeliness is a score
+NOT_FIXED = {
+    ("FieldOut", "source"),
+    ("NotificationOut", "subject_type"),
+    ("AssignmentOut", "role"),
+    ("AppraisalOut", "timeliness"),
+}
+
+
+def _is_enum(schema: dict[str, Any]) -> bool:
+    if "$ref" in schema:
+        return _is_enum(DOCUMENT["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]])
+    if "anyOf" in schema:
+        return all(_is_enum(s) for s in schema["anyOf"] if s.get("type") != "null")
+    if schema.get("type") == "array":
+        return _is_enum(schema.get("items", {}))
+    return "enum" in schema or "const" in schema
+
+
+def test_fixed_sets_of_values_are_enums() -> None:
+    plain = [
+        f"{name}.{field}"
+        for name, component in DOCUMENT["components"]["schemas"].items()
+        if name.endswith("Out")
+        for field, schema in component.get("properties", {}).items()
+        if field in FIXED_SETS and (name, field) not in NOT_FIXED and not _is_enum(schema)
+    ]
+    assert plain == []

@@ -37,7 +37,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 # Every operation is called at least once (one generated example); more rounds of examples follow while the time
 # budget lasts, so that the walk stays within a minute on a loaded machine without leaving operations out.
 ROUNDS = 3
-TIME_BUDGET_SECONDS = float(os.environ.get("API_CONFORMANCE_SECONDS", "30"))
+TIME_BUDGET_SECONDS = float(os.environ.get("API_CONFORMANCE_SECONDS", "20"))
 
 pytestmark = pytest.mark.django_db
 

@@ -412,7 +412,7 @@ class CompareIn(Schema):
 @router.post("/scoring/compare", response=ComparisonOut)
 def compare(request: HttpRequest, payload: CompareIn) -> Any:
     """Candidate vendors side by side on every registered criterion, weighted and ranked."""
-    engagement = get_visible(Engagement.objects.all(), request.user, pk=payload.engagement_id)
+    engagement = get_visible(Engagement.objects.all(), request.user, pk=payload.engagement_id, field="engagement_id")
     table = comparison.compare(
         request.user,
         engagement,

@@ -327,7 +327,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return answer(request, 404, [error_item(_("Not found."), at_record(request))])
+        where = locate(request, exc.field) if isinstance(exc, NotVisible) else at_record(request)
+        return answer(request, 404, [error_item(_("Not found."), where)])
 
     @api.exception_handler(IntegrityError)
     def integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
@@ -370,13 +371,24 @@ class Pagination(LimitOffsetPagination):
         offset: int = Field(0, ge=0, le=MAX_RECORD_ID)
 
 
-def get_visible(source: models.Manager[M] | models.QuerySet[M], user: Any, **lookup: Any) -> M:
-    """The object if `user` may see it; 404 otherwise, exactly as if it did not exist."""
+class NotVisible(Http404):
+    """404 for a record named by a request field other than the address's last id (e.g. a body's engagement_id)."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+def get_visible(
+    source: models.Manager[M] | models.QuerySet[M], user: Any, *, field: str | None = None, **lookup: Any
+) -> M:
+    """The object if `user` may see it; 404 otherwise, exactly as if it did not exist. `field`: the request
+    field that names it, when that is not the address's last id (the 404 is located there)."""
     visible = source.visible_to(user)  # type: ignore[union-attr]
     try:
         record = visible.get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise (NotVisible(field) if field else Http404()) from exc
     note_lookup(record)  # the ETag / If-Match of the record an API address names
     return record
 

@@ -159,7 +159,7 @@ def appraise(request: HttpRequest, vendor_id: int, payload: AppraisalIn) -> Any:
     vendor = get_visible(Vendor.objects, request.user, pk=vendor_id)
     engagement = None
     if payload.engagement_id is not None:
-        engagement = get_visible(Engagement.objects, request.user, pk=payload.engagement_id)
+        engagement = get_visible(Engagement.objects, request.user, pk=payload.engagement_id, field="engagement_id")
     data = payload.dict(exclude={"engagement_id"})
     return Status(201, actions.do_appraise(vendor, acting_user=request.user, engagement=engagement, **data))
 

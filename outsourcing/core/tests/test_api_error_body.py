@@ -67,6 +67,12 @@ def test_a_record_not_found_is_located_at_its_path_parameter(api, manager, engag
     assert _items(response) == [(["path", "engagement_id"], "engagement_id")]
 
 
+def test_a_record_named_in_the_body_that_is_not_found_is_located_in_the_body(api, manager, vendor_a):
+    response = api(manager).post("/scoring/compare", {"engagement_id": 987654, "vendor_ids": [vendor_a.pk]})
+    assert response.status_code == 404
+    assert _items(response) == [(["body", "engagement_id"], "engagement_id")]
+
+
 def test_an_unknown_api_address_and_a_wrong_method_answer_json(api, manager):
     client = Client(headers=api(manager).headers)
     missing = client.get("/api/v1/no-such-thing")

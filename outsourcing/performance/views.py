@@ -124,8 +124,9 @@ def engagement_reports(request: HttpRequest, pk: int) -> HttpResponse:
             return actions.do_set_schedule(engagement, acting_user=request.user, **data)
         if action == "submit":
             return actions.do_submit_report(engagement, acting_user=request.user, **data)
-        lookup = {"pk": request.POST.get("report"), "engagement": engagement}
-        report = get_visible(ImplementationReport.objects, request.user, **lookup)
+        report = get_visible(
+            ImplementationReport.objects, request.user, pk=request.POST.get("report"), engagement=engagement
+        )
         return actions.do_review_report(report, acting_user=request.user, accept=action == "accept", **data)
 
     form = {"schedule": schedule_form, "submit": report_form}.get(action, review_form)

@@ -256,8 +256,44 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "files"  # evidence files: outside the web root, served only through permission checks
+
+
+def file_storage(environ: Any = os.environ) -> dict[str, Any]:
+    """Where uploaded files live: the data dir by default; with OUTSOURCING_S3_BUCKET an S3-compatible object
+    store (django-storages, the `s3` extra), so that several web servers serve the same files.
+
+    Files are private: no public ACL, and they are never linked to directly — every download is streamed by the
+    application after its permission check. Without keys in the environment boto3 finds its own (an instance
+    role, ~/.aws), the way every AWS tool does.
+    """
+    bucket = (environ.get("OUTSOURCING_S3_BUCKET") or "").strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        "region_name": environ.get("OUTSOURCING_S3_REGION") or "us-east-1",
+        "default_acl": None,  # the bucket's own (private) policy
+        "file_overwrite": False,  # a stored name is never reused
+        "querystring_auth": True,
+        "location": (environ.get("OUTSOURCING_S3_PREFIX") or "").strip("/"),
+        "signature_version": "s3v4",
+        "max_memory_size": 2_621_440,  # a download is spooled to a temporary file past 2.5 MB
+    }
+    endpoint = (environ.get("OUTSOURCING_S3_ENDPOINT_URL") or "").strip()
+    if endpoint:
+        if not endpoint.startswith(("http://", "https://")):
+            raise ImproperlyConfigured(f"OUTSOURCING_S3_ENDPOINT_URL must be an http(s):// address, not {endpoint!r}")
+        options["endpoint_url"] = endpoint
+        options["addressing_style"] = "path"  # MinIO, Ceph, moto: the bucket in the path, not in the host name
+    for setting, name in (("access_key", "ACCESS_KEY_ID"), ("secret_key", "SECRET_ACCESS_KEY")):
+        value = environ.get(f"OUTSOURCING_S3_{name}")
+        if value:
+            options[setting] = value
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -298,7 +298,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if TESTING or DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "outsourcing.core.staticfiles.GzipManifestStaticFilesStorage"
         )
     },
 }

@@ -137,9 +137,10 @@ def run(plan: dict[str, Any]) -> dict[str, Any]:
     runner = environment.create_local_runner()
     began = time.monotonic()
     runner.start(plan["clients"], spawn_rate=plan["clients"])  # everyone at once
-    gevent.spawn_later(plan["seconds"], runner.quit)
-    runner.greenlet.join()
+    gevent.sleep(plan["seconds"])
+    runner.quit()  # stops every client, waiting for the requests under way
     elapsed = time.monotonic() - began
+    runner.greenlet.join()
     stats = environment.stats
     latencies.sort()
 

@@ -217,6 +217,8 @@ AUTHENTICATION_BACKENDS = [
 # not multiply them. Five failures lock the name for 15 minutes, and every further lockout of the same name
 # doubles the wait (15, 30, 60 … minutes, at most a day), so a guesser gets a handful of tries a day.
 AXES_FAILURE_LIMIT = env_int("OUTSOURCING_LOGIN_FAILURE_LIMIT", 5)
+# Failures are counted in the database, not in a process's memory: every web server sees the same count.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_COOLOFF_TIME = "outsourcing.accounts.lockout.cool_off"
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
@@ -239,6 +241,9 @@ if API_TOKEN_DAYS < 1 or API_TOKENS_PER_USER < 1:
 # A session lasts a working day from sign-in (not Django's two weeks): a browser left signed in on a shared desk
 # is signed out by the next morning.
 SESSION_COOKIE_AGE = env_int("OUTSOURCING_SESSION_HOURS", 9) * 3600
+# Web servers keep no state of their own (docs/deployment.md): sessions live in the database, so a request may
+# land on any of several `serve` instances; no cache is used for anything, and files go through STORAGES.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 if SESSION_COOKIE_AGE < 3600:
     raise ImproperlyConfigured("OUTSOURCING_SESSION_HOURS must be at least 1")
 

@@ -214,7 +214,7 @@ def _storage_place(storage: Storage) -> str:
     if bucket:
         prefix = getattr(storage, "location", "")
         return f"The object store's bucket {bucket}" + (f" (prefix {prefix}/)" if prefix else "")
-    return str(settings.MEDIA_ROOT)
+    return str(getattr(storage, "location", "The file storage"))  # the data dir's files folder
 
 
 def _holds_files(storage: Storage, folder: str = "") -> bool:

@@ -10,8 +10,8 @@ and write. Each client is one person working without pause (no think time, so th
 
 - 45 % pages as the manager or a vendor's user (dashboard, lists, a vendor, an engagement, teams, reports …);
 - 45 % API reads (vendor lists and records, engagements, a vendor's people and stability, document downloads);
-- 10 % writes through the API: a member added, a vendor's web address changed, an evidence file uploaded — each
-  client on records of its own, so that no two clients race for one record.
+- 10 % writes through the API: a member added, a vendor's web address (or, for the vendor's user, a person's title)
+  changed, an evidence file uploaded — each client on records of its own, so that no two clients race for one.
 
 Requests go round-robin over the servers, one request here and the next there: a session made on one is used on
 the other, an evidence file uploaded through one is downloaded through the other.
@@ -95,14 +95,15 @@ def _user_class(plan: dict[str, Any], latencies: list[float], numbers: Any) -> t
             )
 
         @task(4)
-        def edit_vendor(self) -> None:
-            self.client.request(
-                "PATCH",
-                self._url(f"/api/v1/vendors/{self.own_vendor}"),
-                name="API PATCH vendor",
-                json={"website": f"https://load-{self.rng.randrange(10**9)}.example.com"},
-                headers=self._auth(True),
-            )
+        def edit(self) -> None:
+            """The manager changes its own vendor's web address; the vendor's user its own person's title."""
+            if self.persona is vendor:
+                path, name, body = f"/api/v1/members/{self.own_member}", "API PATCH member", {"title": "Engineer"}
+                body["title"] = f"Engineer {self.rng.randrange(1000)}"
+            else:
+                path, name = f"/api/v1/vendors/{self.own_vendor}", "API PATCH vendor"
+                body = {"website": f"https://load-{self.rng.randrange(10**9)}.example.com"}
+            self.client.request("PATCH", self._url(path), name=name, json=body, headers=self._auth(True))
 
         @task(2)
         def upload_evidence(self) -> None:

@@ -294,7 +294,7 @@ def file_storage(environ: Any = os.environ) -> dict[str, Any]:
         value = environ.get(f"OUTSOURCING_S3_{name}")
         if value:
             options[setting] = value
-    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    return {"BACKEND": "outsourcing.core.storage.S3Storage", "OPTIONS": options}
 
 
 STORAGES = {

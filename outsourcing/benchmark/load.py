@@ -23,6 +23,7 @@ import contextlib
 import importlib.util
 import json
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -32,7 +33,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,17 @@ class LoadRun:
     load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
     cores: int = 0
     server_errors: int = 0
+    server_cpu_seconds: float = 0.0  # CPU time of every web worker during the run
+    client_cpu_seconds: float = 0.0  # CPU time of the load client
+
+    def cpu_ms_per_request(self) -> float:
+        return 1000 * self.server_cpu_seconds / max(1, self.client["requests"])
+
+    def capacity(self) -> float:
+        """Requests per second the web workers could answer with every core to themselves, at the measured CPU
+        per request (the database server's own CPU, for PostgreSQL, is not in it)."""
+        per_request = self.cpu_ms_per_request()
+        return round(self.cores * 1000 / per_request, 1) if per_request else 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -101,6 +113,10 @@ class LoadRun:
             "load_average_before": self.load_before,
             "load_average_after": self.load_after,
             "server_errors_logged": self.server_errors,
+            "server_cpu_seconds": round(self.server_cpu_seconds, 1),
+            "client_cpu_seconds": round(self.client_cpu_seconds, 1),
+            "server_cpu_ms_per_request": round(self.cpu_ms_per_request(), 1),
+            "capacity_requests_per_second_on_free_cores": self.capacity(),
             "workers_memory": self.workers_memory,
             **self.client,
         }
@@ -118,6 +134,11 @@ class LoadRun:
             f"{_fmt_load(self.load_before)} before, {_fmt_load(self.load_after)} after (the machine is shared).",
             "",
             f"Data: {counts}.",
+            "",
+            f"The web workers used {self.server_cpu_seconds:.0f} s of CPU for {c['requests']:,} requests "
+            f"({self.cpu_ms_per_request():.0f} ms per request; the load client {self.client_cpu_seconds:.0f} s): with "
+            f"both cores to themselves that is about {self.capacity():.0f} requests/s"
+            + (" (PostgreSQL's own CPU not included)." if self.database.startswith("postgres") else "."),
             "",
             "| clients | seconds | requests | failures | req/s | p50 ms | p95 ms | p99 ms | max ms | worker memory |",
             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -297,6 +318,17 @@ def _children(pid: int) -> list[int]:
         with contextlib.suppress(OSError):
             found += [int(p) for p in (task / "children").read_text().split()]
     return found
+
+
+def _cpu_seconds(pids: Iterable[int]) -> float:
+    """User and system CPU time the processes have used so far (/proc/<pid>/stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of the line)
+    return total / ticks
 
 
 def _memory_mb(pid: int) -> tuple[float, float]:
@@ -500,6 +532,8 @@ def run(portfolio: Any, *, clients: int, seconds: float, instances: int, workers
             (workdir / "plan.json").write_text(json.dumps(plan))
             log(f"  {clients} clients for {seconds:g} s …")
             before = os.getloadavg()
+            workers_before = _cpu_seconds(w["pid"] for w in web_workers_memory(servers))
+            children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
             result = subprocess.run(  # noqa: S603 - our own interpreter and module
                 [sys.executable, "-m", f"{__package__}.load_client", workdir / "plan.json", workdir / "out.json"],
                 capture_output=True,
@@ -508,9 +542,14 @@ def run(portfolio: Any, *, clients: int, seconds: float, instances: int, workers
                 timeout=seconds + 300,
             )
             after = os.getloadavg()
+            children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            client_cpu = (children_after.ru_utime + children_after.ru_stime) - (
+                children_before.ru_utime + children_before.ru_stime
+            )
             if result.returncode != 0:
                 raise CommandError(f"The load client failed:\n{result.stderr[-3000:]}")
             memory = web_workers_memory(servers)
+            server_cpu = _cpu_seconds(w["pid"] for w in memory) - workers_before
         errors = sum(_server_errors(s.log_file) for s in servers)
         client = json.loads((workdir / "out.json").read_text())
         run_ = LoadRun(
@@ -525,6 +564,8 @@ def run(portfolio: Any, *, clients: int, seconds: float, instances: int, workers
             load_after=after,
             cores=os.cpu_count() or 0,
             server_errors=errors,
+            server_cpu_seconds=server_cpu,
+            client_cpu_seconds=client_cpu,
         )
     finally:
         # Files in a throwaway object store went with it; the data dir's or a configured store's are removed.

@@ -13,8 +13,12 @@ and write. Each client is one person working without pause (no think time, so th
 - 10 % writes through the API: a member added, a vendor's web address (or, for the vendor's user, a person's title)
   changed, an evidence file uploaded — each client on records of its own, so that no two clients race for one.
 
-Requests go round-robin over the servers, one request here and the next there: a session made on one is used on
-the other, an evidence file uploaded through one is downloaded through the other.
+Clients are dealt round-robin over the servers (client 0 to the first, client 1 to the second, …), each keeping its
+connection as a browser behind a proxy does: the sessions were made by neither server, and the evidence files read
+were uploaded through the first, so every other server serves files it never stored. (Alternating each request
+between servers instead let a kept-alive connection sit idle past the server's 5 s keep-alive while a slow request
+ran at the other one, and a write sent on it just as the server closed it failed: a client's artefact, which a
+proxy avoids with an upstream keep-alive shorter than the server's — docs/deployment.md.)
 """
 
 from __future__ import annotations
@@ -49,15 +53,14 @@ def _user_class(plan: dict[str, Any], latencies: list[float], numbers: Any) -> t
         def on_start(self) -> None:
             self.index = next(numbers)
             self.rng = random.Random(self.index)  # noqa: S311 - a reproducible mix, not a secret
-            self.turn = self.index
+            self.host_url = hosts[self.index % len(hosts)]
             # Every fifth client is the big vendor's own user; the others are the owner's manager.
             self.persona = vendor if self.index % 5 == 4 else manager
             own = plan["own"][self.index % len(plan["own"])]
             self.own_vendor, self.own_member = own["vendor"], own["member"]
 
         def _url(self, path: str) -> str:
-            self.turn += 1
-            return hosts[self.turn % len(hosts)] + path
+            return self.host_url + path
 
         def _get(self, name: str, path: str, *, api: bool) -> None:
             headers = self._auth(api)

@@ -74,7 +74,7 @@ def bucket(settings: Any, s3_endpoint: str) -> str:
 def test_the_data_dir_stays_the_default_and_the_bucket_setting_switches_to_s3() -> None:
     assert file_storage({}) == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     configured = file_storage({"OUTSOURCING_S3_BUCKET": "files", "OUTSOURCING_S3_PREFIX": "/om/"})
-    assert configured["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert configured["BACKEND"] == "outsourcing.core.storage.S3Storage"
     assert configured["OPTIONS"]["bucket_name"] == "files"
     assert configured["OPTIONS"]["location"] == "om"
     assert configured["OPTIONS"]["default_acl"] is None  # never public
@@ -175,3 +175,21 @@ def test_a_backup_with_files_in_the_bucket_restores_them_into_an_empty_bucket(tm
     assert result.returncode != 0
     assert f"bucket {target_bucket}" in result.stderr and "already holds stored files" in result.stderr
     assert not (tmp_path / "dst2" / "outsourcing.sqlite3").exists() or _objects(s3_endpoint, target_bucket) == restored
+
+
+def test_every_thread_has_its_own_connection_but_the_process_parses_the_s3_model_once(bucket: str) -> None:
+    import threading
+
+    from django.core.files.storage import default_storage
+
+    connections: list[Any] = []
+    threads = [threading.Thread(target=lambda: connections.append(default_storage.connection)) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(c) for c in connections}) == 3  # boto3 resources are not thread-safe: one each
+    loaders = {id(c.meta.client._loader) for c in connections}
+    assert len(loaders) == 1  # … but one parsed service model (~13 MB a thread otherwise)
+    paths = connections[0].meta.client._loader.search_paths
+    assert len(paths) == len(set(paths))

@@ -414,7 +414,7 @@ def make_plan(portfolio: Any, base: str, clients: int) -> dict[str, Any]:
     vendor_user, _created = User.objects.get_or_create(
         username=VENDOR_USER, defaults={"role": Role.VENDOR, "vendor_id": home_vendor}
     )
-    people = {}
+    people: dict[str, dict[str, Any]] = {}
     for name, user in (("manager", manager), ("vendor", vendor_user)):
         _token, raw = ApiToken.issue(user, name="benchmark load")
         people[name] = {"session": _session(user), "token": raw}

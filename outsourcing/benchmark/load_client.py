@@ -37,7 +37,7 @@ import gevent
 from locust import FastHttpUser, constant, task
 from locust.env import Environment
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"  # the smallest file the evidence check accepts
+PDF = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"  # the smallest file the evidence check accepts (ASCII)
 
 
 def _user_class(plan: dict[str, Any], latencies: list[float], numbers: Any) -> type[FastHttpUser]:
@@ -112,13 +112,9 @@ def _user_class(plan: dict[str, Any], latencies: list[float], numbers: Any) -> t
         def upload_evidence(self) -> None:
             boundary = uuid.uuid4().hex
             body = (
-                (
-                    f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nemployment_contract\r\n'
-                    f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="contract.pdf"\r\n'
-                    "Content-Type: application/pdf\r\n\r\n"
-                ).encode()
-                + PDF
-                + f"\r\n--{boundary}--\r\n".encode()
+                f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nemployment_contract\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="contract.pdf"\r\n'
+                f"Content-Type: application/pdf\r\n\r\n{PDF}\r\n--{boundary}--\r\n"
             )
             self.client.post(
                 self._url(f"/api/v1/members/{self.own_member}/documents"),

@@ -218,6 +218,8 @@ AUTHENTICATION_BACKENDS = [
 # not multiply them. Five failures lock the name for 15 minutes, and every further lockout of the same name
 # doubles the wait (15, 30, 60 … minutes, at most a day), so a guesser gets a handful of tries a day.
 AXES_FAILURE_LIMIT = env_int("OUTSOURCING_LOGIN_FAILURE_LIMIT", 5)
+# Failures are counted in the database, not in a process's memory: every web server sees the same count.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_COOLOFF_TIME = "outsourcing.accounts.lockout.cool_off"
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
@@ -240,6 +242,9 @@ if API_TOKEN_DAYS < 1 or API_TOKENS_PER_USER < 1:
 # A session lasts a working day from sign-in (not Django's two weeks): a browser left signed in on a shared desk
 # is signed out by the next morning.
 SESSION_COOKIE_AGE = env_int("OUTSOURCING_SESSION_HOURS", 9) * 3600
+# Web servers keep no state of their own (docs/deployment.md): sessions live in the database, so a request may
+# land on any of several `serve` instances; no cache is used for anything, and files go through STORAGES.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 if SESSION_COOKIE_AGE < 3600:
     raise ImproperlyConfigured("OUTSOURCING_SESSION_HOURS must be at least 1")
 
@@ -257,13 +262,49 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "files"  # evidence files: outside the web root, served only through permission checks
+
+
+def file_storage(environ: Any = os.environ) -> dict[str, Any]:
+    """Where uploaded files live: the data dir by default; with OUTSOURCING_S3_BUCKET an S3-compatible object
+    store (django-storages, the `s3` extra), so that several web servers serve the same files.
+
+    Files are private: no public ACL, and they are never linked to directly — every download is streamed by the
+    application after its permission check. Without keys in the environment boto3 finds its own (an instance
+    role, ~/.aws), the way every AWS tool does.
+    """
+    bucket = (environ.get("OUTSOURCING_S3_BUCKET") or "").strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        "region_name": environ.get("OUTSOURCING_S3_REGION") or "us-east-1",
+        "default_acl": None,  # the bucket's own (private) policy
+        "file_overwrite": False,  # a stored name is never reused
+        "querystring_auth": True,
+        "location": (environ.get("OUTSOURCING_S3_PREFIX") or "").strip("/"),
+        "signature_version": "s3v4",
+        "max_memory_size": 2_621_440,  # a download is spooled to a temporary file past 2.5 MB
+    }
+    endpoint = (environ.get("OUTSOURCING_S3_ENDPOINT_URL") or "").strip()
+    if endpoint:
+        if not endpoint.startswith(("http://", "https://")):
+            raise ImproperlyConfigured(f"OUTSOURCING_S3_ENDPOINT_URL must be an http(s):// address, not {endpoint!r}")
+        options["endpoint_url"] = endpoint
+        options["addressing_style"] = "path"  # MinIO, Ceph, moto: the bucket in the path, not in the host name
+    for setting, name in (("access_key", "ACCESS_KEY_ID"), ("secret_key", "SECRET_ACCESS_KEY")):
+        value = environ.get(f"OUTSOURCING_S3_{name}")
+        if value:
+            options[setting] = value
+    return {"BACKEND": "outsourcing.core.storage.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if TESTING or DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "outsourcing.core.staticfiles.GzipManifestStaticFilesStorage"
         )
     },
 }

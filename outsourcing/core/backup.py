@@ -6,7 +6,8 @@ The archive is a tar file:
     manifest.json            {"format", "created_at", "engine", "entries": {name: sha256}} (written last)
     database.sqlite3         SQLite: a copy made with SQLite's online backup API (one read transaction)
     database.dump            PostgreSQL: `pg_dump --format=custom` of an exported snapshot
-    files/<storage name>     every file named by a FileField in the snapshot's records
+    files/<storage name>     every file named by a FileField in the snapshot's records, read through Django's
+                             storage API: from the data dir, or from the object store when files live there
     keys/<name>              the data dir's keys (the generated secret key and identity-hash key)
 
 Consistency: the list of files is read from the snapshot itself (the SQLite copy, or the PostgreSQL transaction
@@ -14,8 +15,9 @@ whose snapshot pg_dump is given), so the archive holds exactly the files of the 
 committed only after its file is stored, so every such file exists when the snapshot is taken.
 
 `restore` verifies every checksum before it writes anything, and writes only into an empty target: a database
-without tables, no stored files, and a data dir holding at most a freshly generated key (replaced by the
-archive's).
+without tables, no stored files (in the data dir, or in the configured bucket and prefix of the object store),
+and a data dir holding at most a freshly generated key (replaced by the archive's). Files are written back through
+the storage API, so an archive taken from local files restores into an object store and the other way round.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from typing import IO, Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
 from django.db import connections, models
 
 FORMAT = 1
@@ -177,10 +181,57 @@ def _add_file(archive: tarfile.TarFile, entries: dict[str, str], name: str, path
     archive.add(str(path), arcname=name, recursive=False)
 
 
+class _Hashing(io.RawIOBase):
+    """A read-only stream that hashes what passes through it: a stored file is read once, into the archive."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+        self.digest = hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        self.digest.update(data)
+        return data
+
+
+def _add_stored(archive: tarfile.TarFile, entries: dict[str, str], storage: Storage, name: str) -> None:
+    """Stream one stored file (data dir or object store) into the archive, hashing it on the way."""
+    info = tarfile.TarInfo(f"files/{name}")
+    info.size = storage.size(name)
+    info.mode = 0o600
+    with storage.open(name, "rb") as stream:
+        hashing = _Hashing(stream)
+        archive.addfile(info, hashing)  # type: ignore[arg-type]
+    entries[info.name] = hashing.digest.hexdigest()
+
+
+def _storage_place(storage: Storage) -> str:
+    """Where the storage keeps files, in words for a message."""
+    bucket = getattr(storage, "bucket_name", None)
+    if bucket:
+        prefix = getattr(storage, "location", "")
+        return f"The object store's bucket {bucket}" + (f" (prefix {prefix}/)" if prefix else "")
+    return str(getattr(storage, "location", "The file storage"))  # the data dir's files folder
+
+
+def _holds_files(storage: Storage, folder: str = "") -> bool:
+    """Whether the storage holds any file (a walk that stops at the first one)."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return False  # the data dir's files folder does not exist yet
+    if files:
+        return True
+    return any(_holds_files(storage, f"{folder}/{sub}" if folder else sub) for sub in folders)
+
+
 def backup(destination: Path) -> dict[str, Any]:
     """Write the archive to `destination` (through a temporary file: a half-written archive never has the name)."""
     destination = destination.resolve()
-    media = Path(settings.MEDIA_ROOT)
+    storage = default_storage  # every FileField of the product stores through it
     entries: dict[str, str] = {}
     destination.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".backup-") as work:
@@ -190,11 +241,10 @@ def backup(destination: Path) -> dict[str, Any]:
             _add_file(archive, entries, database.name, database)
             missing = []
             for name in sorted(names):
-                path = media / name
-                if not path.is_file():
+                if not storage.exists(name):
                     missing.append(name)
                     continue
-                _add_file(archive, entries, f"files/{name}", path)
+                _add_stored(archive, entries, storage, name)
             if missing:
                 raise BackupError(f"{len(missing)} stored files named by records are missing, e.g. {missing[0]}.")
             for key in KEY_FILES:
@@ -265,9 +315,11 @@ def _database_is_empty() -> bool:
 
 
 def ensure_empty_target() -> None:
-    media = Path(settings.MEDIA_ROOT)
-    if media.exists() and any(path.is_file() for path in media.rglob("*")):
-        raise BackupError(f"{media} already holds stored files: restore into an empty data dir.")
+    if _holds_files(default_storage):
+        raise BackupError(
+            f"{_storage_place(default_storage)} already holds stored files: restore into an empty data dir "
+            "(or an empty bucket or prefix)."
+        )
     if not _database_is_empty():
         raise BackupError("The database already holds tables: restore into an empty database.")
 
@@ -276,7 +328,6 @@ def restore(source: Path) -> dict[str, Any]:
     manifest = verify(source)
     ensure_empty_target()
     connections.close_all()
-    media = Path(settings.MEDIA_ROOT)
     with tarfile.open(source, "r") as archive:
         for member in archive.getmembers():
             if member.name == MANIFEST:
@@ -284,7 +335,7 @@ def restore(source: Path) -> dict[str, Any]:
             stream = archive.extractfile(member)
             assert stream is not None
             if member.name.startswith("files/"):
-                _write(media / member.name.removeprefix("files/"), stream)
+                _save_stored(member.name.removeprefix("files/"), stream, member.size)
             elif member.name.startswith("keys/"):
                 target = settings.DATA_DIR / member.name.removeprefix("keys/")
                 _write(target, stream)
@@ -297,6 +348,15 @@ def restore(source: Path) -> dict[str, Any]:
             elif member.name == "database.dump":
                 _pg_restore(stream)
     return manifest
+
+
+def _save_stored(name: str, stream: IO[bytes], size: int) -> None:
+    """Write one archived file back under its own name through the storage API (data dir or object store)."""
+    content = File(stream, name=PurePosixPath(name).name)
+    content.size = size
+    saved = default_storage.save(name, content)
+    if saved != name:
+        raise BackupError(f"{name} could not be restored under its own name (stored as {saved}).")
 
 
 def _write(target: Path, stream: IO[bytes]) -> None:

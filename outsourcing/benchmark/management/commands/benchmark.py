@@ -36,7 +36,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from outsourcing.accounts.models import User
-from outsourcing.benchmark import floors
+from outsourcing.benchmark import floors, load
 from outsourcing.core import registry
 from outsourcing.core.access import Role
 from outsourcing.engagements.choices import SLA_FORMS, EngagementForm, EngagementStatus
@@ -950,6 +950,7 @@ class Command(BaseCommand):
         parser.add_argument("--generate-only", action="store_true")
         parser.add_argument("--output", default="", help="Also write the results to this Markdown file.")
         parser.add_argument("--title", default="", help="Heading of the results in the Markdown file.")
+        load.add_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         sizes = (
@@ -976,6 +977,8 @@ class Command(BaseCommand):
         self.stdout.write(counts)
         if options["generate_only"]:
             return
+        if options["load"]:
+            return load.handle(self, portfolio, counts, options)
         # Pages are rendered as in production, with the hashed static files of this data folder.
         call_command("collectstatic", interactive=False, verbosity=0)
         load_before = machine_load()

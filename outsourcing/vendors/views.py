@@ -86,7 +86,7 @@ def vendor_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
             v.get_status_display(),
             v.address,
             v.website,
-            timezone.localdate(v.created_at).isoformat(),  # the owner's day, as on the page
+            timezone.localdate(v.created_at),  # the owner's day, as on the page
         ],
     )
 

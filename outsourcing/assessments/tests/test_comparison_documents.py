@@ -39,8 +39,9 @@ def _fonts(document: bytes) -> dict[str, dict[str, Any]]:
 
 
 def _text(document: bytes) -> str:
+    """The PDF's text with every run of blanks and line breaks (a wrapped table cell) made one space."""
     reader = pypdf.PdfReader(io.BytesIO(document))
-    return "\n".join(page.extract_text() for page in reader.pages)
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 @pytest.fixture

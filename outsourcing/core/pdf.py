@@ -15,8 +15,8 @@ check `core.W001` names the missing file at start-up.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import functools
+import hashlib
 import io
 import logging
 import os

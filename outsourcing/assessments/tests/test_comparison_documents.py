@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import io
 import os
-from pathlib import Path
 import re
+from pathlib import Path
 from typing import Any
 
 import pypdf
@@ -55,7 +55,9 @@ def table(manager, vendor_a, vendor_b, engagement_a, fake_fit):  # type: ignore[
 def test_the_pdf_embeds_its_fonts_and_reads_as_written(table, language) -> None:  # type: ignore[no-untyped-def]
     with translation.override(language):
         document = to_pdf(table(weights={"fake_fit": 3, criterion_codes()[0]: 1}))
-    (Path(os.environ.get("PDF_OUT", "/nonexistent")) / f"comparison-{language}.pdf").write_bytes(document) if os.environ.get("PDF_OUT") else None
+    (Path(os.environ.get("PDF_OUT", "/nonexistent")) / f"comparison-{language}.pdf").write_bytes(
+        document
+    ) if os.environ.get("PDF_OUT") else None
     fonts = _fonts(document)
     assert fonts, "the PDF uses no font"
     for name, descriptor in fonts.items():

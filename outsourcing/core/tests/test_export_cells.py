@@ -21,7 +21,7 @@ def test_other_values_pass_unchanged(value):
 
 @pytest.mark.parametrize("value", ["-", "+", " - ", "=", "＋"])
 def test_a_sign_alone_is_not_a_formula(value):
-    """"-" for "none" stays as typed: no stray apostrophe."""
+    """ "-" for "none" stays as typed: no stray apostrophe."""
     assert safe_cell(value) == value
 
 

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from outsourcing.core import numbers, registry
 from outsourcing.core.access import sees_all_vendors
@@ -33,7 +33,7 @@ from .ahp import CONSISTENCY_LIMIT, AhpResult, derive_weights
 
 PREFERRED_ORDER = ["assessment_score", "qualification_fit", "team_stability", "past_performance"]
 WEIGHT_SOURCES = {
-    "equal": gettext_lazy("equal weights"),
+    "equal": gettext_lazy("the same for every criterion"),
     "typed": gettext_lazy("typed in"),
     "ahp": gettext_lazy("derived by pairwise comparison (AHP)"),
 }
@@ -255,7 +255,10 @@ def weights_text(table: Comparison) -> str:
     """How the weights came about, in words: "Derived by pairwise comparison (AHP); consistency ratio 0.04"."""
     text = str(WEIGHT_SOURCES.get(table.weight_source, table.weight_source))
     if table.ahp is not None:
-        text += "; " + _("consistency ratio %(cr)s") % {"cr": numbers.display(table.ahp.consistency_ratio, 3)}
+        return _("%(method)s; consistency ratio %(cr)s") % {
+            "method": text,
+            "cr": numbers.display(table.ahp.consistency_ratio, 3),
+        }
     return text
 
 
@@ -328,7 +331,9 @@ def to_pdf(table: Comparison) -> bytes:
         _("Weights: %(method)s") % {"method": weights_text(table)},
     ]
     weights = _("Criterion weights: %(weights)s") % {
-        "weights": ", ".join(f"{label} {numbers.display_percent(table.weights[c])}" for c, label in table.criteria)
+        "weights": pgettext("list separator", ", ").join(
+            f"{label} {numbers.display_percent(table.weights[c])}" for c, label in table.criteria
+        )
     }
     headers = (
         [str(_("Rank")), str(_("Vendor"))]
@@ -355,7 +360,8 @@ def to_pdf(table: Comparison) -> bytes:
             "coverage says how much of the weight that is."
         )
     )
-    footer = f"{title} · {engagement} · {_('Generated %(moment)s') % {'moment': generated}}"
+    stamp = _("Generated %(moment)s") % {"moment": generated}
+    footer = f"{title} · {engagement} · {stamp}"
     everything = "".join(
         [title, engagement, weights, note, footer, *meta, *headers, *(c for line in body for c in line)]
     )

@@ -82,7 +82,7 @@ def test_the_pdf_says_how_ahp_weights_came_about(table) -> None:  # type: ignore
     codes = criterion_codes()
     matrix = [[1.0] * len(codes) for _c in codes]
     text = _text(to_pdf(table(ahp=(codes, matrix))))
-    assert "derived by pairwise comparison (AHP); consistency ratio 0.000" in text
+    assert "Weights: derived by pairwise comparison (AHP); consistency ratio 0.000" in text
     assert "weights: ahp" not in text
 
 

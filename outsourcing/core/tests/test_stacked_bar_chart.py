@@ -39,7 +39,10 @@ def test_a_label_longer_than_the_line_is_cut_not_spilled() -> None:
 def test_the_picture_is_wide_enough_for_every_note() -> None:
     note = "0.00 (coverage 20 % · insufficient data)"
     svg = stacked_bar_chart(
-        [StackedBar("华信软件技术有限公司", [30, 20, 10, 5, 5, 0], "70.00 (coverage 100 %)"), StackedBar("B", [0] * 6, note)],
+        [
+            StackedBar("华信软件技术有限公司", [30, 20, 10, 5, 5, 0], "70.00 (coverage 100 %)"),
+            StackedBar("B", [0] * 6, note),
+        ],
         LONG,
         title="Weighted total",
         x_label="points",

@@ -178,10 +178,11 @@ class XlsxWriter:
             if len(sample) >= SAMPLE_ROWS:
                 break
         widths = [self._width(h) + 2 for h in headers]  # room for the filter button
-        for line in sample:
+        for line in [*preamble, *sample]:
             for index, value in enumerate(line):
-                if index < len(widths):
-                    widths[index] = max(widths[index], self._width(value))
+                if index >= len(widths):
+                    widths.append(0)
+                widths[index] = max(widths[index], self._width(value))
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, max(MIN_WIDTH, width) + 2)
         header_row = len(preamble) + 1

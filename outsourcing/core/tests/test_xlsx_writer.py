@@ -59,9 +59,11 @@ def test_the_header_is_frozen_and_columns_fit_their_contents() -> None:
     assert sheet.freeze_panes == "A4"  # below the two preamble lines and the header
     assert sheet["A3"].value == "Name" and sheet["A3"].font.b
     assert sheet.column_dimensions["A"].width == MAX_WIDTH  # capped, the long text wraps in the cell
-    assert 8 <= sheet.column_dimensions["B"].width < 12
+    assert 12 <= sheet.column_dimensions["B"].width < 16  # the date in the preamble: 10 characters
     narrow = _sheet(["Name"], [["华信软件有限公司"]])
     assert narrow.column_dimensions["A"].width >= 16  # a Chinese character takes two columns
+    labelled = _sheet(["#"], [[1]], preamble=[["Past performance (SLA attainment)", 20]])
+    assert labelled.column_dimensions["A"].width >= len("Past performance (SLA attainment)")
 
 
 @pytest.mark.django_db

@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.core import checks
 
@@ -70,6 +71,7 @@ def check_pdf_font(**_kwargs: object) -> list[checks.CheckMessage]:
     ]
 
 
+@functools.lru_cache(maxsize=8)
 def _face_index(path: Path) -> int:
     if path.suffix.lower() not in {".ttc", ".otc"}:
         return -1
@@ -88,9 +90,7 @@ def _face_index(path: Path) -> int:
 def embeddable(path: Path, characters: frozenset[str]) -> bytes:
     """The font at `path` cut down to `characters`, with TrueType outlines: a font reportlab can embed."""
     from fontTools import subset
-    from fontTools.pens.cu2quPen import Cu2QuPen
-    from fontTools.pens.ttGlyphPen import TTGlyphPen
-    from fontTools.ttLib import TTFont, newTable
+    from fontTools.ttLib import TTFont
 
     font = TTFont(str(path), fontNumber=_face_index(path), lazy=True)
     for tag in ("GSUB", "GPOS", "GDEF", "BASE", "VORG", "vhea", "vmtx", "DSIG"):
@@ -106,7 +106,7 @@ def embeddable(path: Path, characters: frozenset[str]) -> bytes:
     subsetter.populate(text="".join(sorted(characters)))
     subsetter.subset(font)
     if "CFF " in font:
-        _cff_to_truetype(font, Cu2QuPen, TTGlyphPen, newTable)
+        _cff_to_truetype(font)
     # reportlab shares one font object per PostScript name: each cut gets a name of its own (the same cut, the
     # same name), or a document would be set with an earlier document's cut and miss its characters.
     digest = hashlib.sha1("".join(sorted(characters)).encode(), usedforsecurity=False).hexdigest()[:8]
@@ -119,20 +119,21 @@ def embeddable(path: Path, characters: frozenset[str]) -> bytes:
     return buffer.getvalue()
 
 
-def _cff_to_truetype(font: object, cu2qu_pen: type, tt_pen: type, new_table: object) -> None:
+def _cff_to_truetype(ttf: Any) -> None:
     """Replace the font's CFF outlines by quadratic TrueType ones (fontTools' otf2ttf recipe)."""
-    from typing import Any
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
 
-    ttf: Any = font
     order = ttf.getGlyphOrder()
     glyph_set = ttf.getGlyphSet()
     quadratic = {}
     for name in order:
-        pen = tt_pen(glyph_set)
-        glyph_set[name].draw(cu2qu_pen(pen, MAX_ERROR, reverse_direction=True))
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, MAX_ERROR, reverse_direction=True))
         quadratic[name] = pen.glyph()
-    ttf["loca"] = new_table("loca")  # type: ignore[operator]
-    glyf = ttf["glyf"] = new_table("glyf")  # type: ignore[operator]
+    ttf["loca"] = newTable("loca")
+    glyf = ttf["glyf"] = newTable("glyf")
     glyf.glyphOrder = order
     glyf.glyphs = quadratic
     del ttf["CFF "]
@@ -141,7 +142,7 @@ def _cff_to_truetype(font: object, cu2qu_pen: type, tt_pen: type, new_table: obj
     for name, glyph in glyf.glyphs.items():
         if hasattr(glyph, "xMin"):
             hmtx[name] = (hmtx[name][0], glyph.xMin)
-    maxp = ttf["maxp"] = new_table("maxp")  # type: ignore[operator]
+    maxp = ttf["maxp"] = newTable("maxp")
     maxp.tableVersion = 0x00010000
     maxp.maxZones = 1
     for attribute in (

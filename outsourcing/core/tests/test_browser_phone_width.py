@@ -140,7 +140,8 @@ def test_every_main_page_fits_a_phone_and_the_comparison_fits_a_laptop(browser_p
     assert total["x"] + total["width"] <= wrap["x"] + wrap["width"], (total, wrap)
     legend = page.evaluate(
         """() => [...document.querySelectorAll('svg.chart-bars > text')].slice(-5).map(t => {
-            const r = t.getBoundingClientRect(); return {text: t.textContent, l: r.left, r: r.right, t: r.top, b: r.bottom};
+            const r = t.getBoundingClientRect();
+            return {text: t.textContent, l: r.left, r: r.right, t: r.top, b: r.bottom};
         })"""
     )
     for i, a in enumerate(legend):

@@ -19,17 +19,24 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from outsourcing.core import numbers, registry
 from outsourcing.core.access import sees_all_vendors
-from outsourcing.core.exports import safe_cell, safe_text
+from outsourcing.core.exports import XlsxWriter, safe_text
+from outsourcing.core.pdf import document_fonts
 from outsourcing.vendors.models import Vendor, new_work_blockers_of
 
 from .ahp import CONSISTENCY_LIMIT, AhpResult, derive_weights
 
 PREFERRED_ORDER = ["assessment_score", "qualification_fit", "team_stability", "past_performance"]
+WEIGHT_SOURCES = {
+    "equal": gettext_lazy("the same for every criterion"),
+    "typed": gettext_lazy("typed in"),
+    "ahp": gettext_lazy("derived by pairwise comparison (AHP)"),
+}
 MIN_COVERAGE = 0.5  # below this share of the weight known, a total says too little to recommend anyone
 
 
@@ -222,19 +229,21 @@ def recommendation_text(row: Row) -> str:
 
 
 def table_rows(table: Comparison) -> tuple[list[str], list[list[Any]]]:
+    """The comparison as a sheet: numbers as numbers (the XLSX writer rounds them), "no data" where a figure is
+    missing (not zero: SPEC "Missing data is not zero")."""
     headers = [_("Rank"), _("Vendor"), _("Status")]
     for _code, label in table.criteria:
         headers += [label, _("%(label)s × weight") % {"label": label}]
-    headers += [_("Weighted total"), _("Coverage"), _("Recommendation"), _("Flags")]
+    headers += [_("Weighted total"), _("Coverage (%)"), _("Recommendation"), _("Flags")]
     rows = []
     for r in table.rows:
         line: list[Any] = [r.rank, r.vendor.name, r.vendor.get_status_display()]
         for code, _label in table.criteria:
             score = r.scores[code].score
-            line += [_("no data") if score is None else score, round(r.contributions[code], 4)]
+            line += [_("no data") if score is None else score, None if score is None else r.contributions[code]]
         line += [
-            _("no data") if r.total is None else round(r.total, 4),
-            round(r.coverage, 4),
+            _("no data") if r.total is None else r.total,
+            r.coverage * 100,
             recommendation_text(r),
             "; ".join(r.flags),
         ]
@@ -242,129 +251,182 @@ def table_rows(table: Comparison) -> tuple[list[str], list[list[Any]]]:
     return [str(h) for h in headers], rows
 
 
+def weights_text(table: Comparison) -> str:
+    """How the weights came about, in words: "Derived by pairwise comparison (AHP); consistency ratio 0.04"."""
+    text = str(WEIGHT_SOURCES.get(table.weight_source, table.weight_source))
+    if table.ahp is not None:
+        return _("%(method)s; consistency ratio %(cr)s") % {
+            "method": text,
+            "cr": numbers.display(table.ahp.consistency_ratio, 3),
+        }
+    return text
+
+
 def to_xlsx(table: Comparison) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(_("Comparison"))[:31]
-
-    # Every cell goes through safe_cell: vendor names (which vendor users edit) and the engagement title are
-    # user text, and "=HYPERLINK(...)" must arrive as text, never as a live formula.
-    def append(target: Any, values: list[Any]) -> None:
-        target.append([safe_cell(v) for v in values])
-
-    append(sheet, [str(_("Engagement")), str(table.engagement)])
-    append(sheet, [str(_("As of")), table.as_of.isoformat()])
-    append(
-        sheet,
-        [str(_("Weights")), table.weight_source] + [f"{label}: {table.weights[c]:.4f}" for c, label in table.criteria],
-    )
-    sheet.append([])
+    writer = XlsxWriter()
     headers, rows = table_rows(table)
-    append(sheet, headers)
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        append(sheet, row)
-    detail = workbook.create_sheet(str(_("Breakdown"))[:31])
-    append(
-        detail,
-        [
-            str(_("Vendor")),
-            str(_("Criterion")),
-            str(_("Score")),
-            str(_("Weight")),
-            str(_("How it came about")),
-        ],
+    preamble: list[list[Any]] = [
+        [_("Engagement"), str(table.engagement)],
+        [_("As of"), table.as_of],
+        [_("Weights"), weights_text(table)],
+    ]
+    preamble += [[label, table.weights[c] * 100, _("% of the total")] for c, label in table.criteria]
+    writer.sheet(
+        _("Comparison"),
+        headers,
+        rows,
+        preamble=[[str(v) if isinstance(v, str) else v for v in line] for line in preamble],
     )
-    for r in table.rows:
-        for code, label in table.criteria:
-            score = r.scores[code].score
-            append(
-                detail,
-                [
-                    r.vendor.name,
-                    label,
-                    _("no data") if score is None else score,
-                    table.weights[code],
-                    r.scores[code].detail,
-                ],
-            )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    detail_headers = [_("Vendor"), _("Criterion"), _("Score"), _("Weight (%)"), _("How it came about")]
+    detail_rows = [
+        [
+            r.vendor.name,
+            label,
+            _("no data") if r.scores[code].score is None else r.scores[code].score,
+            table.weights[code] * 100,
+            r.scores[code].detail,
+        ]
+        for r in table.rows
+        for code, label in table.criteria
+    ]
+    writer.sheet(_("Breakdown"), [str(h) for h in detail_headers], detail_rows)
+    return writer.save()
 
 
-def _escape(text: str) -> str:
+def _escape(text: Any) -> str:
     # reportlab's Paragraph reads a small markup language: "<" or "&" in a name would break it. Text copied out
     # of the PDF into a spreadsheet is kept from being a formula like every other export's (safe_text).
     return html.escape(safe_text(text), quote=False)
 
 
-def _pdf_cell(figure: registry.CriterionScore, contribution: float) -> str:
+def _pdf_score(figure: registry.CriterionScore, contribution: float) -> str:
     if figure.score is None:
-        return f"{_escape(_fmt(None))}<br/>{_escape(figure.detail)}"
-    return f"{_fmt(figure.score)} (+{numbers.display(contribution)})<br/>{_escape(figure.detail)}"
+        return f"<i>{_escape(_fmt(None))}</i><br/><font size=7 color=#555555>{_escape(figure.detail)}</font>"
+    return (
+        f"{_escape(_fmt(figure.score))} <font color=#555555>(+{_escape(numbers.display(contribution))})</font><br/>"
+        f"<font size=7 color=#555555>{_escape(figure.detail)}</font>"
+    )
+
+
+def _nbsp(text: str) -> str:
+    return text.replace(" %", "\u00a0%")  # "75 %" never breaks before its sign
 
 
 def to_pdf(table: Comparison) -> bytes:
+    """The comparison as a landscape A4 a manager can send on: the engagement, the date, how the weights came
+    about, one row per vendor with each criterion's score, its part of the total and where it came from."""
     from reportlab.lib import colors
+    from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    font = "STSong-Light"  # reportlab's built-in CID font: Chinese names render without shipping a font file
-    if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
-    styles = getSampleStyleSheet()
-    for style in styles.byName.values():
-        style.fontName = font  # type: ignore[attr-defined]
-    cell = styles["BodyText"].clone("cell", fontSize=8, leading=10)
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=landscape(A4), title=str(_("Vendor comparison")))
-    story: list[Any] = [
-        Paragraph(_escape(str(_("Vendor comparison")) + " · " + str(table.engagement)), styles["Title"]),
-        Paragraph(
-            str(_("As of %(date)s; weights: %(source)s"))
-            % {"date": table.as_of.isoformat(), "source": table.weight_source}
-            + " — "
-            + _escape(", ".join(f"{label} {table.weights[c]:.3f}" for c, label in table.criteria)),
-            styles["BodyText"],
-        ),
-        Spacer(1, 8),
+    title = str(_("Vendor comparison"))
+    engagement = str(table.engagement)
+    as_of = formats.date_format(table.as_of, "DATE_FORMAT", use_l10n=True)
+    generated = formats.date_format(timezone.localtime(), "DATETIME_FORMAT", use_l10n=True)
+    meta = [
+        _("Figures as of %(date)s") % {"date": as_of},
+        _("Weights: %(method)s") % {"method": weights_text(table)},
     ]
+    weights = _("Criterion weights: %(weights)s") % {
+        "weights": pgettext("list separator", ", ").join(
+            f"{label} {numbers.display_percent(table.weights[c])}" for c, label in table.criteria
+        )
+    }
     headers = (
         [str(_("Rank")), str(_("Vendor"))]
-        + [label for _c, label in table.criteria]
-        + [str(_("Total")), str(_("Coverage")), str(_("Flags"))]
+        + [f"{label} ({_nbsp(numbers.display_percent(table.weights[c]))})" for c, label in table.criteria]
+        + [str(_("Weighted total")), str(_("Coverage")), str(_("Recommendation"))]
     )
-    data: list[list[Any]] = [[Paragraph(_escape(h), cell) for h in headers]]
+    body: list[list[str]] = []
     for r in table.rows:
-        data.append(
-            [str(r.rank), Paragraph(_escape(r.vendor.name), cell)]
-            + [Paragraph(_pdf_cell(r.scores[c], r.contributions[c]), cell) for c, _label in table.criteria]
+        vendor = f"<b>{_escape(r.vendor.name)}</b><br/><font size=7>{_escape(r.vendor.get_status_display())}</font>"
+        for flag in r.flags:
+            vendor += f"<br/><font size=7 color=#b42318>{_escape(flag)}</font>"
+        body.append(
+            [_escape(r.rank), vendor]
+            + [_pdf_score(r.scores[c], r.contributions[c]) for c, _label in table.criteria]
             + [
-                _fmt(r.total),
-                Paragraph(_escape(coverage_text(r)), cell),
-                Paragraph(_escape("; ".join(r.flags)), cell),
+                f"<b>{_escape(_fmt(r.total))}</b>",
+                _escape(_nbsp(numbers.display_percent(r.coverage))),
+                _escape(recommendation_text(r)),
             ]
         )
-    grid = Table(data, repeatRows=1)
-    grid.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), font),
-                ("FONTSIZE", (0, 0), (-1, -1), 8),
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
+    note = str(
+        _(
+            "A criterion without data is left out: the total is weighted over the criteria with data, and the "
+            "coverage says how much of the weight that is."
         )
     )
-    story.append(grid)
-    doc.build(story)
+    stamp = _("Generated %(moment)s") % {"moment": generated}
+    footer = f"{title} · {engagement} · {stamp}"
+    everything = "".join(
+        [title, engagement, weights, note, footer, *meta, *headers, *(c for line in body for c in line)]
+    )
+    buffer = io.BytesIO()
+    with document_fonts(everything + "0123456789") as fonts:
+        base = ParagraphStyle("base", fontName=fonts.regular, fontSize=9, leading=12)
+        cell = ParagraphStyle("cell", parent=base, fontSize=8, leading=10)
+        head = ParagraphStyle("head", parent=cell, fontName=fonts.bold)
+        number = ParagraphStyle("number", parent=cell, alignment=TA_RIGHT)
+        heading = ParagraphStyle("heading", parent=base, fontName=fonts.bold, fontSize=16, leading=20)
+        subheading = ParagraphStyle("subheading", parent=base, fontName=fonts.bold, fontSize=12, leading=16)
+        page_width, page_height = landscape(A4)
+        margin = 14 * mm
+        usable = page_width - 2 * margin
+        fixed = [34.0, 120.0, 58.0, 52.0, 88.0]
+        criterion_width = (usable - sum(fixed)) / max(1, len(table.criteria))
+        widths = fixed[:2] + [criterion_width] * len(table.criteria) + fixed[2:]
+        numeric = {0, 2 + len(table.criteria), 3 + len(table.criteria)}  # rank, total, coverage
+        data: list[list[Any]] = [[Paragraph(_escape(h), head) for h in headers]]
+        for line in body:
+            data.append([Paragraph(text, number if i in numeric else cell) for i, text in enumerate(line)])
+        grid = Table(data, colWidths=widths, repeatRows=1)
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), fonts.regular),  # the table's own default is Helvetica
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#c3cad3")),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6")),
+                    ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f8fafc")]),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ]
+            )
+        )
+
+        def decorate(canvas: Any, doc: Any) -> None:
+            canvas.saveState()
+            canvas.setFont(fonts.regular, 7)
+            canvas.setFillColor(colors.HexColor("#555555"))
+            canvas.drawString(margin, 8 * mm, footer)
+            canvas.drawRightString(page_width - margin, 8 * mm, str(doc.page))
+            canvas.restoreState()
+
+        doc = SimpleDocTemplate(
+            buffer,
+            pagesize=(page_width, page_height),
+            leftMargin=margin,
+            rightMargin=margin,
+            topMargin=margin,
+            bottomMargin=16 * mm,
+            title=f"{title} – {engagement}",
+            author="Outsourcing Manager",
+            initialFontName=fonts.regular,  # else every page names Helvetica, unused and not embedded
+        )
+        story: list[Any] = [
+            Paragraph(_escape(title), heading),
+            Paragraph(_escape(engagement), subheading),
+            Spacer(1, 4),
+            Paragraph(_escape(" · ".join(meta)), base),
+            Paragraph(_escape(weights), base),
+            Spacer(1, 8),
+            grid,
+            Spacer(1, 6),
+            Paragraph(_escape(note), ParagraphStyle("note", parent=cell, textColor=colors.HexColor("#555555"))),
+        ]
+        doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return buffer.getvalue()

@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from outsourcing.core import numbers, registry
+from outsourcing.core import charts, registry
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.api import get_visible
 from outsourcing.core.listing import record_id
@@ -78,50 +79,23 @@ def _parse(request: HttpRequest, codes: list[str]) -> tuple[dict[str, Any], dict
 PALETTE = ["#2f6fad", "#3f9b6e", "#d99000", "#8a5cc2", "#c0504d", "#4bacc6", "#7f7f7f", "#9bbb59"]
 
 
-def comparison_chart(table: comparison.Comparison) -> dict[str, Any]:
+def comparison_chart(table: comparison.Comparison) -> SafeString:
     """A stacked bar per vendor: each criterion's weighted contribution (server-rendered SVG)."""
-    colours = {code: PALETTE[i % len(PALETTE)] for i, (code, _label) in enumerate(table.criteria)}
-    bars = []
-    for index, row in enumerate(table.rows):
-        y = 30 + index * 26
-        x = 220.0
-        segments = []
-        for code, label in table.criteria:
-            width = 3.6 * row.contributions[code]
-            segments.append(
-                {
-                    "x": f"{x:.1f}",
-                    "width": f"{width:.1f}",
-                    "colour": colours[code],
-                    "label": label,
-                    "value": numbers.display(row.contributions[code]),
-                }
-            )
-            x += width
-        bars.append(
-            {
-                "label": row.vendor.name,
-                "y": y,
-                "text_y": y + 12,
-                "segments": segments,
-                "total": comparison.total_text(row),
-                "total_x": f"{x + 4:.1f}",
-            }
+    series = [charts.Series(label, PALETTE[i % len(PALETTE)]) for i, (_code, label) in enumerate(table.criteria)]
+    bars = [
+        charts.StackedBar(
+            row.vendor.name,
+            [row.contributions[code] for code, _label in table.criteria],
+            comparison.total_text(row),
         )
-    axis_y = 30 + len(bars) * 26 + 12
-    legend_y = axis_y + 34
-    legend = [
-        {"x": 220 + (i % 3) * 140, "y": legend_y + (i // 3) * 16, "colour": colours[code], "label": label}
-        for i, (code, label) in enumerate(table.criteria)
+        for row in table.rows
     ]
-    return {
-        "bars": bars,
-        "ticks": [{"x": f"{220 + 3.6 * t:.0f}", "label": str(t)} for t in (0, 20, 40, 60, 80, 100)],
-        "axis_y": axis_y,
-        "label_y": axis_y + 16,
-        "legend": legend,
-        "height": legend_y + ((len(legend) + 2) // 3) * 16 + 8,
-    }
+    return charts.stacked_bar_chart(
+        bars,
+        series,
+        title=_("Weighted total per vendor, by criterion (points of 100)"),
+        x_label=_("weighted score (points of 100)"),
+    )
 
 
 def _build(request: HttpRequest) -> dict[str, Any]:

@@ -10,3 +10,6 @@ class CoreConfig(AppConfig):
         ("dashboard", _("Dashboard"), "core:dashboard", 0),
         ("audit", _("Audit trail"), "core:audit", 90),
     ]
+
+    def ready(self) -> None:
+        from . import pdf  # noqa: F401  (registers the system check that names a missing PDF font)

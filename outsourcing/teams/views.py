@@ -155,9 +155,6 @@ def roster_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | Str
     queryset, _params = _roster_queryset(request, vendor)
     queryset = queryset.order_by(SORTS.get(request.GET.get("sort", "name"), "full_name"), "pk")
 
-    def iso(day: datetime.date | None) -> str:
-        return day.isoformat() if day else ""
-
     # The same columns as the import file, so an export can be edited and imported back.
     return export_response(
         fmt,
@@ -169,9 +166,9 @@ def roster_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | Str
             m.full_name,
             m.employment_type,
             m.title,
-            iso(m.hire_date),
-            iso(m.probation_end_date),
-            iso(m.left_date),
+            m.hire_date,
+            m.probation_end_date,
+            m.left_date,
             m.prior_experience_months,
         ],
     )

@@ -86,7 +86,7 @@ def vendor_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
             labels.get(v[4], v[4]),
             v[5],
             v[6],
-            timezone.localdate(v[7]).isoformat(),  # the owner's day, as on the page
+            timezone.localdate(v[7]),  # the owner's day, as on the page
         ],
     )
 

@@ -135,7 +135,7 @@ def test_page_and_exports_say_no_data_and_show_coverage_beside_every_total(  # t
     assert "no data" in page and "70 %" in page and "100 %" in page
     workbook = load_workbook(io.BytesIO(client.get("/assessments/compare/export.xlsx" + query).content))
     cells = [c for row in workbook.worksheets[0].iter_rows(values_only=True) for c in row]
-    assert "Coverage" in cells and "no data" in cells and 0.7 in cells
+    assert "Coverage (%)" in cells and "no data" in cells and 70 in cells
     pdf = client.get("/assessments/compare/export.pdf" + query)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 

@@ -19,6 +19,12 @@ def test_other_values_pass_unchanged(value):
     assert safe_cell(value) == value
 
 
-def test_none_is_an_empty_cell():
-    assert safe_cell(None) == ""
+@pytest.mark.parametrize("value", ["-", "+", " - ", "=", "＋"])
+def test_a_sign_alone_is_not_a_formula(value):
+    """ "-" for "none" stays as typed: no stray apostrophe."""
+    assert safe_cell(value) == value
+
+
+def test_none_stays_an_empty_cell():
+    assert safe_cell(None) is None
     assert safe_text(None) == ""

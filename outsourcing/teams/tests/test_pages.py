@@ -51,6 +51,30 @@ def test_roster_exports_csv_and_xlsx_in_the_import_layout(web, manager, vendor_a
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
+def test_the_typed_xlsx_roster_imports_back_unchanged(
+    web, manager, vendor_a, person, django_capture_on_commit_callbacks
+):
+    """The export writes dates as dates and empty cells empty; the import reads that file as it is."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    from outsourcing.teams.imports import do_start_roster_import
+
+    person(vendor_a, full_name="李雷 Li Lei", employee_number="X-7", contract=False)
+    content = web(manager).get(reverse("teams:roster-export", args=[vendor_a.pk, "xlsx"])).content
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, sheet[2], strict=False))
+    assert row["hire_date"].is_date and row["left_date"].value is None
+    upload = SimpleUploadedFile("roster.xlsx", content)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = do_start_roster_import(vendor_a, upload=upload, acting_user=manager)
+    job.refresh_from_db()
+    assert (job.status, job.error_count, job.unchanged_count, job.created_count) == ("done", 0, 1, 0), job.errors
+
+
 def test_vendor_b_gets_404_on_everything_of_a(web, vendor_b_user, vendor_a, engagement_a, person):
     member = person(vendor_a)
     client = web(vendor_b_user)

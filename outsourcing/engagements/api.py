@@ -113,7 +113,7 @@ class EngagementFilter(Schema):
 @router.get("/engagements", response=list[EngagementOut])
 @paginate(Pagination)
 def list_engagements(request: HttpRequest, filters: Query[EngagementFilter]) -> Any:
-    return filter_engagements(Engagement.objects.visible_to(request.user), **filters.dict())
+    return filter_engagements(Engagement.objects.visible_to(request.user), viewer=request.user, **filters.dict())
 
 
 @router.post("/engagements", response={201: EngagementOut})
@@ -172,10 +172,11 @@ def engagement_blockers(request: HttpRequest, engagement_id: int, as_of: Day | N
 @router.get("/engagements/{engagement_id}/open-issues", response=list[BlockerOut])
 def engagement_open_issues(request: HttpRequest, engagement_id: int, as_of: Day | None = None) -> Any:
     """An active engagement's open issues on `as_of` (default today): every activation blocker that holds and
-    every other registered issue (e.g. `qualification_expires_in_term`); empty for other statuses."""
+    every other registered issue (e.g. `qualification_expires_in_term`; `double_booked` and `over_allocated`
+    for the owner's staff only); empty for other statuses."""
     engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
     day = as_of or timezone.localdate()
-    return Engagement.objects.filter(pk=engagement.pk).open_issues(day).get(engagement.pk, [])
+    return Engagement.objects.filter(pk=engagement.pk).open_issues(day, request.user).get(engagement.pk, [])
 
 
 # Agreements ------------------------------------------------------------------------------------------

@@ -126,7 +126,7 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
     url = reverse("engagements:list")
 
     def count(issue: str) -> int:
-        return engagements_with_issue(engagements, issue, today).count()
+        return engagements_with_issue(engagements, issue, today, user).count()
 
     cards = [
         DashboardCard(
@@ -155,7 +155,7 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
                 _("In vendor selection with an open blocker."),
             )
         )
-        issues = engagements.open_issues(today)
+        issues = engagements.open_issues(today, user)
         cards.append(
             DashboardCard(
                 _("Active engagements with open issues"),

@@ -58,7 +58,7 @@ def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
         params["form"] = ""
     if params["status"] not in EngagementStatus.values:
         params["status"] = ""
-    if not is_issue(params["issue"]):
+    if not is_issue(params["issue"], request.user):
         params["issue"] = ""
     if params["agreement"] not in AgreementState.values:
         params["agreement"] = ""
@@ -66,6 +66,7 @@ def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
         params["vendor"] = ""
     queryset = filter_engagements(
         Engagement.objects.visible_to(request.user),
+        viewer=request.user,
         q=params["q"],
         form=params["form"],
         status=params["status"],
@@ -88,7 +89,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
         "statuses": EngagementStatus.choices,
         "agreement_states": AgreementState.choices,
         "vendors": Vendor.objects.visible_to(request.user).order_by("name").only("pk", "name")[:500],
-        "issues": issue_choices(),
+        "issues": issue_choices(request.user),
         "can_create": is_owner_writer(request.user),
     }
     return render_list(request, "engagements/list.html", "engagements/_results.html", context)
@@ -161,7 +162,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if engagement.status in (EngagementStatus.DRAFT, EngagementStatus.SELECTION)
         else []
     )
-    open_issues = one.open_issues(today).get(engagement.pk, [])
+    open_issues = one.open_issues(today, request.user).get(engagement.pk, [])
     late_ids = set(Deliverable.objects.filter(engagement=engagement).late(today).values_list("pk", flat=True))
     late = [d for d in deliverables if d.pk in late_ids]
     last_period = periods[-1] if periods else None

@@ -1,5 +1,6 @@
 """What the teams app contributes to other areas: the activation gate's `team_empty`, `team_not_eligible` and
-`no_owner_places`, a vendor comparison criterion and dashboard cards."""
+`no_owner_places`, the open issues `double_booked` and `over_allocated` (the owner's staff only), a vendor
+comparison criterion and dashboard cards."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
 from outsourcing.engagements.choices import EngagementForm
 
 from .choices import ImportStatus, ReplacementStatus, TeamSide
-from .double_booking import double_booked, over_allocated
+from .double_booking import DOUBLE_BOOKED, FULL_TIME, OVER_ALLOCATED, active_places, double_booked, over_allocated
 from .eligibility import key_people_not_eligible
 from .models import ImportJob, Replacement, TeamAssignment, TeamMember
 from .stability import Stability, stability_for_vendors
@@ -30,6 +31,81 @@ ISSUE_KINDS = {
     "team_not_eligible": (gettext_lazy("Key person not eligible"), 70),
     "no_owner_places": (gettext_lazy("No owner-side places"), 83),
 }
+# Open issues of a running engagement that only the owner's staff may see: a vendor user must never learn
+# that one of its people matches someone at another vendor (code → label, place in the lists).
+OWNER_ONLY_ISSUE_KINDS = {
+    DOUBLE_BOOKED: (gettext_lazy("Team member employed by another vendor too"), 95),
+    OVER_ALLOCATED: (gettext_lazy("Team member planned above full time"), 96),
+}
+
+
+def booking_issues(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:
+    """Open issues on `as_of` (teams.double_booking's rules): `double_booked` — a person on the engagement's
+    vendor side is employed by another vendor too (same identity number); `over_allocated` — a person on it is
+    planned above full time over the engagements active on `as_of`. One entry per person; the engagement's
+    place must count on `as_of` (its engagement active then). Four queries for any number of engagements;
+    registered owner-only (core.registry drops them for vendor users)."""
+    places = active_places(as_of).filter(engagement_id__in=[e.pk for e in engagements], member__isnull=False)
+    fields = ("engagement_id", "member_id", "member__full_name", "member__vendor_id", "member__identity_hash")
+    doubled = list(
+        places.filter(member_id__in=double_booked(as_of).values("pk"))
+        .order_by("engagement_id", "member__full_name", "member_id")
+        .values_list(*fields)
+        .distinct()
+    )
+    over = list(
+        places.filter(member_id__in=over_allocated(as_of).values("pk"))
+        .order_by("engagement_id", "member__full_name", "member_id")
+        .values_list(*fields)
+        .distinct()
+    )
+    result: dict[int, list[Blocker]] = {}
+    if doubled:
+        vendors: dict[str, set[tuple[int, str]]] = {}
+        for identity, vendor_id, name in (
+            double_booked(as_of)
+            .filter(identity_hash__in={row[4] for row in doubled})
+            .values_list("identity_hash", "vendor_id", "vendor__name")
+        ):
+            vendors.setdefault(identity, set()).add((vendor_id, name))
+        for engagement_id, _member, full_name, own_vendor, identity in doubled:
+            others = sorted(name for vendor_id, name in vendors.get(identity, ()) if vendor_id != own_vendor)
+            result.setdefault(engagement_id, []).append(
+                Blocker(
+                    DOUBLE_BOOKED,
+                    _(
+                        "%(name)s is also employed by %(vendors)s on %(date)s (the same identity number is on "
+                        "both rosters): ask the vendor who the person really works for."
+                    )
+                    % {"name": full_name, "vendors": ", ".join(others), "date": as_of.isoformat()},
+                )
+            )
+    if over:
+        totals = dict(
+            active_places(as_of)
+            .filter(member_id__in={row[1] for row in over})
+            .order_by()
+            .values("member_id")
+            .annotate(total=Sum("allocation_percent"))
+            .values_list("member_id", "total")
+        )
+        for engagement_id, member_id, full_name, _vendor, _identity in over:
+            result.setdefault(engagement_id, []).append(
+                Blocker(
+                    OVER_ALLOCATED,
+                    _(
+                        "%(name)s is planned at %(total)s %% of full time (above %(full)s %%) over the engagements "
+                        "active on %(date)s: lower the person's allocations or replace the person."
+                    )
+                    % {
+                        "name": full_name,
+                        "total": totals.get(member_id, 0),
+                        "full": FULL_TIME,
+                        "date": as_of.isoformat(),
+                    },
+                )
+            )
+    return result
 
 
 def team_gate(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:

@@ -55,7 +55,8 @@ class ImportForm(forms.Form):
         label=_("Roster file"),
         help_text=_(
             "CSV (UTF-8) or XLSX with a header row: employee_number, full_name, employment_type, title, "
-            "hire_date, probation_end_date, left_date, prior_experience_months. Dates as YYYY-MM-DD."
+            "hire_date, probation_end_date, left_date, prior_experience_months and, optionally, identity_number "
+            "(kept only as a keyed hash; an empty cell keeps the one on file). Dates as YYYY-MM-DD."
         ),
     )
 

@@ -158,7 +158,8 @@ def roster_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | Str
     def iso(day: datetime.date | None) -> str:
         return day.isoformat() if day else ""
 
-    # The same columns as the import file, so an export can be edited and imported back.
+    # The same columns as the import file, so an export can be edited and imported back; the identity number
+    # is never kept in clear, so its column stays empty (and an empty cell keeps the number on file).
     return export_response(
         fmt,
         filename=f"roster-{vendor.pk}",
@@ -173,6 +174,7 @@ def roster_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | Str
             iso(m.probation_end_date),
             iso(m.left_date),
             m.prior_experience_months,
+            "",
         ],
     )
 

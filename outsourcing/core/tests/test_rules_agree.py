@@ -15,6 +15,7 @@ import pytest
 
 from outsourcing.core import registry
 from outsourcing.engagements.models import Deliverable, Engagement
+from outsourcing.teams.identity import valid_resident_id
 from outsourcing.teams.models import TeamMember
 from outsourcing.vendors.models import Vendor
 
@@ -32,6 +33,8 @@ from .portfolio import (
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
+SHARED_ID = valid_resident_id("11010519900307123")
+GONE_ID = valid_resident_id("31010419851111002")
 
 
 @pytest.fixture
@@ -59,6 +62,23 @@ def portfolio(db: Any) -> dict[str, Any]:
     made["selection_blocked"] = ready_engagement("co_sourcing", unassessed, "Selection blocked")
     made["draft_blocked"] = ready_engagement("service", unassessed, "Draft blocked", status="draft")
     assess(unassessed, "approve", days_ago=400)  # outside its 12-month cycle: still "missing"
+
+    # Issue 13: one identity number on two vendors' rosters today; one person planned at 110 %, another at
+    # exactly 100 % over two engagements (not an issue); a doubled person who left yesterday is no longer one.
+    other = approved_vendor("Other")
+    made["active_doubled"] = ready_engagement("service", good, "Active doubled", status="active")
+    place(made["active_doubled"], eligible_person(good, "Borrowed", identity_number=SHARED_ID))
+    eligible_person(other, "Borrowed at Other", identity_number=SHARED_ID)
+    eligible_person(other, "Gone", identity_number=GONE_ID, left_date=today())
+    place(made["active_ok"], eligible_person(good, "Was borrowed", identity_number=GONE_ID))
+    made["active_over"] = ready_engagement("service", good, "Active over", status="active")
+    made["active_over_2"] = ready_engagement("service", good, "Active over 2", status="active")
+    busy = eligible_person(good, "Busy")
+    place(made["active_over"], busy, allocation_percent=60)
+    place(made["active_over_2"], busy, allocation_percent=50)
+    full = eligible_person(good, "Full")
+    place(made["active_ok"], full, allocation_percent=50)
+    place(made["active_expiring"], full, allocation_percent=50)
 
     made["leaving_later"] = eligible_person(good, "Leaving later", left_date=today() + 30 * DAY)
     made["left"] = eligible_person(good, "Left", left_date=today() - 40 * DAY)
@@ -92,6 +112,8 @@ def test_open_issues_agree_on_list_card_api_and_page(portfolio, web, api, manage
         "team_not_eligible": {portfolio["active_ineligible"].pk},
         "vendor_standing": {portfolio["active_standing"].pk},
         "qualification_expires_in_term": {portfolio["active_expiring"].pk},
+        "double_booked": {portfolio["active_doubled"].pk},
+        "over_allocated": {portfolio["active_over"].pk, portfolio["active_over_2"].pk},
     }
     for code, pks in expected.items():
         url = f"/engagements/?issue={code}"

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from outsourcing.core.access import SYSTEM
 from outsourcing.engagements.models import Engagement
 from outsourcing.teams.models import Replacement, TeamAssignment, TeamMember
 
@@ -19,7 +20,7 @@ def test_demo_builds_rosters_teams_and_a_pending_replacement():
     assert TeamAssignment.objects.filter(engagement__code="DEV-2026-002").count() == 5
     # the replay of issue 9 in the demo: an active engagement with an ineligible, unwaived key person
     dev = Engagement.objects.filter(code="DEV-2026-002")
-    codes = [b.code for b in dev.open_issues(timezone.localdate()).get(dev.get().pk, [])]
+    codes = [b.code for b in dev.open_issues(timezone.localdate(), SYSTEM).get(dev.get().pk, [])]
     assert "team_not_eligible" in codes
     assert TeamAssignment.objects.filter(engagement__code="OM-2026-001", acknowledged=False).count() == 1
 

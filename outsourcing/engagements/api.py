@@ -46,6 +46,9 @@ class EngagementIn(Schema):
     end_date: Day | None = None
     min_tenure_months: int = Field(12, ge=0, le=600)
     min_experience_months: int = Field(24, ge=0, le=1200)
+    required_team_size: int | None = Field(
+        None, ge=1, le=100_000, description="How many of the vendor's people the team needs (optional)."
+    )
 
 
 class EngagementPatch(Schema):
@@ -62,6 +65,7 @@ class EngagementPatch(Schema):
     end_date: Day | None = None
     min_tenure_months: int | None = Field(None, ge=0, le=600)
     min_experience_months: int | None = Field(None, ge=0, le=1200)
+    required_team_size: int | None = Field(None, ge=1, le=100_000, description="null to remove it")
 
 
 class EngagementOut(Schema):
@@ -82,6 +86,7 @@ class EngagementOut(Schema):
     end_date: datetime.date | None
     min_tenure_months: int
     min_experience_months: int
+    required_team_size: int | None
     override_reason: str
     override_by_id: int | None
     override_at: datetime.datetime | None

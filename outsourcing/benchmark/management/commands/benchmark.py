@@ -36,6 +36,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from outsourcing.accounts.models import User
+from outsourcing.benchmark import unique
 from outsourcing.core import registry
 from outsourcing.core.access import Role
 from outsourcing.engagements.choices import SLA_FORMS, EngagementForm, EngagementStatus
@@ -270,6 +271,7 @@ def _members(
                     probation_end_date=probation,
                     left_date=left,
                     prior_experience_months=min(600, int(rng.expovariate(1 / 30))),
+                    **unique.identity(number, sizes.members),
                 )
 
     t0 = time.perf_counter()
@@ -424,6 +426,7 @@ def _teams(
                     role=rng.choice(["开发工程师", "运维工程师", "项目经理", "测试工程师", "Service manager"]),
                     key_person=rng.random() < 0.1,
                     start_date=min(as_of, max(engagement.start_date, hire)),
+                    allocation_percent=unique.allocation(j, member_id),
                 )
 
     written = _batched(rows(), TeamAssignment)
@@ -682,6 +685,7 @@ def scenarios(portfolio: Portfolio, as_of: datetime.date) -> list[tuple[str, Cal
         ("Engagements list", lambda: web.get("/engagements/", secure=True)),
         ("Processing orders list", lambda: web.get("/processing/", secure=True)),
     ]
+    cases += unique.scenarios(portfolio, as_of)
     return cases
 
 

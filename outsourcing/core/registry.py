@@ -151,9 +151,7 @@ def activation_blockers_of(engagements: Sequence[Any], as_of: datetime.date) -> 
     return _merge(engagements, [check(engagements, as_of) for check in activation_checks])
 
 
-def engagement_issues_of(
-    engagements: Sequence[Any], as_of: datetime.date, viewer: Any
-) -> dict[int, list[Blocker]]:
+def engagement_issues_of(engagements: Sequence[Any], as_of: datetime.date, viewer: Any) -> dict[int, list[Blocker]]:
     """The registered non-blocking issues of each engagement on `as_of`, as `viewer` may see them: the
     owner-only kinds are left out for anyone but the owner's staff (the one place that decides it)."""
     engagements = list(engagements)

@@ -394,9 +394,7 @@ def _survival_groups(
     pooled_group = wanted.size
     # the vendors' own people under their own group number, and everyone once more under the pooled one
     group = np.concatenate([position[mine], np.full(vendor.size, pooled_group)]).astype(np.int64)
-    curves = _Curves.fit(
-        group, np.concatenate([durations[mine], durations]), np.concatenate([events[mine], events])
-    )
+    curves = _Curves.fit(group, np.concatenate([durations[mine], durations]), np.concatenate([events[mine], events]))
     own = departures >= POOL_BELOW
     group_of_wanted = np.where(own, np.arange(wanted.size), pooled_group)
     group_of = group_of_wanted[np.searchsorted(wanted, vendors)]

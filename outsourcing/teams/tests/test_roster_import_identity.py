@@ -76,9 +76,7 @@ def test_the_numbers_are_hashed_on_the_way_in(api, vendor_a_user, django_capture
     assert not ImportJob.objects.get(pk=job["id"]).file  # the uploaded file is gone once imported
 
 
-def test_bad_numbers_are_listed_per_row_and_nothing_is_imported(
-    api, vendor_a_user, django_capture_on_commit_callbacks
-):
+def test_bad_numbers_are_listed_per_row_and_nothing_is_imported(api, vendor_a_user, django_capture_on_commit_callbacks):
     rows = [_row(1, ID), _row(2, WRONG), _row(3, "12"), _row(4, "E1234567!"), _row(5, OTHER)]
     job = _import(api, vendor_a_user, vendor_a_user.vendor, _csv(rows), django_capture_on_commit_callbacks)
     assert job["status"] == "failed" and job["error_count"] == 3

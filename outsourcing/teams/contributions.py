@@ -47,56 +47,52 @@ def booking_issues(engagements: Sequence[Any], as_of: datetime.date) -> dict[int
     registered owner-only (core.registry drops them for vendor users)."""
     places = active_places(as_of).filter(engagement_id__in=[e.pk for e in engagements], member__isnull=False)
     fields = ("engagement_id", "member_id", "member__full_name", "member__vendor_id", "member__identity_hash")
-    doubled = list(
-        places.filter(member_id__in=double_booked(as_of).values("pk"))
-        .order_by("engagement_id", "member__full_name", "member_id")
-        .values_list(*fields)
-        .distinct()
-    )
-    over = list(
-        places.filter(member_id__in=over_allocated(as_of).values("pk"))
-        .order_by("engagement_id", "member__full_name", "member_id")
-        .values_list(*fields)
-        .distinct()
-    )
+    rows = list(places.order_by("engagement_id", "member__full_name", "member_id").values_list(*fields).distinct())
+    if not rows:
+        return {}
+    # The places' people matched on their own numbers (with their twins at other vendors): one query, through
+    # the index of identity hashes, whatever the size of the portfolio.
+    hashes = places.exclude(member__identity_hash="").values("member__identity_hash")
+    matched = list(double_booked(as_of, hashes).values_list("pk", "identity_hash", "vendor_id", "vendor__name"))
+    doubled_ids = {pk for pk, *_rest in matched}
+    vendors: dict[str, set[tuple[int, str]]] = {}
+    for _pk, identity, vendor_id, name in matched:
+        vendors.setdefault(identity, set()).add((vendor_id, name))
+    over_ids = set(over_allocated(as_of).filter(pk__in=places.values("member_id")).values_list("pk", flat=True))
     result: dict[int, list[Blocker]] = {}
-    if doubled:
-        vendors: dict[str, set[tuple[int, str]]] = {}
-        for identity, vendor_id, name in (
-            double_booked(as_of)
-            .filter(identity_hash__in={row[4] for row in doubled})
-            .values_list("identity_hash", "vendor_id", "vendor__name")
-        ):
-            vendors.setdefault(identity, set()).add((vendor_id, name))
-        for engagement_id, _member, full_name, own_vendor, identity in doubled:
-            others = sorted(name for vendor_id, name in vendors.get(identity, ()) if vendor_id != own_vendor)
-            result.setdefault(engagement_id, []).append(
-                Blocker(
-                    DOUBLE_BOOKED,
-                    _(
-                        "%(name)s is also employed by %(vendors)s on %(date)s (the same identity number is on "
-                        "both rosters): ask the vendor who the person really works for."
-                    )
-                    % {"name": full_name, "vendors": ", ".join(others), "date": as_of.isoformat()},
-                )
+    doubled_message = _(
+        "%(name)s is also employed by %(vendors)s on %(date)s (the same identity number is on both rosters): ask "
+        "the vendor who the person really works for."
+    )
+    for engagement_id, member_id, full_name, own_vendor, identity in rows:
+        if member_id not in doubled_ids:
+            continue
+        others = sorted(name for vendor_id, name in vendors.get(identity, ()) if vendor_id != own_vendor)
+        result.setdefault(engagement_id, []).append(
+            Blocker(
+                DOUBLE_BOOKED,
+                doubled_message % {"name": full_name, "vendors": ", ".join(others), "date": as_of.isoformat()},
             )
+        )
+    over = [row for row in rows if row[1] in over_ids]
     if over:
         totals = dict(
             active_places(as_of)
-            .filter(member_id__in={row[1] for row in over})
+            .filter(member_id__in=places.values("member_id"))
             .order_by()
             .values("member_id")
             .annotate(total=Sum("allocation_percent"))
             .values_list("member_id", "total")
         )
+        over_message = _(
+            "%(name)s is planned at %(total)s %% of full time (above %(full)s %%) over the engagements active on "
+            "%(date)s: lower the person's allocations or replace the person."
+        )
         for engagement_id, member_id, full_name, _vendor, _identity in over:
             result.setdefault(engagement_id, []).append(
                 Blocker(
                     OVER_ALLOCATED,
-                    _(
-                        "%(name)s is planned at %(total)s %% of full time (above %(full)s %%) over the engagements "
-                        "active on %(date)s: lower the person's allocations or replace the person."
-                    )
+                    over_message
                     % {
                         "name": full_name,
                         "total": totals.get(member_id, 0),

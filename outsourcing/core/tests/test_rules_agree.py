@@ -65,10 +65,10 @@ def portfolio(db: Any) -> dict[str, Any]:
 
     # Issue 13: one identity number on two vendors' rosters today; one person planned at 110 %, another at
     # exactly 100 % over two engagements (not an issue); a doubled person who left yesterday is no longer one.
-    other = approved_vendor("Other")
+    other = approved_vendor("Twin Vendor")
     made["active_doubled"] = ready_engagement("service", good, "Active doubled", status="active")
     place(made["active_doubled"], eligible_person(good, "Borrowed", identity_number=SHARED_ID))
-    eligible_person(other, "Borrowed at Other", identity_number=SHARED_ID)
+    eligible_person(other, "Borrowed at Twin", identity_number=SHARED_ID)
     eligible_person(other, "Gone", identity_number=GONE_ID, left_date=today())
     place(made["active_ok"], eligible_person(good, "Was borrowed", identity_number=GONE_ID))
     made["active_over"] = ready_engagement("service", good, "Active over", status="active")
@@ -134,6 +134,30 @@ def test_open_issues_agree_on_list_card_api_and_page(portfolio, web, api, manage
     assert list_count(browser, "/engagements/?issue=open") == cards["/engagements/?issue=open"] == len(every)
     # a blocker of an engagement not yet active is no open issue
     assert not set(Engagement.objects.filter(status__in=["draft", "selection"]).values_list("pk", flat=True)) & every
+
+
+def test_vendor_users_never_learn_of_a_double_booking(portfolio, web, api):
+    """The same portfolio through the eyes of the two vendors' users: an engagement whose only open issue is
+    `double_booked` or `over_allocated` has none for them — on its page, through the API, in the lists'
+    `?issue=open` and per-kind filters and on their dashboards."""
+    from outsourcing.accounts.models import User
+
+    booking = {portfolio["active_doubled"].pk, portfolio["active_over"].pk, portfolio["active_over_2"].pk}
+    for name, vendor in (("good_user", portfolio["good"]), ("other_user", Vendor.objects.get(name="Twin Vendor"))):
+        user = User.objects.create_user(name, password=None, role="vendor", vendor=vendor)
+        browser, rest = web(user), api(user)
+        visible = {e["id"] for e in rest.get("/engagements", limit=1000).json()["items"]}
+        assert not api_ids(rest, "/engagements", issue="open") & booking
+        for code in ("double_booked", "over_allocated"):
+            assert api_ids(rest, "/engagements", issue=code) == visible  # an unknown kind: not a filter
+            assert f'value="{code}"' not in browser.get("/engagements/").content.decode()
+        for pk in booking & visible:
+            assert rest.get(f"/engagements/{pk}/open-issues").json() == []
+            page = browser.get(f"/engagements/{pk}/").content.decode()
+            assert "data-issue=" not in page and "Twin Vendor" not in page
+        cards = [c for fn in registry.dashboard_cards for c in fn(user)]
+        assert not [c for c in cards if "double_booked" in c.url or "over_allocated" in c.url]
+        assert list_count(browser, "/engagements/?issue=open") == len(api_ids(rest, "/engagements", issue="open"))
 
 
 def test_blocked_from_activation_agrees_on_list_card_api_and_page(portfolio, web, api, manager):

@@ -103,6 +103,7 @@ def engagement_reports(request: HttpRequest, pk: int) -> HttpResponse:
                 "status": s,
                 "report": reports.get(s.report_id) if s.report_id else None,
                 "tone": TIMELINESS_TONE[Timeliness(s.timeliness)],
+                "timeliness": Timeliness(s.timeliness).label,
             }
             for s in reversed(statuses)
         ]
@@ -123,8 +124,9 @@ def engagement_reports(request: HttpRequest, pk: int) -> HttpResponse:
             return actions.do_set_schedule(engagement, acting_user=request.user, **data)
         if action == "submit":
             return actions.do_submit_report(engagement, acting_user=request.user, **data)
-        lookup = {"pk": request.POST.get("report"), "engagement": engagement}
-        report = get_visible(ImplementationReport.objects, request.user, **lookup)
+        report = get_visible(
+            ImplementationReport.objects, request.user, pk=request.POST.get("report"), engagement=engagement
+        )
         return actions.do_review_report(report, acting_user=request.user, accept=action == "accept", **data)
 
     form = {"schedule": schedule_form, "submit": report_form}.get(action, review_form)

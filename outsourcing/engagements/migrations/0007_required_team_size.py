@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('engagements', '0005_version'),
+        ('engagements', '0006_alter_benefittier_options'),
     ]
 
     operations = [

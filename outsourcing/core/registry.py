@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .access import sees_all_vendors
+
 
 @dataclass(frozen=True)
 class DashboardCard:
@@ -76,6 +78,9 @@ vendor_criteria: dict[str, VendorCriterion] = {}
 # and code → its place in the lists (SPEC "Activation gate" lists the codes in a fixed order)
 issue_kinds: dict[str, Any] = {}
 issue_order: dict[str, int] = {}
+# the kinds only the owner's staff may learn of (e.g. `double_booked`: that a vendor's person also works for
+# another vendor); a vendor user is never shown them, nor offered them as a filter
+owner_only_kinds: set[str] = set()
 
 
 def register_dashboard_cards(
@@ -110,11 +115,24 @@ def register_vendor_blocker(fn: VendorBlocker) -> VendorBlocker:
     return fn
 
 
-def register_issue_kind(code: str, label: Any, order: int) -> None:
+def register_issue_kind(code: str, label: Any, order: int, *, owner_only: bool = False) -> None:
     """Name a kind of activation blocker or open issue that this app's checks report (`Blocker.code`), and its
-    place in the lists of blockers (`order`, as SPEC lists the codes)."""
+    place in the lists of blockers (`order`, as SPEC lists the codes). `owner_only`: only the owner's staff
+    may see it (`issue_kinds_for`, `engagement_issues_of`)."""
     issue_kinds[code] = label
     issue_order[code] = order
+    if owner_only:
+        owner_only_kinds.add(code)
+    else:
+        owner_only_kinds.discard(code)
+
+
+def issue_kinds_for(viewer: Any) -> dict[str, Any]:
+    """The kinds of blocker or open issue `viewer` may see: all for the owner's staff, no owner-only one for
+    anyone else."""
+    if sees_all_vendors(viewer):
+        return dict(issue_kinds)
+    return {code: label for code, label in issue_kinds.items() if code not in owner_only_kinds}
 
 
 # code → label of the vendor blockers that are not also engagement issues (a suspended vendor, a standing on
@@ -157,12 +175,16 @@ def activation_blockers_of(engagements: Sequence[Any], as_of: datetime.date) -> 
     return _merge(engagements, [check(engagements, as_of) for check in activation_checks])
 
 
-def engagement_issues_of(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:
-    """The registered non-blocking issues of each engagement on `as_of`."""
+def engagement_issues_of(engagements: Sequence[Any], as_of: datetime.date, viewer: Any) -> dict[int, list[Blocker]]:
+    """The registered non-blocking issues of each engagement on `as_of`, as `viewer` may see them: the
+    owner-only kinds are left out for anyone but the owner's staff (the one place that decides it)."""
     engagements = list(engagements)
     if not engagements:
         return {}
-    return _merge(engagements, [check(engagements, as_of) for check in engagement_issues])
+    merged = _merge(engagements, [check(engagements, as_of) for check in engagement_issues])
+    if sees_all_vendors(viewer):
+        return merged
+    return {pk: [b for b in found if b.code not in owner_only_kinds] for pk, found in merged.items()}
 
 
 def vendor_blockers_of(vendors: Sequence[Any], engagement: Any, as_of: datetime.date) -> dict[int, list[Blocker]]:

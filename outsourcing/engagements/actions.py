@@ -67,6 +67,7 @@ ENGAGEMENT_FIELDS = (
     "end_date",
     "min_tenure_months",
     "min_experience_months",
+    "required_team_size",
 )
 AGREEMENT_FIELDS = (
     "number",
@@ -90,7 +91,7 @@ TERMS_FIELDS = ("measure", "unit", "baseline", "direction", "share_percent", "ca
 NULLABLE = frozenset(
     {"vendor_id", "manager_id", "end_date", "code", "monthly_fee", "terminated_on", "effective_to", "cap"}
 )
-NULLABLE |= {"delivered_on"}
+NULLABLE |= {"delivered_on", "required_team_size"}
 
 
 def _apply(obj: Any, changes: dict[str, Any], allowed: tuple[str, ...]) -> None:

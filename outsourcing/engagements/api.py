@@ -48,6 +48,9 @@ class EngagementIn(Schema):
     end_date: Day | None = None
     min_tenure_months: int = Field(12, ge=0, le=600)
     min_experience_months: int = Field(24, ge=0, le=1200)
+    required_team_size: int | None = Field(
+        None, ge=1, le=100_000, description="How many of the vendor's people the team needs (optional)."
+    )
 
 
 class EngagementPatch(Schema):
@@ -64,6 +67,7 @@ class EngagementPatch(Schema):
     end_date: Day | None = None
     min_tenure_months: int | None = Field(None, ge=0, le=600)
     min_experience_months: int | None = Field(None, ge=0, le=1200)
+    required_team_size: int | None = Field(None, ge=1, le=100_000, description="null to remove it")
 
 
 class EngagementOut(Schema):
@@ -84,6 +88,7 @@ class EngagementOut(Schema):
     end_date: datetime.date | None
     min_tenure_months: int
     min_experience_months: int
+    required_team_size: int | None
     override_reason: str
     override_by_id: int | None
     override_at: datetime.datetime | None
@@ -115,7 +120,7 @@ class EngagementFilter(Schema):
 @router.get("/engagements", response=list[EngagementOut])
 @paginate(Pagination)
 def list_engagements(request: HttpRequest, filters: Query[EngagementFilter]) -> Any:
-    return filter_engagements(Engagement.objects.visible_to(request.user), **filters.dict())
+    return filter_engagements(Engagement.objects.visible_to(request.user), viewer=request.user, **filters.dict())
 
 
 @router.post("/engagements", response={201: EngagementOut})
@@ -179,10 +184,11 @@ def engagement_blockers(request: HttpRequest, engagement_id: int, as_of: Day | N
 @router.get("/engagements/{engagement_id}/open-issues", response=list[BlockerOut])
 def engagement_open_issues(request: HttpRequest, engagement_id: int, as_of: Day | None = None) -> Any:
     """An active engagement's open issues on `as_of` (default today): every activation blocker that holds and
-    every other registered issue (e.g. `qualification_expires_in_term`); empty for other statuses."""
+    every other registered issue (e.g. `qualification_expires_in_term`; `double_booked` and `over_allocated`
+    for the owner's staff only); empty for other statuses."""
     engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
     day = as_of or timezone.localdate()
-    return Engagement.objects.filter(pk=engagement.pk).open_issues(day).get(engagement.pk, [])
+    return Engagement.objects.filter(pk=engagement.pk).open_issues(day, request.user).get(engagement.pk, [])
 
 
 # Agreements ------------------------------------------------------------------------------------------

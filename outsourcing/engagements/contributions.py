@@ -139,7 +139,7 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
     url = reverse("engagements:list")
 
     def count(issue: str) -> int:
-        return engagements_with_issue(engagements, issue, today).count()
+        return engagements_with_issue(engagements, issue, today, user).count()
 
     owner = sees_all_vendors(user)
     cards = [
@@ -177,7 +177,7 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
                 _("In vendor selection with an open blocker."),
             )
         )
-        issues = engagements.open_issues(today)
+        issues = engagements.open_issues(today, user)
         cards.append(
             DashboardCard(
                 _("Active engagements with open issues"),

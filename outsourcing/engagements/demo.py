@@ -72,6 +72,9 @@ ENGAGEMENTS = [
     ),
 ]
 
+# The team sizes the engagements need (the attrition forecast compares the expected headcount with them).
+REQUIRED_TEAM_SIZES = {"ops": 4, "dev": 5}
+
 DEPARTMENTS = {
     "ops": "信息中心 IT Centre",
     "dev": "审批处 Permits Office",
@@ -97,6 +100,7 @@ def build(ctx: dict[str, Any]) -> None:
                 end_date=today.replace(year=today.year + 2, month=12, day=31),
                 min_tenure_months=tenure,
                 min_experience_months=experience,
+                required_team_size=REQUIRED_TEAM_SIZES.get(key),
             )
             if form == EngagementForm.INSOURCING:
                 engagement.internal_unit = "共享服务中心 Shared Service Centre"

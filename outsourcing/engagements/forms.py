@@ -35,6 +35,7 @@ class EngagementForm(ActionForm):
         "end_date",
         "min_tenure_months",
         "min_experience_months",
+        "required_team_size",
         "description",
     )
     widgets = {"start_date": DATE, "end_date": DATE, "description": forms.Textarea(attrs={"rows": 4})}

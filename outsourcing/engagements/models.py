@@ -73,6 +73,16 @@ class Engagement(VendorOwned, Versioned):
         validators=[MinValueValidator(0), MaxValueValidator(1200)],
         help_text=_("…or with at least this many months of relevant experience, tenure included."),
     )
+    required_team_size = models.PositiveIntegerField(
+        _("required team size"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100_000)],
+        help_text=_(
+            "Optional: how many of the vendor's people the engagement needs on its team. The attrition forecast "
+            "warns when the team may fall below it."
+        ),
+    )
     department = models.CharField(_("owning department"), max_length=200, blank=True)
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -28,9 +28,9 @@ SORTS = {
 FIXED_ISSUES = ("notice", "late", "breach", "blocked", "open")
 
 
-def issue_choices() -> list[tuple[str, str]]:
+def issue_choices(viewer: Any) -> list[tuple[str, str]]:
     """The issues the engagement list filters by: agreement, deliverables, SLA, the activation gate and each
-    kind of open issue the apps register (SPEC "Activation gate")."""
+    kind of open issue the apps register (SPEC "Activation gate") that `viewer` may see."""
     from django.utils.translation import gettext as _
 
     from outsourcing.core import registry
@@ -41,19 +41,20 @@ def issue_choices() -> list[tuple[str, str]]:
         ("breach", _("SLA breach last month")),
         ("blocked", _("Blocked from activation")),
         ("open", _("Active with open issues")),
-        *sorted(((code, str(label)) for code, label in registry.issue_kinds.items()), key=lambda c: c[1]),
+        *sorted(((code, str(label)) for code, label in registry.issue_kinds_for(viewer).items()), key=lambda c: c[1]),
     ]
 
 
-def is_issue(value: str) -> bool:
+def is_issue(value: str, viewer: Any) -> bool:
+    """A filter `viewer` may use: an owner-only kind is no kind at all to a vendor user."""
     from outsourcing.core import registry
 
-    return value in FIXED_ISSUES or value in registry.issue_kinds
+    return value in FIXED_ISSUES or value in registry.issue_kinds_for(viewer)
 
 
-def engagements_with_issue(queryset: QuerySet[Any], issue: str, today: datetime.date) -> QuerySet[Any]:
-    """The engagements of `queryset` that have `issue` on `today`: the one rule behind the list filter and the
-    dashboard card of each issue."""
+def engagements_with_issue(queryset: QuerySet[Any], issue: str, today: datetime.date, viewer: Any) -> QuerySet[Any]:
+    """The engagements of `queryset` that have `issue` on `today` as `viewer` sees them: the one rule behind
+    the list filter and the dashboard card of each issue."""
     if issue == "notice":
         # The same question as the agreement badge, the dashboard card and the decision reminders.
         return queryset.filter(Exists(ServiceAgreement.objects.decision_due(today).filter(engagement=OuterRef("pk"))))
@@ -69,15 +70,16 @@ def engagements_with_issue(queryset: QuerySet[Any], issue: str, today: datetime.
     if issue == "blocked":
         return queryset.blocked_from_activation(today)  # type: ignore[attr-defined,no-any-return]
     if issue == "open":
-        return queryset.with_open_issues(today)  # type: ignore[attr-defined,no-any-return]
-    if is_issue(issue):
-        return queryset.with_open_issues(today, issue)  # type: ignore[attr-defined,no-any-return]
+        return queryset.with_open_issues(today, viewer)  # type: ignore[attr-defined,no-any-return]
+    if is_issue(issue, viewer):
+        return queryset.with_open_issues(today, viewer, issue)  # type: ignore[attr-defined,no-any-return]
     return queryset
 
 
 def filter_engagements(
     queryset: QuerySet[Any],
     *,
+    viewer: Any,
     q: str | None = None,
     form: str | None = None,
     status: str | None = None,
@@ -106,5 +108,5 @@ def filter_engagements(
             Exists(ServiceAgreement.objects.in_state(today, agreement).filter(engagement=OuterRef("pk")))
         )
     if issue:
-        queryset = engagements_with_issue(queryset, issue, today)
+        queryset = engagements_with_issue(queryset, issue, today, viewer)
     return queryset.select_related("vendor", "manager").order_by(SORTS.get(sort or "", "-start_date"), "pk")

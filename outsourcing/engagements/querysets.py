@@ -4,6 +4,7 @@ agreement deadline states (SPEC "Agreement deadlines"), the activation gate and 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db.models import Case, CharField, F, Q, Value, When
 
@@ -100,14 +101,15 @@ class EngagementQuerySet(VendorScopedQuerySet):
         """{pk: what keeps the engagement from becoming active on `day`} for every engagement (maybe empty)."""
         return registry.activation_blockers_of(list(self.order_by()), day)
 
-    def open_issues(self, day: datetime.date) -> dict[int, list[Blocker]]:
+    def open_issues(self, day: datetime.date, viewer: Any) -> dict[int, list[Blocker]]:
         """{pk: open issues} of the ACTIVE engagements that have any on `day`: every activation blocker that
-        holds on `day` and every registered engagement issue (e.g. `qualification_expires_in_term`)."""
+        holds on `day` and every registered engagement issue (e.g. `qualification_expires_in_term`) that
+        `viewer` may see (`double_booked` is for the owner's staff only)."""
         from .choices import EngagementStatus
 
         active = list(self.filter(status=EngagementStatus.ACTIVE).order_by())
         blockers = registry.activation_blockers_of(active, day)
-        issues = registry.engagement_issues_of(active, day)
+        issues = registry.engagement_issues_of(active, day, viewer)
         merged = {pk: [*blockers.get(pk, []), *issues.get(pk, [])] for pk in blockers.keys() | issues.keys()}
         return {pk: found for pk, found in merged.items() if found}
 
@@ -118,9 +120,9 @@ class EngagementQuerySet(VendorScopedQuerySet):
         waiting = self.filter(status=EngagementStatus.SELECTION)
         return self.filter(pk__in=[pk for pk, found in waiting.activation_blockers(day).items() if found])
 
-    def with_open_issues(self, day: datetime.date, code: str | None = None) -> VendorScopedQuerySet:
-        """Active engagements with an open issue on `day` (of the kind `code`, when given)."""
-        issues = self.open_issues(day)
+    def with_open_issues(self, day: datetime.date, viewer: Any, code: str | None = None) -> VendorScopedQuerySet:
+        """Active engagements with an open issue on `day` that `viewer` may see (of the kind `code`, when given)."""
+        issues = self.open_issues(day, viewer)
         return self.filter(
             pk__in=[pk for pk, found in issues.items() if code is None or any(b.code == code for b in found)]
         )

@@ -59,7 +59,7 @@ def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
         params["form"] = ""
     if params["status"] not in EngagementStatus.values:
         params["status"] = ""
-    if not is_issue(params["issue"]):
+    if not is_issue(params["issue"], request.user):
         params["issue"] = ""
     if params["agreement"] not in AgreementState.values:
         params["agreement"] = ""
@@ -69,6 +69,7 @@ def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
         params["vendor"] = ""
     queryset = filter_engagements(
         Engagement.objects.visible_to(request.user),
+        viewer=request.user,
         q=params["q"],
         form=params["form"],
         status=params["status"],
@@ -99,7 +100,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
             label=_("Vendor"),
             everything=True,
         ),
-        "issues": issue_choices(),
+        "issues": issue_choices(request.user),
         "can_create": is_owner_writer(request.user),
     }
     return render_list(request, "engagements/list.html", "engagements/_results.html", context)
@@ -172,7 +173,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if engagement.status in (EngagementStatus.DRAFT, EngagementStatus.SELECTION)
         else []
     )
-    open_issues = one.open_issues(today).get(engagement.pk, [])
+    open_issues = one.open_issues(today, request.user).get(engagement.pk, [])
     # The vendor's people read each blocker as it concerns them (what they do, or that the owner decides).
     vendor_side = not sees_all_vendors(request.user)
     blockers = [b.said_to(vendor_side) for b in blockers]

@@ -23,6 +23,12 @@ class HorizonOut(Schema):
     expected: float
     low: int
     high: int
+    headcount_expected: float = Field(description="The team's size today less the expected leavers (nobody joining).")
+    headcount_low: int = Field(description="The 80 % band's low end: today's size less `high` leavers.")
+    headcount_high: int = Field(description="The 80 % band's high end: today's size less `low` leavers.")
+    below_required: bool | None = Field(
+        description="`headcount_low` is under the engagement's required team size (null: no size required)."
+    )
 
 
 class LeaveProbabilityOut(Schema):
@@ -42,6 +48,12 @@ class ForecastOut(Schema):
     as_of: datetime.date
     pooled: bool = Field(
         description="True when the vendor has fewer than 20 departures and all vendors' survival is used.",
+    )
+    team_size: int = Field(description="People on the team's vendor side on the day (each counted once).")
+    required_team_size: int | None = Field(description="The size the engagement needs (null: not set).")
+    calls_for_attention: bool
+    short_of_required: bool = Field(
+        description="Within 12 months the team may (80 % band) hold fewer people than the engagement needs."
     )
     horizons: list[HorizonOut]
     members: list[MemberForecastOut]

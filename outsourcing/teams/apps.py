@@ -22,6 +22,9 @@ class TeamsConfig(AppConfig):
         registry.register_activation_check(contributions.team_gate)
         for code, (label, order) in contributions.ISSUE_KINDS.items():
             registry.register_issue_kind(code, label, order)
+        registry.register_engagement_issue(contributions.booking_issues)
+        for code, (label, order) in contributions.OWNER_ONLY_ISSUE_KINDS.items():
+            registry.register_issue_kind(code, label, order, owner_only=True)
         registry.register_vendor_criterion(
             registry.VendorCriterion("team_stability", _("Team stability"), contributions.team_stability_scores)
         )

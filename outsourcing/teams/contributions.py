@@ -1,5 +1,6 @@
 """What the teams app contributes to other areas: the activation gate's `team_empty`, `team_not_eligible` and
-`no_owner_places`, a vendor comparison criterion and dashboard cards."""
+`no_owner_places`, the open issues `double_booked` and `over_allocated` (the owner's staff only), a vendor
+comparison criterion and dashboard cards."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
 from outsourcing.engagements.choices import EngagementForm
 
 from .choices import ImportStatus, ReplacementStatus, TeamSide
-from .double_booking import double_booked, over_allocated
+from .double_booking import DOUBLE_BOOKED, FULL_TIME, OVER_ALLOCATED, active_places, double_booked, over_allocated
 from .eligibility import key_people_not_eligible
 from .models import ImportJob, Replacement, TeamAssignment, TeamMember
 from .stability import Stability, stability_for_vendors
@@ -31,6 +32,77 @@ ISSUE_KINDS = {
     "team_not_eligible": (gettext_lazy("Key person not eligible"), 70),
     "no_owner_places": (gettext_lazy("No owner-side places"), 83),
 }
+# Open issues of a running engagement that only the owner's staff may see: a vendor user must never learn
+# that one of its people matches someone at another vendor (code → label, place in the lists).
+OWNER_ONLY_ISSUE_KINDS = {
+    DOUBLE_BOOKED: (gettext_lazy("Team member employed by another vendor too"), 95),
+    OVER_ALLOCATED: (gettext_lazy("Team member planned above full time"), 96),
+}
+
+
+def booking_issues(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:
+    """Open issues on `as_of` (teams.double_booking's rules): `double_booked` — a person on the engagement's
+    vendor side is employed by another vendor too (same identity number); `over_allocated` — a person on it is
+    planned above full time over the engagements active on `as_of`. One entry per person; the engagement's
+    place must count on `as_of` (its engagement active then). Four queries for any number of engagements;
+    registered owner-only (core.registry drops them for vendor users)."""
+    places = active_places(as_of).filter(engagement_id__in=[e.pk for e in engagements], member__isnull=False)
+    fields = ("engagement_id", "member_id", "member__full_name", "member__vendor_id", "member__identity_hash")
+    rows = list(places.order_by("engagement_id", "member__full_name", "member_id").values_list(*fields).distinct())
+    if not rows:
+        return {}
+    # The places' people matched on their own numbers (with their twins at other vendors): one query, through
+    # the index of identity hashes, whatever the size of the portfolio.
+    hashes = places.exclude(member__identity_hash="").values("member__identity_hash")
+    matched = list(double_booked(as_of, hashes).values_list("pk", "identity_hash", "vendor_id", "vendor__name"))
+    doubled_ids = {pk for pk, *_rest in matched}
+    vendors: dict[str, set[tuple[int, str]]] = {}
+    for _pk, identity, vendor_id, name in matched:
+        vendors.setdefault(identity, set()).add((vendor_id, name))
+    over_ids = set(over_allocated(as_of).filter(pk__in=places.values("member_id")).values_list("pk", flat=True))
+    result: dict[int, list[Blocker]] = {}
+    doubled_message = _(
+        "%(name)s is also employed by %(vendors)s on %(date)s (the same identity number is on both rosters): ask "
+        "the vendor who the person really works for."
+    )
+    for engagement_id, member_id, full_name, own_vendor, identity in rows:
+        if member_id not in doubled_ids:
+            continue
+        others = sorted(name for vendor_id, name in vendors.get(identity, ()) if vendor_id != own_vendor)
+        result.setdefault(engagement_id, []).append(
+            Blocker(
+                DOUBLE_BOOKED,
+                doubled_message % {"name": full_name, "vendors": ", ".join(others), "date": as_of.isoformat()},
+            )
+        )
+    over = [row for row in rows if row[1] in over_ids]
+    if over:
+        totals = dict(
+            active_places(as_of)
+            .filter(member_id__in=places.values("member_id"))
+            .order_by()
+            .values("member_id")
+            .annotate(total=Sum("allocation_percent"))
+            .values_list("member_id", "total")
+        )
+        over_message = _(
+            "%(name)s is planned at %(total)s %% of full time (above %(full)s %%) over the engagements active on "
+            "%(date)s: lower the person's allocations or replace the person."
+        )
+        for engagement_id, member_id, full_name, _vendor, _identity in over:
+            result.setdefault(engagement_id, []).append(
+                Blocker(
+                    OVER_ALLOCATED,
+                    over_message
+                    % {
+                        "name": full_name,
+                        "total": totals.get(member_id, 0),
+                        "full": FULL_TIME,
+                        "date": as_of.isoformat(),
+                    },
+                )
+            )
+    return result
 
 
 def team_gate(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:

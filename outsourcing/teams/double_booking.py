@@ -40,9 +40,15 @@ def employed(day: datetime.date) -> Q:
     return employed_q(day)
 
 
-def double_booked(day: datetime.date) -> QuerySet[TeamMember]:
-    """People employed on D whose identity number matches someone employed by another vendor on D."""
+def double_booked(day: datetime.date, hashes: QuerySet[Any] | None = None) -> QuerySet[TeamMember]:
+    """People employed on D whose identity number matches someone employed by another vendor on D.
+
+    `hashes` (a `values()` queryset of identity hashes, e.g. those of a team's people) limits the search to
+    those numbers: the same answer for them, found through the index instead of grouping the whole portfolio.
+    """
     people = TeamMember.objects.filter(employed(day)).exclude(identity_hash="")
+    if hashes is not None:
+        people = people.filter(identity_hash__in=hashes)
     shared = (
         people.order_by()
         .values("identity_hash")
@@ -107,14 +113,14 @@ def bookings(member_ids: Iterable[int], day: datetime.date, user: Any) -> dict[i
         if total > FULL_TIME:
             result[member_id] = Booking(member_id, [OVER_ALLOCATED], allocation_total=total)
     if sees_all_vendors(user):
-        matched = double_booked(day).filter(pk__in=ids).values_list("pk", "identity_hash", "vendor_id")
-        by_hash = {identity: (pk, vendor) for pk, identity, vendor in matched}
-        others = (
-            double_booked(day)
-            .filter(identity_hash__in=list(by_hash))
-            .values_list("identity_hash", "vendor_id", "vendor__name")
-        )
-        for identity, vendor_id, vendor_name in others:
+        # Everyone matched on the listed people's numbers (them and their twins at other vendors), in one query.
+        own = TeamMember.objects.filter(pk__in=ids).exclude(identity_hash="").values("identity_hash")
+        matched = list(double_booked(day, own).values_list("pk", "identity_hash", "vendor_id", "vendor__name"))
+        wanted = set(ids)
+        by_hash = {identity: (pk, vendor) for pk, identity, vendor, _name in matched if pk in wanted}
+        for _pk, identity, vendor_id, vendor_name in matched:
+            if identity not in by_hash:
+                continue
             pk, own_vendor = by_hash[identity]
             if vendor_id == own_vendor:
                 continue

@@ -6,8 +6,12 @@ SPEC "Attrition forecast", to the letter: S is the vendor's Kaplan–Meier survi
 probability 1 − S(t + h) / S(t) (1 when S(t) = 0); the count of leavers is Poisson-binomial, and the 80 %
 interval is [smallest k with P(N ≤ k) ≥ 0.10, smallest k with P(N ≤ k) ≥ 0.90].
 
-Everything is set-based: one query of (vendor, hire, left) triples and one of the teams' people, then numpy.
-Forecasting every team of the portfolio costs one Kaplan–Meier fit per vendor that has people on a team.
+Everything is set-based: one query of (vendor, hire, left) triples, one of the teams' people and one of the
+required team sizes, then numpy. Forecasting every team of the portfolio is one Kaplan–Meier fit of all
+vendors together and array operations over all people and teams (no loop over teams or vendors): about 5 s
+for 5,000 teams of a 200,000-people portfolio, most of it reading the dates (docs/benchmarks.md).
+Each team's expected headcount (size today less expected leavers, with the band) is compared with the size
+the engagement needs (`Engagement.required_team_size`).
 The backtest replays the same per-person forecast on past days for the vendors' whole rosters (using only
 what was known on each day: a departure after D is censored at D) and compares it with what then happened,
 so the owner can see how far to trust it.
@@ -155,6 +159,18 @@ class MemberForecast:
     leave_probability: dict[int, float]
 
 
+@dataclass(frozen=True)
+class Headcount:
+    """The team's expected size after `days` if nobody joins: its size today less the expected leavers, with
+    the 80 % band (the low end = size − the band's high count of leavers)."""
+
+    days: int
+    expected: float
+    low: int
+    high: int
+    below_required: bool | None  # the band's low end under the size the engagement needs (None: none set)
+
+
 @dataclass
 class TeamForecast:
     engagement_id: int
@@ -163,6 +179,7 @@ class TeamForecast:
     members: list[MemberForecast] = field(default_factory=list)
     horizons: list[HorizonForecast] = field(default_factory=list)
     path: list[HorizonForecast] = field(default_factory=list)
+    required_size: int | None = None  # Engagement.required_team_size
 
     @property
     def size(self) -> int:
@@ -172,13 +189,37 @@ class TeamForecast:
     def key_people(self) -> int:
         return sum(1 for m in self.members if m.key_person)
 
+    def headcount(self, horizon: HorizonForecast) -> Headcount:
+        size, required = self.size, self.required_size
+        low = size - horizon.high
+        return Headcount(
+            days=horizon.days,
+            expected=size - horizon.expected,
+            low=low,
+            high=size - horizon.low,
+            below_required=None if required is None else low < required,
+        )
+
+    @property
+    def headcounts(self) -> list[Headcount]:
+        return [self.headcount(h) for h in self.horizons]
+
+    @property
+    def short_of_required(self) -> bool:
+        """With 80 % confidence the team may, within 12 months, hold fewer people than the engagement needs:
+        the low end of the headcount band falls below the required team size (today's size included)."""
+        return any(h.below_required for h in self.headcounts) or (
+            self.required_size is not None and self.size < self.required_size
+        )
+
     @property
     def calls_for_attention(self) -> bool:
-        """More of the team expected to leave within a year than IT services usually lose, or a key person
-        more likely to go than not."""
+        """More of the team expected to leave within a year than IT services usually lose, a key person
+        more likely to go than not, or a team that may fall below the size the engagement needs."""
         year = self.horizon(365)
-        return bool(self.members) and (
-            year.expected >= ATTENTION_YEARLY_SHARE * self.size or year.key_expected >= ATTENTION_KEY_PEOPLE
+        return self.short_of_required or (
+            bool(self.members)
+            and (year.expected >= ATTENTION_YEARLY_SHARE * self.size or year.key_expected >= ATTENTION_KEY_PEOPLE)
         )
 
     def chart_path(self) -> list[tuple[int, float, int, int]]:
@@ -189,11 +230,28 @@ class TeamForecast:
         return next(h for h in self.horizons if h.days == days)
 
     def as_dict(self) -> dict[str, Any]:
-        """The API's shape (SPEC contract row `GET /engagements/{id}/attrition-forecast`); figures unrounded."""
+        """The API's shape (SPEC contract row `GET /engagements/{id}/attrition-forecast`, with the headcount
+        against the required team size beside it); figures unrounded."""
         return {
             "as_of": self.as_of,
             "pooled": self.pooled,
-            "horizons": [{"days": h.days, "expected": h.expected, "low": h.low, "high": h.high} for h in self.horizons],
+            "team_size": self.size,
+            "required_team_size": self.required_size,
+            "calls_for_attention": self.calls_for_attention,
+            "short_of_required": self.short_of_required,
+            "horizons": [
+                {
+                    "days": h.days,
+                    "expected": h.expected,
+                    "low": h.low,
+                    "high": h.high,
+                    "headcount_expected": c.expected,
+                    "headcount_low": c.low,
+                    "headcount_high": c.high,
+                    "below_required": c.below_required,
+                }
+                for h, c in zip(self.horizons, self.headcounts, strict=True)
+            ],
             "members": [
                 {"member_id": m.member_id, "leave_probability": {str(h): p for h, p in m.leave_probability.items()}}
                 for m in self.members
@@ -219,81 +277,201 @@ def _team_rows(engagement_ids: Sequence[int], day: datetime.date) -> list[tuple[
     )
 
 
-def _horizon(days: int, p: np.ndarray, key: np.ndarray) -> HorizonForecast:
-    low, high = interval(p)
-    return HorizonForecast(days=days, expected=float(p.sum()), low=low, high=high, key_expected=float(p[key].sum()))
-
-
 # The team page's chart: expected leavers at each month end over the next year (a month = 365/12 days).
 PATH_DAYS = tuple(round(365 * m / 12) for m in range(1, 13))
+
+
+# --- set-based arithmetic over many groups at once ------------------------------------------------------------
+#
+# Many small sequences (one survival curve per vendor, one leaver count per team) are computed as rows of a
+# matrix, padded with numbers that change nothing (a factor 1, a probability 0). Rows are bucketed by length
+# rounded up to a power of two, so padding at most doubles the work, and each row's arithmetic is the very
+# sequence of operations the one-group functions above perform: a team's figures do not depend on the
+# other teams computed with it.
+
+
+def _buckets(lengths: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """(width, indices of the groups) with each group's length rounded up to a power of two."""
+    if lengths.size == 0:
+        return []
+    widths = np.left_shift(1, np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64))
+    return [(int(w), np.flatnonzero(widths == w)) for w in np.unique(widths)]
+
+
+def _segmented_cumprod(factors: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The running product of `factors` within each segment [start, start + length)."""
+    out = np.empty_like(factors)
+    for width, groups in _buckets(lengths):
+        columns = np.arange(width)
+        index = starts[groups][:, None] + columns
+        valid = columns < lengths[groups][:, None]
+        matrix = np.where(valid, factors[np.where(valid, index, 0)], 1.0)
+        out[index[valid]] = np.cumprod(matrix, axis=1)[valid]
+    return out
+
+
+_SPAN = np.int64(1) << 32  # a duration in days is below this: (group, days) packs into one sortable int64
+
+
+@dataclass(frozen=True)
+class _Curves:
+    """Kaplan–Meier curves of many groups at once: `keys` = group × _SPAN + event time, sorted, and S just
+    after each. The same figures as `kaplan_meier` on each group alone."""
+
+    keys: np.ndarray
+    survival: np.ndarray
+
+    @classmethod
+    def fit(cls, group: np.ndarray, durations: np.ndarray, events: np.ndarray) -> _Curves:
+        everyone = np.sort(group * _SPAN + durations)
+        keys, deaths = np.unique(group[events] * _SPAN + durations[events], return_counts=True)
+        if keys.size == 0:
+            return cls(keys=keys, survival=np.empty(0))
+        groups = keys // _SPAN
+        group_end = np.searchsorted(everyone, (groups + 1) * _SPAN, side="left")
+        at_risk = group_end - np.searchsorted(everyone, keys, side="left")
+        _unique, starts, lengths = np.unique(groups, return_index=True, return_counts=True)
+        return cls(keys=keys, survival=_segmented_cumprod(1.0 - deaths / at_risk, starts, lengths))
+
+    def at(self, group: np.ndarray, days: np.ndarray) -> np.ndarray:
+        """S_group(days), right-continuous; 1 before a group's first event (or for a group without any)."""
+        if self.keys.size == 0:
+            return np.ones(days.shape)
+        wanted = group * _SPAN + days
+        index = np.searchsorted(self.keys, wanted, side="right") - 1
+        found = (index >= 0) & (self.keys[np.clip(index, 0, None)] // _SPAN == group)
+        return np.where(found, self.survival[np.clip(index, 0, None)], 1.0)
+
+
+def _leave_probabilities(curves: _Curves, group: np.ndarray, tenure: np.ndarray, horizon: int) -> np.ndarray:
+    """`leave_probabilities` for every person at once, each on their group's curve."""
+    now = curves.at(group, tenure)
+    later = curves.at(group, tenure + horizon)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(now > 0, 1.0 - later / np.where(now > 0, now, 1.0), 1.0)
+
+
+def _intervals(p: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`interval` of every team at once: teams are the segments [start, start + length) of `p`."""
+    low = np.zeros(lengths.size, dtype=np.int64)
+    high = np.zeros(lengths.size, dtype=np.int64)
+    for width, teams in _buckets(lengths):
+        columns = np.arange(width)
+        index = starts[teams][:, None] + columns
+        valid = columns < lengths[teams][:, None]
+        matrix = np.where(valid, p[np.where(valid, index, 0)], 0.0)
+        pmf = np.zeros((teams.size, width + 1))
+        pmf[:, 0] = 1.0
+        for j in range(width):  # the Poisson-binomial recursion, one trial (a column) for all teams at once
+            q = matrix[:, j : j + 1]
+            shifted = np.concatenate([np.zeros((teams.size, 1)), pmf[:, :-1] * q], axis=1)
+            pmf = pmf * (1.0 - q) + shifted
+        cdf = np.cumsum(pmf, axis=1)
+        low[teams] = np.argmax(cdf >= LOW_QUANTILE - _TOLERANCE, axis=1)
+        high[teams] = np.argmax(cdf >= HIGH_QUANTILE - _TOLERANCE, axis=1)
+    return low, high
+
+
+def _segment_sums(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    sums = np.zeros(lengths.size)
+    nonempty = lengths > 0
+    if nonempty.any():
+        sums[nonempty] = np.add.reduceat(values, starts[nonempty])
+    return sums
+
+
+def _survival_groups(
+    people: _People, vendors: np.ndarray, day: datetime.date
+) -> tuple[_Curves, np.ndarray, np.ndarray]:
+    """One fit for every vendor asked and for everyone (the pooled curve, the last group number); for each
+    entry of `vendors` its group (its own when the vendor has POOL_BELOW departures by `day`, else the pooled
+    one) and whether that is the pooled one."""
+    d = day.toordinal()
+    known = people.hire <= d
+    vendor, hire, left = people.vendor[known], people.hire[known], people.left[known]
+    events = left <= d
+    durations = np.where(events, left - hire, d - hire)
+    wanted = np.unique(vendors)
+    position = np.searchsorted(wanted, vendor)
+    mine = (position < wanted.size) & (wanted[np.clip(position, 0, wanted.size - 1)] == vendor)
+    departures = np.bincount(position[mine & events], minlength=wanted.size)
+    pooled_group = wanted.size
+    # the vendors' own people under their own group number, and everyone once more under the pooled one
+    group = np.concatenate([position[mine], np.full(vendor.size, pooled_group)]).astype(np.int64)
+    curves = _Curves.fit(group, np.concatenate([durations[mine], durations]), np.concatenate([events[mine], events]))
+    own = departures >= POOL_BELOW
+    group_of_wanted = np.where(own, np.arange(wanted.size), pooled_group)
+    group_of = group_of_wanted[np.searchsorted(wanted, vendors)]
+    return curves, group_of, group_of == pooled_group
 
 
 def forecast_teams(
     engagement_ids: Sequence[int], day: datetime.date, *, people: _People | None = None, path: bool = False
 ) -> dict[int, TeamForecast]:
-    """The forecast of every listed engagement's team on `day`, in a fixed number of queries.
+    """The forecast of every listed engagement's team on `day`, in a fixed number of queries, set-based: one
+    Kaplan–Meier fit for all vendors together, every person's probabilities and every team's interval as
+    array operations (no loop over teams or vendors).
 
     `path=True` also gives each team's expected leavers with the band at each month end (for the chart).
     """
+    engagement_ids = list(engagement_ids)
     rows = _team_rows(engagement_ids, day)
-    result = {pk: TeamForecast(engagement_id=pk, as_of=day, pooled=False) for pk in engagement_ids}
-    if rows:
+    required = dict(Engagement.objects.filter(pk__in=engagement_ids).values_list("pk", "required_team_size"))
+    result = {
+        pk: TeamForecast(engagement_id=pk, as_of=day, pooled=False, required_size=required.get(pk))
+        for pk in engagement_ids
+    }
+    team: list[tuple[Any, ...]] = []
+    for row in rows:  # rows are ordered by team and person: a person's second place counts once
+        if not team or team[-1][:2] != row[:2]:
+            team.append(row)
+    horizons = HORIZONS + (PATH_DAYS if path else ())
+    if team:
+        n, d = len(team), day.toordinal()
+        engagement = np.fromiter((r[0] for r in team), dtype=np.int64, count=n)
+        vendors = np.fromiter((r[2] for r in team), dtype=np.int64, count=n)
+        key = np.fromiter((bool(r[4]) for r in team), dtype=bool, count=n)
+        tenure = np.fromiter((d - r[5].toordinal() for r in team), dtype=np.int64, count=n)
         people = people or _People.load(day)
-        curves = people.curves({r[2] for r in rows}, day)
-        d = day.toordinal()
-        by_engagement: dict[int, list[tuple[Any, ...]]] = {}
-        for row in rows:
-            team = by_engagement.setdefault(row[0], [])
-            if not team or team[-1][1] != row[1]:  # rows are ordered by person: two places count once
-                team.append(row)
-        for engagement_id, team in by_engagement.items():
-            result[engagement_id] = _forecast_one(engagement_id, day, d, team, curves, path)
+        curves, group, pooled_row = _survival_groups(people, vendors, day)
+        teams, starts, lengths = np.unique(engagement, return_index=True, return_counts=True)
+        pooled = _segment_sums(pooled_row.astype(float), starts, lengths) > 0
+        figures: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+        for h in horizons:
+            p = _leave_probabilities(curves, group, tenure, h)
+            low, high = _intervals(p, starts, lengths)
+            key_sums = _segment_sums(np.where(key, p, 0.0), starts, lengths)
+            figures[h] = (p, _segment_sums(p, starts, lengths), low, high, key_sums)
+        for i, (pk, start, length) in enumerate(zip(teams.tolist(), starts.tolist(), lengths.tolist(), strict=True)):
+            forecast = result[pk]
+            forecast.pooled = bool(pooled[i])
+            forecast.members = [
+                MemberForecast(
+                    member_id=team[j][1],
+                    full_name=team[j][3],
+                    key_person=bool(team[j][4]),
+                    tenure_days=int(tenure[j]),
+                    leave_probability={h: float(figures[h][0][j]) for h in HORIZONS},
+                )
+                for j in range(start, start + length)
+            ]
+            made = {
+                h: HorizonForecast(
+                    days=h,
+                    expected=float(figures[h][1][i]),
+                    low=int(figures[h][2][i]),
+                    high=int(figures[h][3][i]),
+                    key_expected=float(figures[h][4][i]),
+                )
+                for h in horizons
+            }
+            forecast.horizons = [made[h] for h in HORIZONS]
+            forecast.path = [made[h] for h in PATH_DAYS] if path else []
     for forecast in result.values():
         if not forecast.horizons:
-            forecast.horizons = [_horizon(h, np.empty(0), np.empty(0, dtype=bool)) for h in HORIZONS]
-            forecast.path = [_horizon(h, np.empty(0), np.empty(0, dtype=bool)) for h in PATH_DAYS] if path else []
+            forecast.horizons = [HorizonForecast(h, 0.0, 0, 0, 0.0) for h in HORIZONS]
+            forecast.path = [HorizonForecast(h, 0.0, 0, 0, 0.0) for h in PATH_DAYS] if path else []
     return result
-
-
-def _forecast_one(
-    engagement_id: int,
-    day: datetime.date,
-    d: int,
-    team: list[tuple[Any, ...]],
-    curves: dict[int, Curve],
-    path: bool,
-) -> TeamForecast:
-    tenure = np.fromiter((d - r[5].toordinal() for r in team), dtype=np.int64, count=len(team))
-    vendors = np.fromiter((r[2] for r in team), dtype=np.int64, count=len(team))
-    key = np.fromiter((bool(r[4]) for r in team), dtype=bool, count=len(team))
-
-    def probabilities(horizon: int) -> np.ndarray:
-        # A team's vendor side is normally one vendor's people; should another vendor's person stand on it,
-        # each person is judged by their own company's curve.
-        p = np.empty(len(team))
-        for vendor_id in np.unique(vendors).tolist():
-            mask = vendors == vendor_id
-            p[mask] = leave_probabilities(curves[vendor_id], tenure[mask], horizon)
-        return p
-
-    standard = {h: probabilities(h) for h in HORIZONS}
-    return TeamForecast(
-        engagement_id=engagement_id,
-        as_of=day,
-        pooled=any(curves[v].pooled for v in set(vendors.tolist())),
-        members=[
-            MemberForecast(
-                member_id=r[1],
-                full_name=r[3],
-                key_person=bool(r[4]),
-                tenure_days=int(tenure[i]),
-                leave_probability={h: float(standard[h][i]) for h in HORIZONS},
-            )
-            for i, r in enumerate(team)
-        ],
-        horizons=[_horizon(h, standard[h], key) for h in HORIZONS],
-        path=[_horizon(h, probabilities(h), key) for h in PATH_DAYS] if path else [],
-    )
 
 
 def forecast_team(engagement_id: int, day: datetime.date, *, path: bool = False) -> TeamForecast:

@@ -46,10 +46,14 @@ COLUMNS = [
     "probation_end_date",
     "left_date",
     "prior_experience_months",
+    "identity_number",  # optional: hashed on the way in (teams.identity), never kept in clear
 ]
 REQUIRED = ["employee_number", "full_name", "employment_type", "hire_date"]
 DATES = {"hire_date", "probation_end_date", "left_date"}
 UNFINISHED = [ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.WRITING]
+IDENTITY = "identity_number"
+# A spreadsheet keeps numbers as doubles: an 18-digit identity number typed as a number has lost its last digits.
+EXACT_DIGITS = 15
 assert set(COLUMNS) <= set(MEMBER_FIELDS)
 
 
@@ -68,12 +72,27 @@ def _fields(values: dict[str, Any]) -> dict[str, Any]:
         if isinstance(raw, str):
             raw = raw.strip()
         if raw is None or raw == "":
-            fields[key] = None if key in DATES else ""
+            # An empty identity number keeps the one on file: a roster exported from here never holds them.
+            fields[key] = None if key in DATES or key == IDENTITY else ""
         elif key in DATES or key == "prior_experience_months":
             fields[key] = raw
         else:
             fields[key] = str(raw)
     return fields
+
+
+def _identity_problem(raw: Any) -> str | None:
+    """Why an identity number cell cannot be read as typed (a number too long to be exact), or None."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        return None
+    if isinstance(raw, float) and not raw.is_integer():
+        return _("Enter the identity card or passport number: 5 to 32 letters and digits.")
+    if abs(raw) >= 10**EXACT_DIGITS:
+        return _(
+            "The spreadsheet stores this identity number as a number and has lost its last digits: format the "
+            "column as text and type the number again."
+        )
+    return None
 
 
 def _progress(job: ImportJob, **fields: Any) -> None:
@@ -135,6 +154,10 @@ def _run(job: ImportJob) -> ImportJob:
         with job.file.open("rb") as handle:
             rows = []
             for index, row in enumerate(read_table(handle, columns=COLUMNS, required=REQUIRED, errors=errors), start=1):
+                problem = _identity_problem(row.values.get(IDENTITY))
+                if problem:
+                    errors.add(row.line, IDENTITY, problem)  # never the value: the number is not kept in clear
+                    continue
                 rows.append((row.line, _fields({k: v for k, v in row.values.items() if k in COLUMNS})))
                 if index % 1000 == 0:
                     within_budget()
@@ -167,6 +190,7 @@ def _run(job: ImportJob) -> ImportJob:
     if counts is None:
         _progress(job, processed_rows=len(rows))
         return _fail(job, errors.as_list(), errors.total)
+    _remove_file(job)  # imported: the file (which may hold identity numbers in clear) is no longer needed
     return job
 
 

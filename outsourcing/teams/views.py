@@ -155,7 +155,8 @@ def roster_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | Str
     queryset, _params = _roster_queryset(request, vendor)
     queryset = queryset.order_by(SORTS.get(request.GET.get("sort", "name"), "full_name"), "pk")
 
-    # The same columns as the import file, so an export can be edited and imported back.
+    # The same columns as the import file, so an export can be edited and imported back; the identity number
+    # is never kept in clear, so its column stays empty (and an empty cell keeps the number on file).
     return export_response(
         fmt,
         filename=f"roster-{vendor.pk}",
@@ -170,6 +171,7 @@ def roster_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | Str
             m.probation_end_date,
             m.left_date,
             m.prior_experience_months,
+            "",
         ],
     )
 

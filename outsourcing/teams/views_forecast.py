@@ -39,7 +39,11 @@ def engagement_forecast(request: HttpRequest, pk: int) -> HttpResponse:
         "engagement": engagement,
         "forecast": forecast,
         "as_of": as_of,
-        "rows": [{"days": h.days, "months": round(h.days * 12 / 365), "h": h} for h in forecast.horizons],
+        "rows": [
+            {"days": h.days, "months": round(h.days * 12 / 365), "h": h, "headcount": forecast.headcount(h)}
+            for h in forecast.horizons
+        ],
+        "year_headcount": forecast.headcount(forecast.horizon(365)),
         "year": forecast.horizon(365),
         "members": [
             {"member": m, "percent": {h: 100 * p for h, p in m.leave_probability.items()}} for m in members[:15]

@@ -15,6 +15,7 @@ import pytest
 
 from outsourcing.core import registry
 from outsourcing.engagements.models import Deliverable, Engagement
+from outsourcing.teams.identity import valid_resident_id
 from outsourcing.teams.models import TeamMember
 from outsourcing.vendors.models import Vendor
 
@@ -32,6 +33,8 @@ from .portfolio import (
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
+SHARED_ID = valid_resident_id("11010519900307123")
+GONE_ID = valid_resident_id("31010419851111002")
 
 
 @pytest.fixture
@@ -59,6 +62,23 @@ def portfolio(db: Any) -> dict[str, Any]:
     made["selection_blocked"] = ready_engagement("co_sourcing", unassessed, "Selection blocked")
     made["draft_blocked"] = ready_engagement("service", unassessed, "Draft blocked", status="draft")
     assess(unassessed, "approve", days_ago=400)  # outside its 12-month cycle: still "missing"
+
+    # Issue 13: one identity number on two vendors' rosters today; one person planned at 110 %, another at
+    # exactly 100 % over two engagements (not an issue); a doubled person who left yesterday is no longer one.
+    other = approved_vendor("Twin Vendor")
+    made["active_doubled"] = ready_engagement("service", good, "Active doubled", status="active")
+    place(made["active_doubled"], eligible_person(good, "Borrowed", identity_number=SHARED_ID))
+    eligible_person(other, "Borrowed at Twin", identity_number=SHARED_ID)
+    eligible_person(other, "Gone", identity_number=GONE_ID, left_date=today())
+    place(made["active_ok"], eligible_person(good, "Was borrowed", identity_number=GONE_ID))
+    made["active_over"] = ready_engagement("service", good, "Active over", status="active")
+    made["active_over_2"] = ready_engagement("service", good, "Active over 2", status="active")
+    busy = eligible_person(good, "Busy")
+    place(made["active_over"], busy, allocation_percent=60)
+    place(made["active_over_2"], busy, allocation_percent=50)
+    full = eligible_person(good, "Full")
+    place(made["active_ok"], full, allocation_percent=50)
+    place(made["active_expiring"], full, allocation_percent=50)
 
     made["leaving_later"] = eligible_person(good, "Leaving later", left_date=today() + 30 * DAY)
     made["left"] = eligible_person(good, "Left", left_date=today() - 40 * DAY)
@@ -92,6 +112,8 @@ def test_open_issues_agree_on_list_card_api_and_page(portfolio, web, api, manage
         "team_not_eligible": {portfolio["active_ineligible"].pk},
         "vendor_standing": {portfolio["active_standing"].pk},
         "qualification_expires_in_term": {portfolio["active_expiring"].pk},
+        "double_booked": {portfolio["active_doubled"].pk},
+        "over_allocated": {portfolio["active_over"].pk, portfolio["active_over_2"].pk},
     }
     for code, pks in expected.items():
         url = f"/engagements/?issue={code}"
@@ -112,6 +134,30 @@ def test_open_issues_agree_on_list_card_api_and_page(portfolio, web, api, manage
     assert list_count(browser, "/engagements/?issue=open") == cards["/engagements/?issue=open"] == len(every)
     # a blocker of an engagement not yet active is no open issue
     assert not set(Engagement.objects.filter(status__in=["draft", "selection"]).values_list("pk", flat=True)) & every
+
+
+def test_vendor_users_never_learn_of_a_double_booking(portfolio, web, api):
+    """The same portfolio through the eyes of the two vendors' users: an engagement whose only open issue is
+    `double_booked` or `over_allocated` has none for them — on its page, through the API, in the lists'
+    `?issue=open` and per-kind filters and on their dashboards."""
+    from outsourcing.accounts.models import User
+
+    booking = {portfolio["active_doubled"].pk, portfolio["active_over"].pk, portfolio["active_over_2"].pk}
+    for name, vendor in (("good_user", portfolio["good"]), ("other_user", Vendor.objects.get(name="Twin Vendor"))):
+        user = User.objects.create_user(name, password=None, role="vendor", vendor=vendor)
+        browser, rest = web(user), api(user)
+        visible = {e["id"] for e in rest.get("/engagements", limit=1000).json()["items"]}
+        assert not api_ids(rest, "/engagements", issue="open") & booking
+        for code in ("double_booked", "over_allocated"):
+            assert api_ids(rest, "/engagements", issue=code) == visible  # an unknown kind: not a filter
+            assert f'value="{code}"' not in browser.get("/engagements/").content.decode()
+        for pk in booking & visible:
+            assert rest.get(f"/engagements/{pk}/open-issues").json() == []
+            page = browser.get(f"/engagements/{pk}/").content.decode()
+            assert "data-issue=" not in page and "Twin Vendor" not in page
+        cards = [c for fn in registry.dashboard_cards for c in fn(user)]
+        assert not [c for c in cards if "double_booked" in c.url or "over_allocated" in c.url]
+        assert list_count(browser, "/engagements/?issue=open") == len(api_ids(rest, "/engagements", issue="open"))
 
 
 def test_blocked_from_activation_agrees_on_list_card_api_and_page(portfolio, web, api, manager):

@@ -148,8 +148,8 @@ def test_page_badge_list_filter_dashboard_card_and_api_agree_on_a_scheduled_term
         end_date=today + datetime.timedelta(days=90),
     )
     engagements = Engagement.objects.all()
-    assert set(filter_engagements(engagements, issue="notice")) == {due}
-    assert set(filter_engagements(engagements, agreement="ending")) == {engagement}
+    assert set(filter_engagements(engagements, viewer=manager, issue="notice")) == {due}
+    assert set(filter_engagements(engagements, viewer=manager, agreement="ending")) == {engagement}
     card = next(c for c in dashboard_cards(manager) if c.url.endswith("?issue=notice"))
     assert card.count == 1
     assert api(manager).get(f"/engagements/{engagement.pk}/agreement").json()["state"] == "ending"

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from outsourcing.core.access import SYSTEM
 from outsourcing.engagements.models import Engagement
 from outsourcing.teams.models import Replacement, TeamAssignment, TeamMember
 
@@ -19,7 +20,7 @@ def test_demo_builds_rosters_teams_and_a_pending_replacement():
     assert TeamAssignment.objects.filter(engagement__code="DEV-2026-002").count() == 5
     # the replay of issue 9 in the demo: an active engagement with an ineligible, unwaived key person
     dev = Engagement.objects.filter(code="DEV-2026-002")
-    codes = [b.code for b in dev.open_issues(timezone.localdate()).get(dev.get().pk, [])]
+    codes = [b.code for b in dev.open_issues(timezone.localdate(), SYSTEM).get(dev.get().pk, [])]
     assert "team_not_eligible" in codes
     assert TeamAssignment.objects.filter(engagement__code="OM-2026-001", acknowledged=False).count() == 1
 
@@ -46,3 +47,22 @@ def test_demo_has_one_person_sold_by_two_vendors():
     people = list(double_booked(timezone.localdate()))
     assert len(people) == 2 and len({p.vendor_id for p in people}) == 2
     assert len({p.full_name for p in people}) == 1
+    # an open issue of the engagement the person is on, for the owner's staff only
+    from outsourcing.accounts.models import User
+
+    ops = Engagement.objects.filter(code="OM-2026-001")
+    owner = [b.code for b in ops.open_issues(timezone.localdate(), SYSTEM)[ops.get().pk]]
+    assert "double_booked" in owner
+    vendor_user = User.objects.filter(vendor=ops.get().vendor).first()
+    assert vendor_user is not None
+    theirs = [b.code for b in ops.open_issues(timezone.localdate(), vendor_user).get(ops.get().pk, [])]
+    assert "double_booked" not in theirs
+
+
+def test_demo_has_a_team_that_may_fall_below_the_size_it_needs():
+    from outsourcing.teams.forecast import forecast_teams
+
+    call_command("demo")
+    dev = Engagement.objects.get(code="DEV-2026-002")
+    forecast = forecast_teams([dev.pk], timezone.localdate())[dev.pk]
+    assert forecast.required_size == 5 and forecast.short_of_required

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from outsourcing.core import registry
 from outsourcing.engagements.models import Engagement
 from outsourcing.teams.double_booking import double_booked, over_allocated, team_bookings
 from outsourcing.teams.identity import keyed_hash, normalize, valid_resident_id
@@ -199,3 +200,93 @@ def test_the_team_page_panel_and_the_dashboard(web, manager, vendor_a_user, pers
     page = web(manager).get("/teams/double-bookings").content.decode()
     assert "Li Lei" in page
     assert "Li Lei" not in web(vendor_a_user).get("/teams/double-bookings").content.decode()
+
+
+# --- open issues of the engagement (owner's staff only) ---------------------------------------------------------
+
+BOOKING_CODES = {"double_booked", "over_allocated"}
+
+
+def _codes(client: Any, engagement: Any, day: datetime.date | None = None) -> list[str]:
+    params = {"as_of": day.isoformat()} if day else {}
+    return [b["code"] for b in client.get(f"/engagements/{engagement.pk}/open-issues", **params).json()]
+
+
+def test_double_booking_is_an_open_issue_of_each_active_engagement_on_the_day(
+    api, manager, person, vendor_a, vendor_b, active
+):
+    mine, theirs = active("OPS-A"), active("OPS-B", vendor_b)
+    at_a = person(vendor_a, full_name="Li Lei", identity_number=ID)
+    at_b = person(vendor_b, full_name="李雷", identity_number=ID)
+    place(mine, at_a)
+    place(theirs, at_b, 60)
+    place(active("OPS-B2", vendor_b), at_b, 41)
+    rest = api(manager)
+    assert [c for c in _codes(rest, mine, DAY) if c in BOOKING_CODES] == ["double_booked"]
+    assert [c for c in _codes(rest, theirs, DAY) if c in BOOKING_CODES] == ["double_booked", "over_allocated"]
+    issues = rest.get(f"/engagements/{theirs.pk}/open-issues", as_of=DAY.isoformat()).json()
+    doubled = next(b["message"] for b in issues if b["code"] == "double_booked")
+    assert "李雷" in doubled and vendor_a.name in doubled and vendor_b.name not in doubled
+    over = next(b["message"] for b in issues if b["code"] == "over_allocated")
+    assert "101 %" in over
+    # a draft engagement has no open issues; before the places started there is nothing to say
+    draft = active("OPS-D", status="draft")
+    place(draft, at_a)
+    assert not set(_codes(rest, draft, DAY)) & BOOKING_CODES
+    assert not set(_codes(rest, mine, D(2025, 12, 31))) & BOOKING_CODES
+
+
+def test_vendor_users_never_see_the_booking_issues(
+    api, web, manager, vendor_a_user, vendor_b_user, person, vendor_a, vendor_b, active
+):
+    """Vendor A's and B's users: no open issue, no filter, no card, no badge tells them of the match (or of
+    the over-allocation, which the owner weighs) — the owner sees both engagements in each place."""
+    mine, theirs = active("OPS-A"), active("OPS-B", vendor_b)
+    at_a = person(vendor_a, full_name="Li Lei", identity_number=ID)
+    at_b = person(vendor_b, full_name="李雷", identity_number=ID)
+    place(mine, at_a)
+    place(theirs, at_b, 60)
+    second = active("OPS-B2", vendor_b)
+    place(second, at_b, 60)
+    owner = api(manager)
+    doubled = {e["id"] for e in owner.get("/engagements", issue="double_booked").json()["items"]}
+    assert doubled == {mine.pk, theirs.pk, second.pk}
+    owner_page = web(manager).get(f"/engagements/{mine.pk}/").content.decode()
+    assert 'data-issue="double_booked"' in owner_page
+    owner_cards = {c.url for fn in registry.dashboard_cards for c in fn(manager)}
+    assert "/engagements/?issue=double_booked" in owner_cards
+    assert 'value="double_booked"' in web(manager).get("/engagements/").content.decode()
+    for user, own in ((vendor_a_user, mine), (vendor_b_user, theirs)):
+        rest, browser = api(user), web(user)
+        assert not set(_codes(rest, own)) & BOOKING_CODES
+        assert not set(_codes(rest, own, DAY)) & BOOKING_CODES
+        unknown = {e["id"] for e in rest.get("/engagements", issue="no_such_issue").json()["items"]}
+        for code in BOOKING_CODES:  # a kind the vendor cannot see answers like a kind that does not exist
+            assert {e["id"] for e in rest.get("/engagements", issue=code).json()["items"]} == unknown
+        page = browser.get(f"/engagements/{own.pk}/").content.decode()
+        assert "double_booked" not in page and "over_allocated" not in page
+        assert "another vendor" not in page and (vendor_a.name if user == vendor_b_user else vendor_b.name) not in page
+        assert 'value="double_booked"' not in browser.get("/engagements/").content.decode()
+        cards = [c for fn in registry.dashboard_cards for c in fn(user)]
+        assert not [c for c in cards if "double_booked" in c.url or "over_allocated" in c.url]
+        assert "another vendor" not in browser.get("/").content.decode()
+
+
+def test_booking_issues_take_a_fixed_number_of_queries(
+    person, vendor_a, vendor_b, active, django_assert_max_num_queries
+):
+    from outsourcing.core.access import SYSTEM
+
+    engagements = [active(f"E{i}") for i in range(6)]
+    for i in range(12):
+        member = person(vendor_a, full_name=f"P{i}", identity_number=valid_resident_id(f"110105199003071{i:02d}"))
+        person(vendor_b, full_name=f"Q{i}", identity_number=valid_resident_id(f"110105199003071{i:02d}"))
+        place(engagements[i % 6], member, 60)
+        place(engagements[(i + 1) % 6], member, 60)
+    from outsourcing.teams.contributions import booking_issues
+
+    with django_assert_max_num_queries(4):  # the doubled, the over-allocated, the other vendors, the totals
+        found = booking_issues(engagements, DAY)
+    assert all(sorted({b.code for b in found[e.pk]}) == sorted(BOOKING_CODES) for e in engagements)
+    assert sum(len(v) for v in found.values()) == 12 * 2 * 2
+    assert Engagement.objects.filter(pk=engagements[0].pk).open_issues(DAY, SYSTEM)[engagements[0].pk]

@@ -184,7 +184,7 @@ def test_the_portfolio_forecast_agrees_with_each_team_and_takes_flat_queries(
     _leavers(person, engagement_a.vendor, POOL_BELOW, hired=D(2024, 1, 1), stayed_days=100)
     _team_of_three(person, place, engagement_a)
     place(engagement_b, person(engagement_b.vendor, full_name="B one", hire_date=D(2026, 5, 1), contract=False))
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):  # the teams' people, everyone's dates, the required team sizes
         both = forecast_teams([engagement_a.pk, engagement_b.pk], AS_OF)
     for pk in (engagement_a.pk, engagement_b.pk):
         assert both[pk].as_dict() == forecast_team(pk, AS_OF).as_dict()
@@ -316,3 +316,129 @@ def test_the_backtest_page(web, manager, person, place, engagement_a):
     page = web(manager).get("/teams/forecast/backtest", {"horizon": "182"})
     assert page.status_code == 200
     assert "Calibration by decile" in page.content.decode()
+
+
+# --- against the size the engagement needs ----------------------------------------------------------------------
+
+
+def _steady_team(person: Any, place: Any, engagement: Any) -> Any:
+    """20 seniors (450 days: past every departure, so they stay for certain) and one newcomer (50 days, not a
+    key person). At day 100 the 20 leavers and the 20 seniors are at risk and 20 leave: S(100) = 1/2, and
+    nothing happens after, so the newcomer leaves within any horizon with 1/2. Half a leaver of 21 is well
+    under 15 %, so only the required size can make this team call for attention."""
+    _leavers(person, engagement.vendor, POOL_BELOW, hired=D(2024, 1, 1), stayed_days=100)
+    for i in range(20):
+        place(engagement, person(engagement.vendor, full_name=f"S{i:02d}", hire_date=AS_OF - 450 * DAY, contract=False))
+    newcomer = person(engagement.vendor, full_name="New", hire_date=AS_OF - 50 * DAY, contract=False)
+    place(engagement, newcomer)
+    return newcomer
+
+
+@pytest.mark.parametrize(("required", "short"), [(None, False), (19, False), (20, False), (21, True), (22, True)])
+def test_headcount_against_the_required_size_worked_by_hand(person, place, engagement_a, required, short):
+    """Headcount after h = 21 − 1/2 expected leavers = 20.5; the 80 % band of leavers is 0–1 (P(N = 0) = 1/2
+    reaches 0.10, 0.90 only at N ≤ 1), so the headcount band is 20–21 at every horizon: a team that needs 20 is
+    fine (the low end equals it), one that needs 21 (today's size) may fall below it and calls for attention."""
+    _steady_team(person, place, engagement_a)
+    engagement_a.required_team_size = required
+    engagement_a.save()
+    forecast = forecast_team(engagement_a.pk, AS_OF)
+    assert forecast.size == 21 and forecast.required_size == required
+    for headcount in forecast.headcounts:
+        assert headcount.expected == pytest.approx(20.5)
+        assert (headcount.low, headcount.high) == (20, 21)
+        assert headcount.below_required is (None if required is None else short)
+    assert forecast.short_of_required is short
+    assert forecast.calls_for_attention is short
+
+
+def test_today_below_the_required_size_calls_for_attention_even_empty(engagement_a):
+    engagement_a.required_team_size = 1
+    engagement_a.save()
+    forecast = forecast_team(engagement_a.pk, AS_OF)
+    assert forecast.size == 0 and forecast.short_of_required and forecast.calls_for_attention
+
+
+def test_the_required_size_is_set_through_the_api_bounded_and_audited(api, manager, person, place, engagement_a):
+    from auditlog.models import LogEntry
+
+    rest = api(manager)
+    for bad in (0, -1, 100_001):
+        response = rest.patch(f"/engagements/{engagement_a.pk}", {"required_team_size": bad})
+        assert response.status_code == 422 and "required_team_size" in response.content.decode()
+    assert rest.get(f"/engagements/{engagement_a.pk}").json()["required_team_size"] is None
+    assert rest.patch(f"/engagements/{engagement_a.pk}", {"required_team_size": 21}).status_code == 200
+    entry = LogEntry.objects.get_for_object(engagement_a).order_by("-timestamp").first()
+    assert entry is not None and "required_team_size" in entry.changes_dict
+    _steady_team(person, place, engagement_a)
+    body = rest.get(f"/engagements/{engagement_a.pk}/attrition-forecast", as_of="2026-06-30").json()
+    assert (body["team_size"], body["required_team_size"]) == (21, 21)
+    assert body["short_of_required"] is True and body["calls_for_attention"] is True
+    year = body["horizons"][2]
+    assert year["headcount_expected"] == pytest.approx(20.5)
+    assert (year["headcount_low"], year["headcount_high"], year["below_required"]) == (20, 21, True)
+    assert rest.patch(f"/engagements/{engagement_a.pk}", {"required_team_size": None}).status_code == 200
+    body = rest.get(f"/engagements/{engagement_a.pk}/attrition-forecast", as_of="2026-06-30").json()
+    assert body["required_team_size"] is None and body["horizons"][2]["below_required"] is None
+
+
+def test_the_forecast_panel_compares_with_the_required_size(web, manager, person, place, engagement_a):
+    _steady_team(person, place, engagement_a)
+    engagement_a.required_team_size = 21
+    engagement_a.save()
+    html = web(manager).get(f"/teams/engagements/{engagement_a.pk}/team/forecast", {"as_of": "2026-06-30"}).content
+    html = html.decode()
+    assert "The engagement needs 21 people on the team; 21 are on it today" in html
+    assert "Below the size needed" in html and "Calls for attention" in html
+    assert html.count("data-below-required") == 3
+
+
+# --- set-based: the portfolio at once equals each vendor and team on its own -------------------------------------
+
+
+def test_the_vectorised_forecast_equals_the_one_team_arithmetic(person, place, vendor_a, vendor_b):
+    """Random vendors (two with their own curve, one pooled), teams of 1 to 40 people with a few on two teams:
+    every figure equals `leave_probabilities` on each vendor's own `kaplan_meier` curve and `interval` on each
+    team alone (the definitions the hand-worked tests pin)."""
+    from outsourcing.engagements.models import Engagement
+    from outsourcing.teams.forecast import HORIZONS, _People
+    from outsourcing.vendors.models import Vendor
+
+    rng = np.random.default_rng(3)
+    small = Vendor.objects.create(name="Small", registration_number="R-SMALL", country="CN")
+    vendors = [vendor_a, vendor_b, small]
+    staff: dict[int, list[Any]] = {}
+    for vendor, people, leave_rate in ((vendor_a, 160, 0.5), (vendor_b, 90, 0.4), (small, 25, 0.2)):
+        for i in range(people):
+            hired = AS_OF - int(rng.integers(1, 2500)) * DAY
+            stays = int(rng.integers(1, 2000)) // 7 * 7 + 1  # ties
+            left = hired + stays * DAY if rng.random() < leave_rate and hired + stays * DAY <= AS_OF else None
+            member = person(vendor, full_name=f"{vendor.pk}-{i}", hire_date=hired, left_date=left, contract=False)
+            if left is None:
+                staff.setdefault(vendor.pk, []).append(member)
+    engagements = []
+    for k in range(12):
+        vendor = vendors[k % 3]
+        engagement = Engagement.objects.create(
+            code=f"V-{k}", title=f"V {k}", form="service", vendor=vendor, start_date=D(2020, 1, 1)
+        )
+        engagements.append(engagement)
+        size = min(len(staff[vendor.pk]), int(rng.integers(1, 41)))
+        for index, member in enumerate(rng.choice(staff[vendor.pk], size=size, replace=False)):
+            place(engagement, member, key=bool(index % 5 == 0))
+    forecasts = forecast_teams([e.pk for e in engagements], AS_OF)
+    people = _People.load(AS_OF)
+    curves = people.curves([v.pk for v in vendors], AS_OF)
+    assert [curves[v.pk].pooled for v in vendors] == [False, False, True]
+    for engagement in engagements:
+        forecast = forecasts[engagement.pk]
+        assert forecast.members and forecast.pooled is curves[engagement.vendor_id].pooled
+        tenure = np.array([m.tenure_days for m in forecast.members])
+        key = np.array([m.key_person for m in forecast.members])
+        for h in HORIZONS:
+            p = leave_probabilities(curves[engagement.vendor_id], tenure, h)
+            assert [m.leave_probability[h] for m in forecast.members] == pytest.approx(p.tolist(), abs=1e-12)
+            mine = forecast.horizon(h)
+            assert mine.expected == pytest.approx(p.sum(), abs=1e-9)
+            assert mine.key_expected == pytest.approx(p[key].sum(), abs=1e-9)
+            assert (mine.low, mine.high) == interval(p)

@@ -32,6 +32,7 @@ def _row(i, **changes):
         "probation_end_date": "2021-08-31",
         "left_date": "",
         "prior_experience_months": "12",
+        "identity_number": "",
     }
     row.update(changes)
     return [row[c] for c in COLUMNS]

@@ -36,7 +36,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from outsourcing.accounts.models import User
-from outsourcing.benchmark import floors, load
+from outsourcing.benchmark import floors, load, unique
 from outsourcing.core import registry
 from outsourcing.core.access import Role
 from outsourcing.engagements.choices import SLA_FORMS, EngagementForm, EngagementStatus
@@ -272,6 +272,7 @@ def _members(
                     probation_end_date=probation,
                     left_date=left,
                     prior_experience_months=min(600, int(rng.expovariate(1 / 30))),
+                    **unique.identity(number, sizes.members),
                 )
 
     t0 = time.perf_counter()
@@ -426,6 +427,7 @@ def _teams(
                     role=rng.choice(["开发工程师", "运维工程师", "项目经理", "测试工程师", "Service manager"]),
                     key_person=rng.random() < 0.1,
                     start_date=min(as_of, max(engagement.start_date, hire)),
+                    allocation_percent=unique.allocation(j, member_id),
                 )
 
     written = _batched(rows(), TeamAssignment)
@@ -717,6 +719,7 @@ def scenarios(portfolio: Portfolio, as_of: datetime.date) -> list[tuple[str, Cal
             lambda: stability_for_vendors(vendors, as_of - relativedelta(years=1), as_of),
         ),
     ]
+    cases += unique.scenarios(portfolio, as_of)
     return cases
 
 

@@ -49,6 +49,37 @@ class ReportForm(forms.Form):
         field.coerce = datetime.date.fromisoformat  # type: ignore[attr-defined]
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked (type by content, size) by the documents app."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [] if data is None else [super().clean(data, initial)]
+
+
+class WriteReportForm(forms.Form):
+    """The vendor's report for one period: the period is the page's, the text may come from a saved draft."""
+
+    project_management = ReportForm.base_fields["project_management"]
+    appraisal_execution = ReportForm.base_fields["appraisal_execution"]
+    resources = ReportForm.base_fields["resources"]
+    service_level = ReportForm.base_fields["service_level"]
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("PDF, PNG, JPEG, DOCX or XLSX; attached when you submit the report."),
+    )
+
+
 class ReviewForm(forms.Form):
     comments = forms.CharField(
         label=_("Comments"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})

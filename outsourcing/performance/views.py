@@ -3,22 +3,21 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outsourcing.core.access import can_change, is_owner_writer, sees_all_vendors
 from outsourcing.core.api import get_visible
 from outsourcing.core.charts import Point, line_chart
 from outsourcing.core.forms import handle_form
-from outsourcing.core.listing import record_id
+from outsourcing.core.listing import Column, ListPage, record_id, selected_ids
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
 
@@ -37,29 +36,98 @@ TIMELINESS_TONE = {
 
 
 SCHEDULES_PER_PAGE = 50
+SCHEDULE_COLUMNS = [
+    Column("engagement", gettext_lazy("Engagement")),
+    Column("vendor", gettext_lazy("Vendor")),
+    Column("frequency", gettext_lazy("Frequency")),
+    Column("missing", gettext_lazy("Missing reports"), sortable=False),  # worked out for the shown page only
+]
+SCHEDULE_SORTS = {
+    "engagement": "engagement__code",
+    "-engagement": "-engagement__code",
+    "vendor": "engagement__vendor__name",
+    "-vendor": "-engagement__vendor__name",
+    "frequency": "frequency",
+    "-frequency": "-frequency",
+}
+AWAITING_COLUMNS = [
+    Column("engagement", gettext_lazy("Engagement")),
+    Column("period", gettext_lazy("Period")),
+    Column("due", gettext_lazy("Due")),
+    Column("status", gettext_lazy("Status")),
+]
+AWAITING_SORTS = {
+    "engagement": "engagement__code",
+    "-engagement": "-engagement__code",
+    "period": "period_start",
+    "-period": "-period_start",
+    "due": "due_date",
+    "-due": "-due_date",
+    "status": "status",
+    "-status": "-status",
+}
+APPRAISAL_COLUMNS = [
+    Column("vendor", gettext_lazy("Vendor")),
+    Column("period", gettext_lazy("Period")),
+    Column("total", gettext_lazy("Total"), numeric=True),
+    Column("standing", gettext_lazy("Standing")),
+]
+APPRAISAL_SORTS = {
+    "vendor": "vendor__name",
+    "-vendor": "-vendor__name",
+    "period": "period_end",
+    "-period": "-period_end",
+    "total": "total",
+    "-total": "-total",
+    "standing": "standing",
+    "-standing": "-standing",
+}
+STANDING_COLUMNS = [
+    Column("vendor", gettext_lazy("Vendor")),
+    Column("score", gettext_lazy("Long-term score"), numeric=True),
+    Column("standing", gettext_lazy("Standing")),
+    Column("n", gettext_lazy("Appraisals"), numeric=True),
+]
+STANDING_ORDER = {standing: index for index, standing in enumerate(Standing)}
+STANDING_SORTS: dict[str, Any] = {
+    "vendor": lambda row: row["name"].casefold(),
+    "score": lambda row: row["score"],
+    "standing": lambda row: STANDING_ORDER[row["standing"]],
+    "n": lambda row: row["n"],
+}
+STANDING_SORTS.update({f"-{key}": fn for key, fn in list(STANDING_SORTS.items())})
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     # Paged, and the missing reports worked out for the shown schedules only: a portfolio has thousands.
-    schedule_page = Paginator(
-        ReportSchedule.objects.visible_to(request.user).select_related("engagement__vendor").order_by("pk"),
-        SCHEDULES_PER_PAGE,
-    ).get_page(request.GET.get("page"))
-    schedules = list(schedule_page)
+    schedule_list = ListPage(
+        request,
+        ReportSchedule.objects.visible_to(request.user).select_related("engagement__vendor"),
+        columns=SCHEDULE_COLUMNS,
+        sorts=SCHEDULE_SORTS,
+        default_sort="engagement",
+        per_page=SCHEDULES_PER_PAGE,
+    )
+    schedules = list(schedule_list.page)
     missing = missing_reports(schedules, today)
-    awaiting = (
+    awaiting = ListPage(
+        request,
         ImplementationReport.objects.visible_to(request.user)
         .filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.RETURNED])
-        .select_related("engagement__vendor")
-        .order_by("due_date")[:100]
+        .select_related("engagement__vendor"),
+        columns=AWAITING_COLUMNS,
+        sorts=AWAITING_SORTS,
+        default_sort="due",
+        prefix="w",
+        per_page=50,
     )
-    standings = []
+    standings = None
     if sees_all_vendors(request.user):
         figures = long_term(None, today)
         names = dict(Vendor.objects.filter(pk__in=figures).values_list("pk", "name"))
-        standings = sorted(
+        rows = sorted(
             (
                 {
                     "vendor_id": pk,
@@ -71,15 +139,28 @@ def index(request: HttpRequest) -> HttpResponse:
                 }
                 for pk, f in figures.items()
             ),
-            key=lambda row: row["score"],  # type: ignore[arg-type, return-value]
+            key=lambda row: (row["name"].casefold(), row["vendor_id"]),  # ties keep a stable order
         )
+        standings = ListPage(
+            request, rows, columns=STANDING_COLUMNS, sorts=STANDING_SORTS, default_sort="score", prefix="s", per_page=50
+        )
+    appraisals = ListPage(
+        request,
+        Appraisal.objects.visible_to(request.user).select_related("vendor"),
+        columns=APPRAISAL_COLUMNS,
+        sorts=APPRAISAL_SORTS,
+        default_sort="-period",
+        prefix="a",
+        per_page=50,
+    )
     context = {
         "title": _("Reports"),
         "schedules": [{"schedule": s, "missing": missing.get(s.engagement_id, 0)} for s in schedules],
-        "schedule_page": schedule_page,
+        "schedule_list": schedule_list,
         "awaiting": awaiting,
         "standings": standings,
-        "appraisals": Appraisal.objects.visible_to(request.user).select_related("vendor")[:50],
+        "appraisals": appraisals,
+        "writer": is_owner_writer(request.user),
     }
     return render(request, "performance/index.html", context)
 
@@ -303,7 +384,7 @@ def reports_accept_selected(request: HttpRequest) -> HttpResponse:
     ensure_owner_writer(request.user)
     if request.method != "POST":
         return redirect("performance:index")
-    ids = [pk for pk in map(record_id, request.POST.getlist("ids")) if pk is not None][:200]
+    ids = selected_ids(request.POST)
     chosen = list(ImplementationReport.objects.visible_to(request.user).filter(pk__in=ids).select_related("engagement"))
     try:
         done = actions.do_accept_reports(chosen, acting_user=request.user)

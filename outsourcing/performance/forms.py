@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from outsourcing.core.forms import ActionForm
+from outsourcing.core.forms import ActionForm, MultipleFileField
 
 from .choices import Frequency
 
@@ -47,23 +47,6 @@ class ReportForm(forms.Form):
         field = self.fields["period_start"]
         field.choices = [(p.start.isoformat(), f"{p.start} – {p.end}") for p in periods]  # type: ignore[attr-defined]
         field.coerce = datetime.date.fromisoformat  # type: ignore[attr-defined]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked (type by content, size) by the documents app."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [] if data is None else [super().clean(data, initial)]
 
 
 class WriteReportForm(forms.Form):

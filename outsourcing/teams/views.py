@@ -29,10 +29,10 @@ from outsourcing.documents.models import Document
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
 
-from .actions import do_create_member, do_update_member
+from .actions import do_attach_contracts, do_create_member, do_update_member
 from .charts import headcount_chart, retention_chart
 from .choices import EmploymentType, ReplacementStatus
-from .forms import DocumentForm, ImportForm, MemberForm
+from .forms import ContractsForm, DocumentForm, ImportForm, MemberForm
 from .imports import COLUMNS as IMPORT_COLUMNS
 from .imports import can_retry, do_retry_roster_import, do_start_roster_import
 from .models import ImportJob, Replacement, TeamAssignment, TeamMember, on_team_q
@@ -381,3 +381,20 @@ def stability(request: HttpRequest, pk: int) -> HttpResponse:
         "end": end,
     }
     return render(request, "teams/stability.html", context)
+
+
+@login_required
+def contracts_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload the employment contracts of many people at once, matched by the employee number in each file's
+    name: all of them or none, with every file that could not be taken listed by the field."""
+    vendor = get_visible(Vendor.objects, request.user, pk=pk)
+    ensure_can_change(request.user, TeamMember(vendor=vendor))
+    return handle_form(
+        request,
+        ContractsForm(request.POST if request.method == "POST" else None, request.FILES or None),
+        lambda data: do_attach_contracts(vendor, acting_user=request.user, files=data["files"]),
+        template="teams/contracts.html",
+        context={"title": _("Upload employment contracts"), "vendor": vendor},
+        success=lambda done: _("%(n)s contracts attached.") % {"n": len(done)},
+        redirect_to=reverse("teams:roster", args=[pk]),
+    )

@@ -247,7 +247,7 @@ def save_page(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("assessments:detail", pk=pk)
     data, htmx = request.POST, bool(getattr(request, "htmx", False))
-    mode = data.get("mode")
+    mode = data.get("mode") or ""
     saved: list[Any] = []
     # The error slots the answer clears or fills: those of the items this page posted.
     posted_ids = {pk_ for name in ("value", "response", "score", "reason") for pk_ in _posted_items(data, name)}
@@ -293,7 +293,7 @@ def save_page(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
             return redirect("assessments:detail", pk=pk)
         messages.success(request, _("Assessment is now: %(status)s.") % {"status": assessment.get_status_display()})
-        response = redirect("assessments:detail", pk=pk)
+        response: HttpResponse = redirect("assessments:detail", pk=pk)
         if htmx:  # the questionnaire is closed now: show the page as it stands
             response = HttpResponse(status=204, headers={"HX-Redirect": response["Location"]})
         return response

@@ -77,7 +77,7 @@ def do_submit_report(
     period_start: datetime.date,
     received_at: datetime.datetime | None = None,
     attachments: list[Any] | None = None,
-    **content: str,
+    **content: Any,
 ) -> ImplementationReport:
     """Submit the report of one completed period, or resubmit one that was returned (its earlier content and
     attachments are kept unless changed), with optional attachments; the period's draft is removed.
@@ -86,7 +86,7 @@ def do_submit_report(
     `received_at` lets the owner record a report that arrived earlier on paper or by mail."""
     ensure_can_change(acting_user, ImplementationReport(engagement=engagement))  # who may, before what is wrong
     attachments = [f for f in attachments or [] if f]
-    file_errors = []
+    file_errors: list[str] = []
     for upload in attachments:
         try:
             registry.check_document(upload)

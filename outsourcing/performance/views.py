@@ -90,7 +90,7 @@ STANDING_COLUMNS = [
 ]
 STANDING_ORDER = {standing: index for index, standing in enumerate(Standing)}
 STANDING_SORTS: dict[str, Any] = {
-    "vendor": lambda row: row["name"].casefold(),
+    "vendor": lambda row: str(row["name"]).casefold(),
     "score": lambda row: row["score"],
     "standing": lambda row: STANDING_ORDER[row["standing"]],
     "n": lambda row: row["n"],
@@ -139,7 +139,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 }
                 for pk, f in figures.items()
             ),
-            key=lambda row: (row["name"].casefold(), row["vendor_id"]),  # ties keep a stable order
+            key=lambda row: (str(row["name"]).casefold(), str(row["vendor_id"]).zfill(20)),  # ties keep a stable order
         )
         standings = ListPage(
             request, rows, columns=STANDING_COLUMNS, sorts=STANDING_SORTS, default_sort="score", prefix="s", per_page=50

@@ -308,13 +308,13 @@ def do_attach_contracts(vendor: Any, *, acting_user: Any, files: list[Any]) -> l
     """Attach many employment contracts at once, each to the person whose employee number its name carries.
 
     All or nothing: every file that names nobody, names several people, or is refused by the document store
-    (type by content, size) is listed under `files`, and nothing is stored."""
+    (type by content, size) is listed under `contracts`, and nothing is stored."""
     ensure_can_change(acting_user, TeamMember(vendor=vendor))
     files = [f for f in files if f]
     if not files:
-        raise ValidationError({"files": _("Choose the contract files to upload.")})
+        raise ValidationError({"contracts": _("Choose the contract files to upload.")})
     if len(files) > MAX_CONTRACT_FILES:
-        raise ValidationError({"files": _("At most %(n)s files at once.") % {"n": MAX_CONTRACT_FILES}})
+        raise ValidationError({"contracts": _("At most %(n)s files at once.") % {"n": MAX_CONTRACT_FILES}})
     owners = contract_owners(vendor, [f.name or "" for f in files])
     errors: list[str] = []
     matched: list[tuple[TeamMember, Any]] = []
@@ -337,7 +337,7 @@ def do_attach_contracts(vendor: Any, *, acting_user: Any, files: list[Any]) -> l
             continue
         matched.append((found[0], upload))
     if errors:
-        raise ValidationError({"files": errors})
+        raise ValidationError({"contracts": errors})
     return [
         (
             member,

@@ -51,7 +51,7 @@ class DocumentForm(forms.Form):
 
 
 class ContractsForm(forms.Form):
-    files = MultipleFileField(
+    contracts = MultipleFileField(
         label=_("Contract files"),
         help_text=_(
             "Each file's name carries the person's employee number on its own, e.g. E0042_劳动合同.pdf or "

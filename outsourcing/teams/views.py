@@ -392,7 +392,7 @@ def contracts_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return handle_form(
         request,
         ContractsForm(request.POST if request.method == "POST" else None, request.FILES or None),
-        lambda data: do_attach_contracts(vendor, acting_user=request.user, files=data["files"]),
+        lambda data: do_attach_contracts(vendor, acting_user=request.user, files=data["contracts"]),
         template="teams/contracts.html",
         context={"title": _("Upload employment contracts"), "vendor": vendor},
         success=lambda done: _("%(n)s contracts attached.") % {"n": len(done)},

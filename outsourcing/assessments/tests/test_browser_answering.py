@@ -64,9 +64,8 @@ def test_a_vendor_answers_fifteen_items_without_a_page_load(browser_page, manage
     shot(page, "fifteen-items-saved")
 
     # An answer the scale does not allow is refused next to its item; the page stays as the user left it.
-    page.evaluate(
-        f"document.querySelector('#value-{items[4].pk}').insertAdjacentHTML('beforeend', '<option value=\"9\">9</option>')"
-    )
+    extra_option = "'<option value=\"9\">9</option>'"
+    page.evaluate(f"document.querySelector('#value-{items[4].pk}').insertAdjacentHTML('beforeend', {extra_option})")
     page.select_option(f"#value-{items[4].pk}", "9")
     page.click("button:has-text('Save answers')")
     page.wait_for_selector(f"#item-errors-{items[4].pk} .errorlist")

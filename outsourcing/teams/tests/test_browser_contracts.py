@@ -31,14 +31,14 @@ def test_a_vendor_uploads_contracts_for_many_people(browser_page, vendor_a, vend
     browser_login(page, "alice_a")
     page.goto(f"{page.base_url}/teams/vendors/{vendor_a.pk}/members/")
     page.click("a:has-text('Upload contracts')")
-    page.set_input_files("#id_files", [*good, str(stray)])
+    page.set_input_files("#id_contracts", [*good, str(stray)])
     page.click("button:has-text('Upload contracts')")
-    error = page.locator("#id_files_error")
+    error = page.locator("#id_contracts_error")
     assert "合同扫描件.pdf: no employee number" in error.inner_text()
     assert not Document.objects.exists()  # one bad file: none stored
     if os.path.isdir(SHOTS):
         page.screenshot(path=os.path.join(SHOTS, "answering-contracts-refused.png"), full_page=True)
-    page.set_input_files("#id_files", good)
+    page.set_input_files("#id_contracts", good)
     page.click("button:has-text('Upload contracts')")
     page.wait_for_selector("text=3 contracts attached.")
     save_screenshot(page, "contracts-uploaded")

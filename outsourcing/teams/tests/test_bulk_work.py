@@ -41,7 +41,7 @@ def test_many_contracts_in_one_upload(web, vendor_a_user, vendor_a, person):
     a = person(vendor_a, contract=False, employee_number="E0042")
     b = person(vendor_a, contract=False, employee_number="E0043")
     response = web(vendor_a_user).post(
-        _url(vendor_a), {"files": [pdf("E0042_劳动合同.pdf"), pdf("E0043 contract.pdf")]}
+        _url(vendor_a), {"contracts": [pdf("E0042_劳动合同.pdf"), pdf("E0043 contract.pdf")]}
     )
     assert response.status_code == 302
     assert [d.original_name for d in Document.for_object(a)] == ["E0042_劳动合同.pdf"]
@@ -55,7 +55,7 @@ def test_every_bad_file_is_listed_and_nothing_is_stored(web, vendor_a_user, vend
     response = web(vendor_a_user).post(
         _url(vendor_a),
         {
-            "files": [
+            "contracts": [
                 pdf("E0042.pdf"),  # good, but not stored because of the others
                 pdf("nobody.pdf"),
                 pdf("E0042 E0043.pdf"),
@@ -77,12 +77,12 @@ def test_every_bad_file_is_listed_and_nothing_is_stored(web, vendor_a_user, vend
 
 def test_no_file_is_refused_by_the_field(web, vendor_a_user, vendor_a):
     response = web(vendor_a_user).post(_url(vendor_a), {})
-    assert response.status_code == 200 and 'id="id_files_error"' in response.content.decode()
+    assert response.status_code == 200 and 'id="id_contracts_error"' in response.content.decode()
 
 
 def test_others_cannot_upload_contracts(web, vendor_a, vendor_b_user, auditor):
     assert web(vendor_b_user).get(_url(vendor_a)).status_code == 404
-    assert web(auditor).post(_url(vendor_a), {"files": [pdf("E0042.pdf")]}).status_code == 403
+    assert web(auditor).post(_url(vendor_a), {"contracts": [pdf("E0042.pdf")]}).status_code == 403
 
 
 def _team(engagement, person, vendor, n):

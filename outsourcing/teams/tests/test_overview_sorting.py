@@ -25,7 +25,7 @@ def test_vendors_sort_by_name_and_by_headcount_and_teams_by_size(web, manager, d
         Vendor(name=name, registration_number=uscc(f"91110000MA{i:07d}"), country="CN")
         for i, name in enumerate(["Beta", "Alpha", "Gamma"])
     )
-    beta, alpha, gamma = vendors
+    beta, _alpha, gamma = vendors
     people = TeamMember.objects.bulk_create(
         [
             TeamMember(vendor=gamma, full_name=f"G{i}", employment_type="regular", hire_date=D(2020, 1, 1))

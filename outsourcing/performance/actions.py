@@ -147,6 +147,17 @@ def do_review_report(
 
 
 @transaction.atomic
+def do_attach_report_file(report: ImplementationReport, *, acting_user: Any, upload: Any) -> Any:
+    """Add an attachment to a submitted or returned report (an accepted one is closed)."""
+    ensure_can_change(acting_user, report)
+    if report.status == ReportStatus.ACCEPTED:
+        raise ValidationError({"status": _("An accepted report takes no more attachments.")})
+    return registry.attach_document(
+        report, upload=upload, kind=DocumentKind.IMPLEMENTATION_REPORT, acting_user=acting_user
+    )
+
+
+@transaction.atomic
 def do_accept_reports(reports: list[ImplementationReport], *, acting_user: Any) -> list[ImplementationReport]:
     """Accept several submitted reports at once (the review queue): all of them or none, every refusal named."""
     ensure_owner_writer(acting_user)

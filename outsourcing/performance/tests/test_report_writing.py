@@ -198,3 +198,28 @@ def test_several_submitted_reports_are_accepted_at_once_or_none(web, scheduled, 
     jan.refresh_from_db()
     assert jan.status == "accepted"
     assert web(vendor_a_user).post("/reports/reports/accept", {"ids": [jan.pk]}).status_code == 403
+
+
+def test_attachments_through_the_api(api, scheduled, vendor_a_user, vendor_b_user, auditor, manager):
+    report = actions.do_submit_report(
+        scheduled,
+        acting_user=vendor_a_user,
+        period_start=datetime.date(2026, 1, 1),
+        project_management="PM",
+        appraisal_execution="KPI",
+    )
+    url = f"/implementation-reports/{report.pk}/attachments"
+    created = api(vendor_a_user).post(url, files={"file": _pdf("plan.pdf")})
+    assert created.status_code == 201 and created.json()["original_name"] == "plan.pdf"
+    assert [d["original_name"] for d in api(manager).get(url).json()] == ["plan.pdf"]
+    assert api(vendor_b_user).get(url).status_code == 404
+    assert api(vendor_b_user).post(url, files={"file": _pdf()}).status_code == 404
+    assert api(auditor).post(url, files={"file": _pdf()}).status_code == 403
+    refused = api(vendor_a_user).post(
+        url, files={"file": SimpleUploadedFile("x.pdf", b"MZ", content_type="application/pdf")}
+    )
+    assert refused.status_code == 422 and refused.json()["detail"][0]["field"] == "file"
+    actions.do_review_report(report, acting_user=manager, accept=True)
+    closed = api(vendor_a_user).post(url, files={"file": _pdf()})
+    assert closed.status_code == 422
+    assert Document.for_object(report).count() == 1

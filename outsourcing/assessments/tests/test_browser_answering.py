@@ -14,6 +14,7 @@ from outsourcing.assessments.models import Answer, AssessmentTemplate, TemplateI
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = "/work/helpers/shots"
+NOTHING_WIDER = "document.getElementById('main').scrollWidth <= document.getElementById('main').clientWidth"
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -62,6 +63,11 @@ def test_a_vendor_answers_fifteen_items_without_a_page_load(browser_page, manage
     assert page.evaluate("window.__stayed") == "same page"
     assert loads == []  # fifteen answers, not one page load
     shot(page, "fifteen-items-saved")
+    page.set_viewport_size({"width": 390, "height": 844})
+    # Usable on a phone: nothing of the page's own content reaches past the screen's edge.
+    assert page.evaluate(NOTHING_WIDER)
+    shot(page, "questionnaire-phone")
+    page.set_viewport_size({"width": 1280, "height": 860})
 
     # An answer the scale does not allow is refused next to its item; the page stays as the user left it.
     extra_option = "'<option value=\"9\">9</option>'"

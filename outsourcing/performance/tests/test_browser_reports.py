@@ -15,6 +15,7 @@ from outsourcing.performance.models import ImplementationReport
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = "/work/helpers/shots"
+NOTHING_WIDER = "document.getElementById('main').scrollWidth <= document.getElementById('main').clientWidth"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -65,6 +66,11 @@ def test_a_returned_report_is_corrected_and_resubmitted(
     page.wait_for_selector("#save-status:has-text('Draft saved at')")
     assert page.evaluate("window.__stayed") == "same page"
     shot(page, "report-returned-correcting")
+    page.set_viewport_size({"width": 390, "height": 844})
+    # Usable on a phone: nothing of the page's own content reaches past the screen's edge.
+    assert page.evaluate(NOTHING_WIDER)
+    shot(page, "report-phone")
+    page.set_viewport_size({"width": 1280, "height": 860})
     attachment = tmp_path / "资源明细.pdf"
     attachment.write_bytes(PDF)
     page.set_input_files("#id_attachments", str(attachment))

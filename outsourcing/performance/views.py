@@ -98,6 +98,28 @@ STANDING_SORTS: dict[str, Any] = {
 STANDING_SORTS.update({f"-{key}": fn for key, fn in list(STANDING_SORTS.items())})
 
 
+VENDOR_APPRAISAL_COLUMNS = [
+    Column("period", gettext_lazy("Period")),
+    *(
+        Column(key, label, numeric=True)
+        for key, label in (
+            ("quality", gettext_lazy("Quality")),
+            ("inspection", gettext_lazy("Inspection")),
+            ("timeliness", gettext_lazy("Timeliness")),
+            ("stability", gettext_lazy("Stability")),
+            ("total", gettext_lazy("Total")),
+        )
+    ),
+    Column("standing", gettext_lazy("Standing")),
+    Column("explain", gettext_lazy("How it was scored"), sortable=False),
+]
+VENDOR_APPRAISAL_SORTS = {
+    "period": "period_end",
+    **{key: key for key in ("quality", "inspection", "timeliness", "stability", "total", "standing")},
+}
+VENDOR_APPRAISAL_SORTS.update({f"-{key}": f"-{value}" for key, value in list(VENDOR_APPRAISAL_SORTS.items())})
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -279,7 +301,14 @@ def vendor_appraisals(request: HttpRequest, pk: int) -> HttpResponse:
         return {
             "title": _("Appraisals"),
             "vendor": vendor,
-            "appraisals": list(reversed(appraisals)),
+            "appraisals": ListPage(
+                request,
+                Appraisal.objects.filter(vendor=vendor),
+                columns=VENDOR_APPRAISAL_COLUMNS,
+                sorts=VENDOR_APPRAISAL_SORTS,
+                default_sort="-period",
+                per_page=100,
+            ),
             "standing": standing,
             "chart": chart,
             "writer": is_owner_writer(request.user),

@@ -80,3 +80,20 @@ def test_the_review_queue_and_the_appraisals_sort(web, manager):
     html = client.get(reverse("performance:index")).content.decode()
     queue = html[html.index("Reports awaiting review") :]
     assert queue.index("A-1") < queue.index("B-2")  # by due date
+
+
+def test_a_vendors_appraisals_sort_by_total_and_period(web, manager):
+    (vendor,) = _vendors("Acme")
+    _appraise(vendor, 70, "watch", D(2026, 1, 31))
+    _appraise(vendor, 90, "excellent", D(2026, 2, 28))
+    _appraise(vendor, 50, "probation", D(2026, 3, 31))
+    client = web(manager)
+
+    def totals(**params):
+        html = client.get(reverse("performance:vendor", args=[vendor.pk]), params).content.decode()
+        return re.findall(r"<strong>(\d+)\.00</strong>", html)
+
+    assert totals() == ["50", "90", "70"]  # latest period first
+    assert totals(sort="total") == ["50", "70", "90"]
+    assert totals(sort="-total") == ["90", "70", "50"]
+    assert totals(sort="period") == ["70", "90", "50"]

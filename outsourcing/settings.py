@@ -129,6 +129,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "outsourcing.core.middleware.ApiErrorsAsJsonMiddleware",
     "outsourcing.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "outsourcing.core.middleware.DatabaseBusyMiddleware",

@@ -1,6 +1,6 @@
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -8,9 +8,11 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from outsourcing.core.access import Role, ensure_admin
-from outsourcing.core.api import MAX_RECORD_ID, ErrorOut, Pagination, RecordId, error_body, login_for_token
+from outsourcing.core.api import MAX_RECORD_ID, ErrorOut, Language, Pagination, RecordId, error_body, login_for_token
+from outsourcing.core.errors import error_item
 
 from .actions import do_change_password, do_create_user, do_issue_token, do_revoke_token, do_update_user
+from .lockout import retry_after_seconds
 from .models import User
 
 router = Router(tags=["auth and users"])
@@ -26,13 +28,14 @@ class TokenOut(Schema):
 
 
 @router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
-def issue_token(request: HttpRequest, payload: Credentials) -> Any:
+def issue_token(request: HttpRequest, payload: Credentials, response: HttpResponse) -> Any:
     """Exchange a username and password for a bearer token. Failed attempts are throttled."""
     user = login_for_token(request, payload.username, payload.password)
     if getattr(request, "axes_locked_out", False):
-        return Status(429, {"detail": _("Too many failed logins; try again later.")})
+        response["Retry-After"] = str(retry_after_seconds(request))
+        return Status(429, {"detail": [error_item(_("Too many failed logins; try again later."))]})
     if user is None:
-        return Status(401, error_body({"password": [_("Wrong username or password.")]}))
+        return Status(401, error_body(request, {"password": [_("Wrong username or password.")]}))
     _token, raw = do_issue_token(user, name="api")
     return Status(200, {"token": raw})
 
@@ -78,10 +81,10 @@ class UserIn(Schema):
 class UserOut(Schema):
     id: int
     username: str
-    role: str
+    role: Role
     vendor_id: int | None
     email: str
-    language: str
+    language: Language
     first_name: str
     last_name: str
     is_active: bool

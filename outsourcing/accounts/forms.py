@@ -11,13 +11,20 @@ from outsourcing.vendors.models import Vendor
 
 from .models import User
 
+# A new account's role is chosen, never defaulted: the first entry of the list (Owner admin, the most powerful)
+# would otherwise be what an admin who skims the form hands out. The list runs from the least privileged up.
+ROLE_CHOICES_LEAST_FIRST = [
+    ("", _("— choose a role —")),
+    *[(role.value, role.label) for role in (Role.AUDITOR, Role.VENDOR, Role.MANAGER, Role.ADMIN)],
+]
+
 
 class UserCreateForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("Email"), max_length=254, required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES_LEAST_FIRST)
     vendor = forms.ModelChoiceField(
         label=_("Vendor"),
         queryset=Vendor.objects.all(),
@@ -51,7 +58,7 @@ class UserEditForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("Email"), max_length=254, required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES_LEAST_FIRST[1:])
     vendor = forms.ModelChoiceField(
         label=_("Vendor"),
         queryset=Vendor.objects.all(),

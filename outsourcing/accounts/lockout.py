@@ -8,6 +8,7 @@ day doubles it, up to a day. Lockouts are read from axes' failure log, which out
 from __future__ import annotations
 
 import datetime
+import math
 from typing import Any
 
 from django.conf import settings
@@ -43,3 +44,19 @@ def cool_off(request: Any = None) -> datetime.timedelta:
         return base
     earlier = lockouts_of(username, since=timezone.now() - BACKOFF_WINDOW)
     return min(base * 2 ** max(earlier - 1, 0), MAX_COOL_OFF)
+
+
+def retry_after_seconds(request: Any) -> int:
+    """Seconds until the lockout of the name `request` tries ends (its last failure plus the cool-off), at least 1:
+    the `Retry-After` of the 429 answer."""
+    from axes.models import AccessAttempt
+
+    username = attempted_username(request)
+    length = cool_off(request)
+    last = (
+        AccessAttempt.objects.filter(username=username).order_by("-attempt_time").values_list("attempt_time", flat=True)
+        if username
+        else []
+    )
+    started = next(iter(last), None) or timezone.now()
+    return max(1, math.ceil((started + length - timezone.now()).total_seconds()))

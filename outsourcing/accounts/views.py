@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from outsourcing.core.access import is_admin
+from outsourcing.core.errors import is_api, json_error
 from outsourcing.core.forms import apply_form_errors, handle_form
 
 from .actions import (
@@ -26,6 +27,7 @@ from .actions import (
     do_update_user,
 )
 from .forms import LanguageForm, PasswordChangeForm, UserCreateForm, UserEditForm
+from .lockout import retry_after_seconds
 from .models import ApiToken, User
 
 
@@ -42,11 +44,12 @@ def remember_language(sender: Any, request: HttpRequest, user: User, **kwargs: A
 
 def lockout(request: HttpRequest, credentials: Any, *args: Any, **kwargs: Any) -> HttpResponse:
     """Answer for a username and address locked out after too many failed logins."""
-    if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
-        return JsonResponse({"detail": _("Too many failed logins; try again later.")}, status=429)
-    return render(request, "accounts/locked.html", status=429)
+    retry_after = {"Retry-After": str(retry_after_seconds(request))}
+    if is_api(request):
+        return json_error(429, _("Too many failed logins; try again later."), headers=retry_after)
+    response = render(request, "accounts/locked.html", status=429)
+    response["Retry-After"] = retry_after["Retry-After"]
+    return response
 
 
 @login_required

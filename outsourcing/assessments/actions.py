@@ -42,11 +42,13 @@ from .models import (
 
 S = AssessmentStatus
 TEMPLATE_FIELDS = ("name", "description", "is_active")
-SECTION_FIELDS = ("code", "title", "description", "order")
+SECTION_FIELDS = ("code", "title", "title_zh_hans", "description", "description_zh_hans", "order")
 ITEM_FIELDS = (
     "code",
     "text",
+    "text_zh_hans",
     "guidance",
+    "guidance_zh_hans",
     "weight",
     "scale",
     "evidence_required",

@@ -1,6 +1,6 @@
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -13,13 +13,16 @@ from pydantic import Field
 
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.api import Day, Pagination, RecordId, get_visible
+from outsourcing.documents.choices import DocumentKind
 from outsourcing.documents.models import Document
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
 
 from . import actions, comparison, scoring
 from .ahp import derive_weights
-from .choices import AssessmentStatus, Severity
+from .api_results import AssessmentResultOut, ComparisonOut, EvidenceRefOut
+from .choices import AssessmentStatus, ItemSource, Recommendation, Scale, Severity
+from .explanations import worded
 from .models import Answer, Assessment, AssessmentSettings, AssessmentTemplate, Finding, TemplateItem
 
 router = Router(tags=["assessments"])
@@ -31,9 +34,9 @@ class TemplateItemOut(Schema):
     text: str
     guidance: str
     weight: float
-    scale: str
+    scale: Scale
     evidence_required: bool
-    source: str
+    source: ItemSource
     criterion_code: str
     condition_item_id: int | None
     condition_value: str
@@ -124,14 +127,14 @@ class AssessmentOut(Schema):
     engagement_id: int | None
     template_id: int
     based_on_id: int | None
-    status: str
+    status: AssessmentStatus
     title: str
     due_date: datetime.date | None
     sent_at: datetime.datetime | None
     submitted_at: datetime.datetime | None
     completed_at: datetime.datetime | None
     score: float | None
-    recommendation: str
+    recommendation: Recommendation | Literal[""]
     has_blockers: bool
 
 
@@ -144,13 +147,13 @@ class AnswerOut(Schema):
     review_note: str
     returned: bool
     return_reason: str
-    evidence: list[dict[str, Any]] = []
+    evidence: list[EvidenceRefOut] = []
 
 
 class FindingOut(Schema):
     id: int
     item_id: int | None
-    severity: str
+    severity: Severity
     description: str
     evidence_id: int | None
     vendor_comment: str
@@ -260,7 +263,7 @@ def answer_item(request: HttpRequest, assessment_id: int, item_id: int, payload:
 
 class EvidenceDocumentOut(Schema):
     id: int
-    kind: str
+    kind: DocumentKind
     sha256: str
     original_name: str
 
@@ -367,13 +370,13 @@ def complete_assessment(request: HttpRequest, assessment_id: int, payload: Compl
     )
 
 
-@router.get("/assessments/{assessment_id}/result", response=dict[str, Any])
+@router.get("/assessments/{assessment_id}/result", response=AssessmentResultOut)
 def assessment_result(request: HttpRequest, assessment_id: int) -> Any:
     """Score per section and overall; every item line names its points, rule and evidence."""
     assessment = _assessment(request, assessment_id)
     if not scoring.may_see_review(request.user, assessment):
         raise ValidationError({"status": _("The vendor sees the result once the assessment is completed.")})
-    result = dict(scoring.result_of(assessment))
+    result = worded(scoring.result_of(assessment))
     result.pop("score_decimal", None)
     return result
 
@@ -407,10 +410,10 @@ class CompareIn(Schema):
     as_of: Day | None = None
 
 
-@router.post("/scoring/compare", response=dict[str, Any])
+@router.post("/scoring/compare", response=ComparisonOut)
 def compare(request: HttpRequest, payload: CompareIn) -> Any:
     """Candidate vendors side by side on every registered criterion, weighted and ranked."""
-    engagement = get_visible(Engagement.objects.all(), request.user, pk=payload.engagement_id)
+    engagement = get_visible(Engagement.objects.all(), request.user, pk=payload.engagement_id, field="engagement_id")
     table = comparison.compare(
         request.user,
         engagement,

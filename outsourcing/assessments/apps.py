@@ -29,6 +29,7 @@ class AssessmentsConfig(AppConfig):
         registry.register_activation_check(contributions.assessment_gate)
         for code, (label, order) in contributions.ISSUE_KINDS.items():
             registry.register_issue_kind(code, label, order)
+        registry.register_blocker_label("critical_finding", _("Critical finding"))
         registry.register_dashboard_cards(contributions.dashboard_cards)
         from . import reexamination
 

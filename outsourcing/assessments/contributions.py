@@ -11,9 +11,10 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from outsourcing.core.access import Role, sees_all_vendors
+from outsourcing.core.phrases import Phrase
 from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard, VendorCriterion
 
 from .choices import AssessmentStatus, Recommendation
@@ -32,17 +33,19 @@ def _assessment_score(vendor_ids: Sequence[int], engagement: Any, as_of: datetim
     for vendor_id in vendor_ids:
         assessment = latest.get(vendor_id)
         if assessment is None or assessment.score is None:
-            scores[vendor_id] = CriterionScore(None, _("No completed assessment within the re-examination cycle."))
+            scores[vendor_id] = CriterionScore(
+                None, Phrase(gettext_noop("No completed assessment within the re-examination cycle."))
+            )
             continue
         scores[vendor_id] = CriterionScore(
             float(assessment.score),
-            _("Assessment #%(pk)s completed %(date)s: %(rec)s%(blocked)s.")
-            % {
-                "pk": assessment.pk,
-                "date": timezone.localdate(assessment.completed_at).isoformat() if assessment.completed_at else "",
-                "rec": assessment.get_recommendation_display(),
-                "blocked": _(" (blocked)") if assessment.has_blockers else "",
-            },
+            Phrase(
+                gettext_noop("Assessment #%(pk)s completed %(date)s: %(rec)s%(blocked)s."),
+                pk=assessment.pk,
+                date=timezone.localdate(assessment.completed_at).isoformat() if assessment.completed_at else "",
+                rec=Phrase.label(Recommendation(assessment.recommendation).label) if assessment.recommendation else "—",
+                blocked=Phrase(gettext_noop(" (blocked)")) if assessment.has_blockers else "",
+            ),
         )
     return scores
 
@@ -67,6 +70,10 @@ def assessment_gate(engagements: Sequence[Any], as_of: datetime.date) -> dict[in
                         "The vendor has no management-system assessment completed within its re-examination "
                         "cycle: send it an assessment and complete the review."
                     ),
+                    _(
+                        "Your management system has no assessment completed within its re-examination cycle: "
+                        "answer the assessment the owner sends you."
+                    ),
                 )
             ]
         elif assessment.recommendation == Recommendation.REJECT:
@@ -76,6 +83,11 @@ def assessment_gate(engagements: Sequence[Any], as_of: datetime.date) -> dict[in
                     _(
                         "The vendor's current assessment (#%(pk)s, completed %(date)s) recommends rejection: "
                         "choose another vendor or re-assess it."
+                    )
+                    % {"pk": assessment.pk, "date": timezone.localdate(assessment.completed_at).isoformat()},
+                    _(
+                        "Your current assessment (#%(pk)s, completed %(date)s) recommends rejection: the owner "
+                        "decides whether to assess you again."
                     )
                     % {"pk": assessment.pk, "date": timezone.localdate(assessment.completed_at).isoformat()},
                 )

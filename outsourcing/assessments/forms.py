@@ -44,8 +44,14 @@ class TemplateForm(ActionForm):
 
 class SectionForm(ActionForm):
     model = TemplateSection
-    model_fields = ("code", "title", "description", "order")
-    widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+    model_fields = ("code", "title", "title_zh_hans", "description", "description_zh_hans", "order")
+    # Each language's field says which language it holds (lang), for the browser's spelling and for readers.
+    widgets = {
+        "title": forms.TextInput(attrs={"lang": "en"}),
+        "title_zh_hans": forms.TextInput(attrs={"lang": "zh-Hans"}),
+        "description": forms.Textarea(attrs={"rows": 3, "lang": "en"}),
+        "description_zh_hans": forms.Textarea(attrs={"rows": 3, "lang": "zh-Hans"}),
+    }
 
 
 class ItemForm(ActionForm):
@@ -53,7 +59,9 @@ class ItemForm(ActionForm):
     model_fields = (
         "code",
         "text",
+        "text_zh_hans",
         "guidance",
+        "guidance_zh_hans",
         "weight",
         "scale",
         "evidence_required",
@@ -63,7 +71,12 @@ class ItemForm(ActionForm):
         "condition_value",
         "order",
     )
-    widgets = {"guidance": forms.Textarea(attrs={"rows": 3})}
+    widgets = {
+        "text": forms.TextInput(attrs={"lang": "en"}),
+        "text_zh_hans": forms.TextInput(attrs={"lang": "zh-Hans"}),
+        "guidance": forms.Textarea(attrs={"rows": 3, "lang": "en"}),
+        "guidance_zh_hans": forms.Textarea(attrs={"rows": 3, "lang": "zh-Hans"}),
+    }
 
     def __init__(self, *args: Any, template: AssessmentTemplate, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,7 +84,7 @@ class ItemForm(ActionForm):
         if self.record is not None:
             choices = choices.exclude(pk=self.record.pk)
         self.fields["condition_item"].queryset = choices  # type: ignore[attr-defined]
-        self.fields["condition_item"].label_from_instance = lambda i: f"{i.code} — {i.text[:60]}"  # type: ignore[attr-defined]
+        self.fields["condition_item"].label_from_instance = lambda i: f"{i.code} — {i.shown_text[:60]}"  # type: ignore[attr-defined]
 
 
 MONTH_FIELDS = ("critical_months", "high_months", "standard_months", "unset_months")
@@ -103,7 +116,7 @@ class FindingForm(forms.Form):
     def __init__(self, *args: Any, items: Any, documents: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = items  # type: ignore[attr-defined]
-        self.fields["item"].label_from_instance = lambda i: f"{i.code} — {i.text[:60]}"  # type: ignore[attr-defined]
+        self.fields["item"].label_from_instance = lambda i: f"{i.code} — {i.shown_text[:60]}"  # type: ignore[attr-defined]
         self.fields["evidence"].queryset = documents  # type: ignore[attr-defined]
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
+from outsourcing.core.bilingual import in_reader_language
 from outsourcing.core.versioning import Versioned
 
 from .choices import (
@@ -132,7 +133,11 @@ class TemplateSection(Versioned):
     template = models.ForeignKey(AssessmentTemplate, on_delete=models.CASCADE, related_name="sections")
     code = models.SlugField(_("code"), max_length=40)
     title = models.CharField(_("title"), max_length=200)
+    title_zh_hans = models.CharField(_("title in Chinese"), max_length=200, blank=True)
     description = models.TextField(_("description"), max_length=2000, validators=[MaxLengthValidator(2000)], blank=True)
+    description_zh_hans = models.TextField(
+        _("description in Chinese"), max_length=2000, validators=[MaxLengthValidator(2000)], blank=True
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -142,7 +147,16 @@ class TemplateSection(Versioned):
         verbose_name_plural = _("sections")
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (core.bilingual)."""
+        return in_reader_language(self, "title")
+
+    @property
+    def shown_description(self) -> str:
+        return in_reader_language(self, "description")
 
 
 class TemplateItem(Versioned):
@@ -151,12 +165,16 @@ class TemplateItem(Versioned):
     section = models.ForeignKey(TemplateSection, on_delete=models.CASCADE, related_name="items")
     code = models.SlugField(_("code"), max_length=40)
     text = models.CharField(_("question"), max_length=500)
+    text_zh_hans = models.CharField(_("question in Chinese"), max_length=500, blank=True)
     guidance = models.TextField(
         _("guidance"),
         max_length=3000,
         validators=[MaxLengthValidator(3000)],
         blank=True,
         help_text=_("What a good answer shows; what evidence to give."),
+    )
+    guidance_zh_hans = models.TextField(
+        _("guidance in Chinese"), max_length=3000, validators=[MaxLengthValidator(3000)], blank=True
     )
     weight = models.DecimalField(
         _("weight"),
@@ -192,7 +210,16 @@ class TemplateItem(Versioned):
         verbose_name_plural = _("items")
 
     def __str__(self) -> str:
-        return self.text
+        return self.shown_text
+
+    @property
+    def shown_text(self) -> str:
+        """The question in the reader's language (core.bilingual)."""
+        return in_reader_language(self, "text")
+
+    @property
+    def shown_guidance(self) -> str:
+        return in_reader_language(self, "guidance")
 
     @property
     def scale_max(self) -> int:
@@ -450,6 +477,8 @@ class Finding(VendorOwned, models.Model):
         ordering = ["assessment", "-created_at", "-pk"]
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
+
+    name_in_reader_language = True  # its name holds the severity's label (core.audit_trail)
 
     def __str__(self) -> str:
         return f"{self.get_severity_display()}: {self.description[:60]}"

@@ -25,10 +25,12 @@ from django.utils.translation import gettext as _
 from outsourcing.core import registry
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.numbers import SCORE_PLACES, rounded
+from outsourcing.core.phrases import stored
 from outsourcing.documents.models import Document
 from outsourcing.vendors.models import new_work_blockers_of
 
 from .choices import AssessmentStatus, ItemSource, Recommendation, Severity
+from .explanations import rule
 from .models import Answer, Assessment, AssessmentSettings, TemplateItem
 
 HUNDRED = Decimal(100)
@@ -45,37 +47,26 @@ def _num(value: Decimal | None) -> float | None:
 
 def recommend(
     score: Decimal | None, has_blockers: bool, settings: AssessmentSettings, missing_data: Sequence[str] = ()
-) -> tuple[str, str]:
-    """(recommendation, the rule that gave it); no recommendation ("") while items have no data."""
+) -> tuple[str, dict[str, Any]]:
+    """(recommendation, the rule that gave it, as a stored rule: `explanations.say` words it); no recommendation
+    ("") while items have no data."""
     if has_blockers:
-        return Recommendation.REJECT, _("Blocked: a blocker forbids approval whatever the score.")
+        return Recommendation.REJECT, rule("blocked")
     if missing_data:
-        return "", _(
-            "No recommendation: the system has no data for %(codes)s. Supply the data, or score these items by hand."
-        ) % {"codes": ", ".join(missing_data)}
+        return "", rule("missing_data", codes=", ".join(missing_data))
     if score is None:
-        return Recommendation.REJECT, _("No score: nothing was scored.")
+        return Recommendation.REJECT, rule("nothing_scored")
     # The thresholds judge the score as it is shown (rounded once, half up, to two places): a result never
     # reads "80.00 < 80".
     shown = rounded(score, SCORE_PLACES)
     assert shown is not None
     if shown >= settings.approve_threshold:
-        return Recommendation.APPROVE, _("Score %(score)s ≥ %(threshold)s: approve.") % {
-            "score": shown,
-            "threshold": settings.approve_threshold,
-        }
+        return Recommendation.APPROVE, rule("approve", score=shown, threshold=settings.approve_threshold)
     if shown >= settings.conditions_threshold:
-        return Recommendation.APPROVE_WITH_CONDITIONS, _(
-            "%(low)s ≤ score %(score)s < %(high)s: approve with conditions."
-        ) % {
-            "low": settings.conditions_threshold,
-            "score": shown,
-            "high": settings.approve_threshold,
-        }
-    return Recommendation.REJECT, _("Score %(score)s < %(threshold)s: reject.") % {
-        "score": shown,
-        "threshold": settings.conditions_threshold,
-    }
+        return Recommendation.APPROVE_WITH_CONDITIONS, rule(
+            "approve_with_conditions", low=settings.conditions_threshold, score=shown, high=settings.approve_threshold
+        )
+    return Recommendation.REJECT, rule("reject", score=shown, threshold=settings.conditions_threshold)
 
 
 def _criterion_scores(
@@ -153,6 +144,7 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
             section = {
                 "code": item.section.code,
                 "title": item.section.title,
+                "title_zh_hans": item.section.title_zh_hans,
                 "points": Decimal(0),
                 "max_points": Decimal(0),
                 "items": [],
@@ -165,6 +157,7 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
             "item_id": item.pk,
             "code": item.code,
             "text": item.text,
+            "text_zh_hans": item.text_zh_hans,
             "weight": float(weight),
             "source": item.source,
             "answer": answer.value if answer else "",
@@ -176,8 +169,7 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
                 status="hidden",
                 points=None,
                 max_points=0.0,
-                rule=_("Hidden: shown only when %(code)s = %(value)s; not scored.")
-                % {"code": condition.code if condition else "?", "value": item.condition_value},
+                rule=rule("hidden", code=condition.code if condition else "?", value=item.condition_value),
             )
             section["items"].append(line)
             continue
@@ -190,12 +182,8 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
                 status="no_data",
                 points=None,
                 max_points=0.0,
-                criterion_detail=figure.detail if figure else "",
-                rule=_(
-                    "No data for criterion %(code)s: left out of the score until the data is supplied or the "
-                    "reviewer scores it."
-                )
-                % {"code": item.criterion_code},
+                criterion_detail=stored(figure.detail) if figure else "",
+                rule=rule("no_data", code=item.criterion_code),
             )
             section["items"].append(line)
             continue
@@ -203,32 +191,26 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
             status = "scored"
             raw = Decimal(str(figure.score))
             points = weight * raw / HUNDRED
-            rule = _("Criterion %(code)s = %(score)s of 100 × weight %(weight)s = %(points)s points.") % {
-                "code": item.criterion_code,
-                "score": _two(raw),
-                "weight": weight,
-                "points": _two(points),
-            }
+            explained = rule("criterion", code=item.criterion_code, score=_two(raw), weight=weight, points=_two(points))
             line["criterion_score"] = float(raw)
-            line["criterion_detail"] = figure.detail
+            line["criterion_detail"] = stored(figure.detail)  # msgid and parameters (core.phrases)
         elif answer is None or answer.score is None:
             status = "unscored"
             complete = False
-            rule = _("Not yet scored: 0 of %(weight)s points.") % {"weight": weight}
+            explained = rule("unscored", weight=weight)
         else:
             status = "scored"
             points = weight * answer.score / item.scale_max
-            rule = _("Reviewer's score %(score)s of %(max)s × weight %(weight)s = %(points)s points.") % {
-                "score": answer.score.normalize(),
-                "max": item.scale_max,
-                "weight": weight,
-                "points": _two(points),
-            }
-            if no_data:
-                rule = _("No data from the system; scored by hand.") + " " + rule
+            explained = rule(
+                "reviewer_without_data" if no_data else "reviewer",
+                score=answer.score.normalize(),
+                max=item.scale_max,
+                weight=weight,
+                points=_two(points),
+            )
             line["review_note"] = answer.review_note
             line["reviewer_score"] = float(answer.score)
-        line.update(status=status, points=float(points), max_points=float(weight), rule=rule)
+        line.update(status=status, points=float(points), max_points=float(weight), rule=explained)
         section["points"] += points
         section["max_points"] += weight
         total_points += points
@@ -252,7 +234,7 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
         }
         for f in critical
     )
-    recommendation, rule = recommend(score, bool(blockers), settings, missing_data)
+    recommendation, recommendation_rule = recommend(score, bool(blockers), settings, missing_data)
     return {
         "as_of": as_of.isoformat(),
         "score": _num(score),
@@ -264,7 +246,7 @@ def compute_result(assessment: Assessment, as_of: datetime.date | None = None) -
         "sections": sections,
         "blockers": blockers,
         "recommendation": str(recommendation),
-        "recommendation_rule": str(rule),
+        "recommendation_rule": recommendation_rule,
         "thresholds": {
             "approve": float(settings.approve_threshold),
             "conditions": float(settings.conditions_threshold),

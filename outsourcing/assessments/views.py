@@ -22,12 +22,14 @@ from outsourcing.core import numbers
 from outsourcing.core.access import ensure_owner_writer, is_owner_writer, sees_all_vendors
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
+from outsourcing.core.bilingual import reader_reads_chinese
 from outsourcing.core.forms import handle_action, handle_form
 from outsourcing.core.listing import Column, ListPage, record_id, render_list
 from outsourcing.documents.models import Document
 
 from . import actions, scoring
 from .choices import AssessmentStatus, ItemSource
+from .explanations import worded
 from .flow import allowed_actions, may_act
 from .forms import AssessmentCreateForm, CompleteForm, FindingForm
 from .models import Answer, Assessment, Finding, TemplateItem
@@ -148,7 +150,7 @@ def _detail_context(
     to each item."""
     posted, errors = posted or {}, errors or {}
     items, answers, evidence = scoring.load(assessment)
-    result = scoring.result_of(assessment)
+    result = worded(scoring.result_of(assessment))
     lines = {line["item_id"]: line for section in result["sections"] for line in section["items"]}
     writer = is_owner_writer(request.user)
     vendor_side = may_act(request.user, assessment, "answer")
@@ -351,7 +353,9 @@ def section_chart(result: dict[str, Any]) -> dict[str, Any]:
         width = 0.0 if score is None else 360 * score / 100
         rows.append(
             {
-                "label": section["title"],
+                "label": section.get("title_zh_hans") or section["title"]
+                if reader_reads_chinese()
+                else section["title"],
                 "y": y,
                 "text_y": y + 12,
                 "width": f"{width:.1f}",

@@ -133,7 +133,7 @@ def item_edit(request: HttpRequest, section_pk: int, pk: int | None = None) -> H
         request,
         ItemForm(request.POST or None, record=item, template=section.template),
         lambda data: actions.do_save_item(item, section=section, acting_user=request.user, changes=data),
-        _("Edit item") if item else _("New item in %(section)s") % {"section": section.title},
+        _("Edit item") if item else _("New item in %(section)s") % {"section": section.shown_title},
         section.template,
         _("Item saved."),
         reverse("assessments:template-detail", args=[section.template_id]),

@@ -18,6 +18,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 EMPTY = {"", "None", None}
 ACTIONS = {0: "created", 1: "changed", 2: "deleted", 3: "accessed"}
@@ -84,7 +85,7 @@ def _related_names(entries: Sequence[LogEntry]) -> dict[tuple[type[models.Model]
         model = entry.content_type.model_class() if entry.content_type_id else None
         for name, pair in _raw_changes(entry).items():
             field = _field(model, name)
-            relation = field not in (None, REVERSE) and field.is_relation and field.many_to_one
+            relation = field not in (None, REVERSE) and field.is_relation and (field.many_to_one or field.one_to_one)
             if relation and isinstance(pair, list | tuple):
                 related = field.related_model
                 if isinstance(related, type):
@@ -97,9 +98,68 @@ def _related_names(entries: Sequence[LogEntry]) -> dict[tuple[type[models.Model]
     return names
 
 
+# Labels for the plumbing fields many records share and that carry no verbose name of their own (Django would
+# show "created at" in English whatever the reader's language).
+COMMON_LABELS = {
+    "created_at": gettext_lazy("created"),
+    "updated_at": gettext_lazy("last changed"),
+    "created_by": gettext_lazy("created by"),
+    "uploaded_by": gettext_lazy("uploaded by"),
+    "uploaded_at": gettext_lazy("uploaded"),
+    "content_type": gettext_lazy("kind of record"),
+    "object_id": gettext_lazy("record"),
+    "version": gettext_lazy("version"),
+    "order": gettext_lazy("order"),
+    "prefix": gettext_lazy("prefix"),
+    "key_hash": gettext_lazy("key fingerprint"),
+    "last_used_at": gettext_lazy("last used"),
+    "revoked_at": gettext_lazy("revoked"),
+    "nonce": gettext_lazy("one-time code"),
+    "file": gettext_lazy("file"),
+    "recorded_at": gettext_lazy("recorded"),
+    "shortfall": gettext_lazy("shortfall"),
+    "attainment": gettext_lazy("attainment"),
+    "breached": gettext_lazy("breached"),
+    "granted_at": gettext_lazy("granted"),
+    "proposed_at": gettext_lazy("proposed"),
+    "decided_at": gettext_lazy("decided"),
+    "appraised_at": gettext_lazy("appraised"),
+}
+
+
+def field_label(field: Any, name: str) -> str:
+    """The field's name in the reader's language: its verbose name; for a field that has none (Django made it
+    from the attribute's name), the shared label, or the related record's kind."""
+    if field is None:
+        return str(COMMON_LABELS.get(name, name.replace("_", " ")))
+    label = field.verbose_name
+    if str(label) != field.name.replace("_", " "):  # an explicit verbose name: translated where it was written
+        return str(label)
+    if name in COMMON_LABELS:
+        return str(COMMON_LABELS[name])
+    related = field.related_model if field.is_relation else None
+    if isinstance(related, type) and issubclass(related, models.Model):
+        return str(related._meta.verbose_name)
+    return str(label)
+
+
+def _json_summary(value: Any) -> str:
+    """A stored structure (figures of an appraisal, a frozen result) in a few words, never as raw JSON."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return _("(recorded)")
+    if isinstance(value, list | dict):
+        return ngettext("%(n)s entry", "%(n)s entries", len(value)) % {"n": len(value)}
+    return _("(recorded)")
+
+
 def _display(field: Any, value: Any, names: dict[Any, str]) -> str:
     if value in EMPTY:
         return ""
+    if isinstance(field, models.JSONField):
+        return _json_summary(value)
     text = str(value)
     if field is None:
         return text
@@ -114,10 +174,31 @@ def _display(field: Any, value: Any, names: dict[Any, str]) -> str:
     return text
 
 
+def _current_names(entries: Sequence[LogEntry]) -> dict[tuple[int, str], str]:
+    """The names, in the reader's language, of the records whose name holds a translated word (a model with
+    `name_in_reader_language = True`, e.g. "PO-7 · Issued 5 × 81"): auditlog stored the name in the language of
+    whoever made the change. One query per such model; a deleted record keeps its stored name."""
+    wanted: dict[int, set[str]] = defaultdict(set)
+    models_by_type: dict[int, type[models.Model]] = {}
+    for entry in entries:
+        model = entry.content_type.model_class() if entry.content_type_id else None
+        if model is not None and getattr(model, "name_in_reader_language", False):
+            wanted[entry.content_type_id].add(str(entry.object_pk))
+            models_by_type[entry.content_type_id] = model
+    found: dict[tuple[int, str], str] = {}
+    for type_id, pks in wanted.items():
+        model = models_by_type[type_id]
+        valid = [pk for pk in pks if pk.isdigit()]
+        for obj in model._default_manager.select_related().filter(pk__in=valid):
+            found[(type_id, str(obj.pk))] = str(obj)
+    return found
+
+
 def describe(entries: Iterable[LogEntry]) -> list[Entry]:
     """The entries in people's words, with every related name looked up for all of them at once."""
     entries = list(entries)
     names = _related_names(entries)
+    current = _current_names(entries)
     described = []
     for entry in entries:
         model = entry.content_type.model_class() if entry.content_type_id else None
@@ -129,9 +210,10 @@ def describe(entries: Iterable[LogEntry]) -> list[Entry]:
             field = _field(model, name)
             if field is REVERSE or name == "id":
                 continue  # the other records say their own changes; the id is the entry's object itself
-            label = str(field.verbose_name) if field is not None else name.replace("_", " ")
+            label = field_label(field, name)
             before, after = (_display(field, v, names) for v in pair)
-            if before != after:
+            if before != after or (isinstance(field, models.JSONField) and str(pair[0]) != str(pair[1])):
                 changes.append(Change(label, before, after))
-        described.append(Entry(entry, f"{kind} «{entry.object_repr}»", action_label(entry.action), changes))
+        name = current.get((entry.content_type_id, str(entry.object_pk)), entry.object_repr)
+        described.append(Entry(entry, f"{kind} «{name}»", action_label(entry.action), changes))
     return described

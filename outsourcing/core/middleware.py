@@ -12,11 +12,12 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from outsourcing.core.errors import is_api, json_error
 from outsourcing.core.jobs import is_locked
 
 logger = logging.getLogger("outsourcing.requests")
@@ -30,8 +31,8 @@ class RefuseNulMiddleware:
         for key, values in request.GET.lists():
             if "\x00" in key or any("\x00" in value for value in values):
                 message = _("Null characters are not allowed.")
-                if request.path.startswith("/api/"):
-                    return JsonResponse({"detail": [{"loc": ["query", key], "field": key, "msg": message}]}, status=422)
+                if is_api(request):
+                    return json_error(422, message, loc=["query", key])
                 return HttpResponseBadRequest(message)
         return self.get_response(request)
 
@@ -41,11 +42,9 @@ RETRY_AFTER_SECONDS = 2
 
 def database_busy_response(request: HttpRequest) -> HttpResponse:
     """503 with Retry-After: JSON under /api/, a friendly page elsewhere (the change was not made)."""
-    if request.path.startswith("/api/"):
-        response: HttpResponse = JsonResponse(
-            {"detail": _("The database is busy with another change; nothing was changed. Try again in a moment.")},
-            status=503,
-        )
+    if is_api(request):
+        message = _("The database is busy with another change; nothing was changed. Try again in a moment.")
+        response: HttpResponse = json_error(503, message)
     else:
         # Rendered without context processors: they may read the database that is busy.
         page = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS, "LANGUAGE_CODE": get_language()})
@@ -77,8 +76,8 @@ class DatabaseBusyMiddleware:
 def too_large(request: HttpRequest) -> HttpResponse:
     """413 for a body over the cap: JSON on the API, a plain sentence elsewhere."""
     message = _("The request is too large: at most %(limit)s bytes.") % {"limit": settings.MAX_REQUEST_BYTES}
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=413)
+    if is_api(request):
+        return json_error(413, message)
     return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
 
 
@@ -100,8 +99,8 @@ class RequestSizeLimitMiddleware:
             length = -1
         if length < 0:
             message = _("The request's Content-Length is not a number.")
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message}, status=400)
+            if is_api(request):
+                return json_error(400, message, loc=["header", "Content-Length"])
             return HttpResponseBadRequest(message)
         if length > settings.MAX_REQUEST_BYTES:
             return too_large(request)
@@ -121,3 +120,27 @@ class PrivateCacheMiddleware:
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+class ApiErrorsAsJsonMiddleware:
+    """Every error answer under /api/ has the API's one error body (core.errors), whoever gave it: django-ninja's
+    405 for a method an address does not accept, Django's own refusals. Headers such as `Allow` are kept."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code < 400 or not is_api(request):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        if response.status_code == 405:
+            message = _("This address does not accept %(method)s.") % {"method": request.method}
+        else:
+            message = response.reason_phrase
+        answer = json_error(response.status_code, message)
+        for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+            if header in response:
+                answer[header] = response[header]
+        return answer

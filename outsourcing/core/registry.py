@@ -31,10 +31,18 @@ class DashboardCard:
 @dataclass(frozen=True)
 class Blocker:
     """A reason an engagement may not become active (or a vendor be chosen); `code` is stable, `message` is
-    for people."""
+    for people — the owner's staff, who act on it; `vendor_message`, where the remedy is the vendor's or the
+    owner's alone, says it to the vendor's people instead (`said_to`)."""
 
     code: str
     message: str
+    vendor_message: str = ""
+
+    def said_to(self, vendor_side: bool) -> Blocker:
+        """The blocker worded for its reader: the vendor's wording for the vendor's people where there is one."""
+        if vendor_side and self.vendor_message:
+            return Blocker(self.code, self.vendor_message)
+        return self
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,22 @@ def register_issue_kind(code: str, label: Any, order: int) -> None:
     place in the lists of blockers (`order`, as SPEC lists the codes)."""
     issue_kinds[code] = label
     issue_order[code] = order
+
+
+# code → label of the vendor blockers that are not also engagement issues (a suspended vendor, a standing on
+# probation, a critical finding): people read the label, never the code.
+blocker_labels: dict[str, Any] = {}
+
+
+def register_blocker_label(code: str, label: Any) -> None:
+    blocker_labels[code] = label
+
+
+def code_label(code: str) -> str:
+    """The label, in the reader's language, of a blocker's or an open issue's code (the code itself only for one
+    nobody registered)."""
+    label = issue_kinds.get(code) or blocker_labels.get(code)
+    return str(label) if label is not None else code
 
 
 def register_vendor_criterion(criterion: VendorCriterion) -> VendorCriterion:

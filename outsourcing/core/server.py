@@ -25,6 +25,8 @@ from typing import Any
 from gunicorn import util
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
+from outsourcing.core.errors import error_item
+
 REQUEST_LINE_LIMIT = 8190  # bytes: room for a long filtered list address, far below anything abusive
 HEADER_FIELDS_LIMIT = 100
 HEADER_FIELD_SIZE_LIMIT = 8190
@@ -40,7 +42,7 @@ def default_workers() -> int:
 
 def write_json_error(sock: socket.socket, status_int: int, reason: str, mesg: str) -> None:
     """gunicorn's answer to a request it refuses (line too long, too many headers, …), as JSON."""
-    body = json.dumps({"detail": f"{reason}: {mesg}" if mesg else reason}).encode()
+    body = json.dumps({"detail": [error_item(f"{reason}: {mesg}" if mesg else reason)]}).encode()
     head = (
         f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\n\r\n"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.audit_trail import describe
+from outsourcing.core.errors import is_api, json_error
 from outsourcing.core.exports import export_response
 from outsourcing.core.listing import record_id
 from outsourcing.core.registry import DashboardCard, dashboard_cards
@@ -120,10 +121,8 @@ def audit_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttp
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """404 for every unknown address: JSON under /api/, the product's own page elsewhere."""
-    if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
-        return JsonResponse({"detail": _("Not found.")}, status=404)
+    if is_api(request):
+        return json_error(404, _("Not found."), loc=["path"], field="")
     return render(request, "404.html", status=404)
 
 
@@ -138,20 +137,23 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
     if is_locked(sys.exc_info()[1] or Exception()):
         return database_busy_response(request)
+    if is_api(request):
+        return json_error(500, _("Something went wrong on our side; nothing was changed. It has been logged."))
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """400 for a request Django cannot read (too many fields, a body over Django's limits, a bad header):
     JSON under /api/, a plain sentence elsewhere; a body over the size cap is a 413."""
-    from django.core.exceptions import RequestDataTooBig
-    from django.http import JsonResponse
+    from django.core.exceptions import DisallowedHost, RequestDataTooBig
 
     from outsourcing.core.middleware import too_large
 
     if isinstance(exception, RequestDataTooBig):
         return too_large(request)
     message = _("The request could not be read.")
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=400)
+    if is_api(request):
+        # A host or header Django refuses is no part of the body; too many fields or a malformed body is.
+        in_body = not isinstance(exception, DisallowedHost)
+        return json_error(400, message, loc=["body"] if in_body else ["header", "Host"])
     return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")

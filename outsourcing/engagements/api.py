@@ -9,7 +9,9 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
-from outsourcing.core.api import Day, Pagination, RecordId, get_visible
+from outsourcing.core.access import sees_all_vendors
+from outsourcing.core.api import Day, Pagination, RecordId, get_visible, request_fields
+from outsourcing.documents.choices import DocumentKind
 
 from .actions import (
     do_add_version,
@@ -68,7 +70,7 @@ class EngagementOut(Schema):
     id: int
     code: str | None
     title: str
-    form: str
+    form: EngagementForm
     vendor_id: int | None
     vendor_name: str | None
     provider: str
@@ -77,7 +79,7 @@ class EngagementOut(Schema):
     manager_id: int | None
     internal_unit: str
     is_operations_maintenance: bool
-    status: str
+    status: EngagementStatus
     start_date: datetime.date
     end_date: datetime.date | None
     min_tenure_months: int
@@ -146,7 +148,7 @@ def transfer_engagement(request: HttpRequest, engagement_id: int, payload: Trans
 
 
 class TransitionIn(Schema):
-    to: str = Field(max_length=16, description="draft, selection, active, closing, closed or terminated")
+    to: EngagementStatus = Field(description="The status to move to")
     override_reason: str = Field("", max_length=2000, description="Owner's override of activation blockers")
 
 
@@ -157,8 +159,13 @@ class BlockerOut(Schema):
 
 @router.post("/engagements/{engagement_id}/transitions", response=EngagementOut)
 def transition_engagement(request: HttpRequest, engagement_id: int, payload: TransitionIn) -> Any:
+    """Move the engagement to status `to`; a move the lifecycle does not allow, or activation with blockers and
+    no override, is refused with 422 naming `to` (one item per blocker)."""
     engagement = get_visible(Engagement.objects, request.user, pk=engagement_id)
-    return do_transition(engagement, to=payload.to, override_reason=payload.override_reason, acting_user=request.user)
+    with request_fields(status="to"):
+        return do_transition(
+            engagement, to=payload.to, override_reason=payload.override_reason, acting_user=request.user
+        )
 
 
 @router.get("/engagements/{engagement_id}/activation-blockers", response=list[BlockerOut])
@@ -215,7 +222,7 @@ class AgreementPatch(Schema):
 
 class AgreementDocumentOut(Schema):
     id: int
-    kind: str
+    kind: DocumentKind
     sha256: str
     original_name: str
 
@@ -242,7 +249,7 @@ class AgreementOut(Schema):
     notice_reason: str
     terminated_on: datetime.date | None
     as_of: datetime.date
-    state: str
+    state: AgreementState
     advice: str
     signed: bool
 
@@ -255,8 +262,11 @@ class AgreementOut(Schema):
         return str(obj.state(AgreementOut.resolve_as_of(obj)).value)
 
     @staticmethod
-    def resolve_advice(obj: ServiceAgreement) -> str:
-        return obj.advice(AgreementOut.resolve_as_of(obj))
+    def resolve_advice(obj: ServiceAgreement, context: dict[str, Any] | None = None) -> str:
+        """What to do about the agreement, addressed to the reader: a vendor's user is not told to decide."""
+        request = (context or {}).get("request")
+        user = getattr(request, "user", None)
+        return obj.advice(AgreementOut.resolve_as_of(obj), for_vendor=user is not None and not sees_all_vendors(user))
 
     @staticmethod
     def resolve_signed(obj: ServiceAgreement) -> bool:
@@ -364,7 +374,7 @@ class DeliverableOut(Schema):
     description: str
     due_date: datetime.date
     delivered_on: datetime.date | None
-    acceptance: str
+    acceptance: Acceptance
     acceptance_reason: str
     decided_on: datetime.date | None
     late: bool

@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from outsourcing.core.access import ensure_can_change
-from outsourcing.core.api import Day, Pagination, RecordId, error_body, get_visible, validation_error_dict
+from outsourcing.core.api import Day, ErrorOut, Pagination, RecordId, error_body, get_visible, validation_error_dict
 
 from . import calc
 from .actions import (
@@ -74,7 +74,7 @@ class MetricOut(Schema):
     unit: str
     target: Decimal
     higher_is_better: bool
-    period: str
+    period: MeasurementPeriod
     weight: Decimal
     bands: list[BandOut]
 
@@ -154,7 +154,7 @@ def list_measurements(request: HttpRequest, engagement_id: int) -> Any:
     )
 
 
-@router.post("/engagements/{engagement_id}/measurements", response={201: MeasurementOut, 409: dict[str, Any]})
+@router.post("/engagements/{engagement_id}/measurements", response={201: MeasurementOut, 409: ErrorOut})
 def record_measurement(request: HttpRequest, engagement_id: int, payload: MeasurementIn) -> Any:
     """A period must be over and have no value yet: a second value for it is refused with 409 naming `period`
     (change it with a correction)."""
@@ -169,7 +169,7 @@ def record_measurement(request: HttpRequest, engagement_id: int, payload: Measur
         measurement = do_record_measurement(engagement, acting_user=request.user, period_start=period, **data)
     except ValidationError as exc:
         if any(e.code == DUPLICATE_PERIOD for e in exc.error_dict.get("period", [])):
-            return Status(409, error_body(validation_error_dict(exc)))
+            return Status(409, error_body(request, validation_error_dict(exc)))
         raise
     return Status(201, measurement)
 
@@ -313,7 +313,7 @@ class TermsOut(Schema):
     measure: str
     unit: str
     baseline: Decimal
-    direction: str
+    direction: BenefitDirection
     share_percent: Decimal
     cap: Decimal | None
     tiers: list[TierOut]

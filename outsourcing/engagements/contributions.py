@@ -12,10 +12,11 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from outsourcing.core import registry
 from outsourcing.core.access import sees_all_vendors
+from outsourcing.core.phrases import Phrase
 from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
 
 from .choices import EngagementForm
@@ -42,7 +43,10 @@ def no_signed_agreement(engagements: Sequence[Any], as_of: datetime.date) -> dic
         "No service agreement covering %(date)s with a signed copy is on file: record the agreement and attach "
         "the signed copy."
     ) % {"date": as_of.isoformat()}
-    return {e.pk: [Blocker("no_signed_agreement", message)] for e in engagements if e.pk not in signed}
+    to_vendor = _("No service agreement covering %(date)s with a signed copy is on file yet: the owner records it.") % {
+        "date": as_of.isoformat()
+    }
+    return {e.pk: [Blocker("no_signed_agreement", message, to_vendor)] for e in engagements if e.pk not in signed}
 
 
 # form → (the records it needs, the blocker code and what the manager should do)
@@ -101,15 +105,24 @@ def past_performance(vendor_ids: Sequence[int], engagement: Any, as_of: datetime
             breaches=Count("pk", filter=Q(breached=True)),
         )
     )
-    result = {vid: CriterionScore(None, _("No SLA measurements in the last 12 months.")) for vid in vendor_ids}
+    result = {
+        vid: CriterionScore(None, Phrase(gettext_noop("No SLA measurements in the last 12 months.")))
+        for vid in vendor_ids
+    }
     for row in rows:
         if not row["weights"]:
             continue
         score = min(float(row["weighted"]) / float(row["weights"]), 100.0)
         result[row["metric__engagement__vendor_id"]] = CriterionScore(
             score,
-            _("Weighted SLA attainment %(score).1f%% over %(n)s measurements, %(b)s breaches (12 months).")
-            % {"score": score, "n": row["n"], "b": row["breaches"]},
+            Phrase(
+                gettext_noop(
+                    "Weighted SLA attainment %(score)s%% over %(n)s measurements, %(b)s breaches (12 months)."
+                ),
+                score=f"{score:.1f}",
+                n=row["n"],
+                b=row["breaches"],
+            ),
         )
     return result
 
@@ -128,15 +141,24 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
     def count(issue: str) -> int:
         return engagements_with_issue(engagements, issue, today).count()
 
+    owner = sees_all_vendors(user)
     cards = [
         DashboardCard(
-            _("Agreement decisions due"),
+            _("Agreement decisions due") if owner else _("Agreements awaiting the owner's renewal decision"),
             count("notice"),
             url + "?issue=notice",
             "amber",
-            _("Renew, or give notice before the notice deadline."),
+            _("Renew, or give notice before the notice deadline.")
+            if owner
+            else _("The owner decides whether to renew before the notice deadline; you will be told."),
         ),
-        DashboardCard(_("Engagements with late deliverables"), count("late"), url + "?issue=late", "red"),
+        DashboardCard(
+            _("Engagements with late deliverables"),
+            count("late"),
+            url + "?issue=late",
+            "red",
+            "" if owner else _("Deliver them, or agree a new date with the owner."),
+        ),
         DashboardCard(
             _("Engagements with SLA breaches last month"),
             count("breach"),
@@ -145,7 +167,7 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
             _("Measurements below target in %(month)s.") % {"month": last_full_month(today).strftime("%Y-%m")},
         ),
     ]
-    if sees_all_vendors(user):
+    if owner:
         cards.append(
             DashboardCard(
                 _("Engagements blocked from activation"),

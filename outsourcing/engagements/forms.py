@@ -124,7 +124,9 @@ class DeliverableForm(ActionForm):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[(Acceptance.ACCEPTED, _("Accept")), (Acceptance.REJECTED, _("Reject"))]
+        # No decision is preselected: accepting a deliverable is a choice, not what an unread form submits.
+        label=_("Decision"),
+        choices=[("", "—"), (Acceptance.ACCEPTED, _("Accept")), (Acceptance.REJECTED, _("Reject"))],
     )
     delivered_on = forms.DateField(label=_("Delivered on"), widget=DATE, required=False)
     reason = forms.CharField(

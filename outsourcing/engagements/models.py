@@ -287,8 +287,9 @@ class ServiceAgreement(VendorOwned, Versioned):
     def state_tone(self) -> str:
         return AGREEMENT_TONE[self.state()]
 
-    def advice(self, day: datetime.date | None = None) -> str:
-        """What the manager should do about the agreement on `day`, in words."""
+    def advice(self, day: datetime.date | None = None, *, for_vendor: bool = False) -> str:
+        """What the manager should do about the agreement on `day`, in words; `for_vendor`: what it means to
+        the vendor's people, who do not decide on renewal (the owner does)."""
         day = day or timezone.localdate()
         state = self.state(day)
         values = {
@@ -321,6 +322,18 @@ class ServiceAgreement(VendorOwned, Versioned):
             ),
             AgreementState.ACTIVE: _("Runs until %(end)s; decide on renewal from %(decide_from)s."),
         }
+        if for_vendor:
+            texts |= {
+                AgreementState.EXPIRED: _("Expired on %(end)s: the owner decides whether to agree a new term."),
+                AgreementState.DECISION_DUE: _(
+                    "The owner decides by %(notice_by)s whether to renew (the agreement ends on %(end)s)."
+                ),
+                AgreementState.EXPIRING: _(
+                    "The notice deadline has passed: ends on %(end)s without renewal unless the owner agrees a new "
+                    "term. Prepare the handover."
+                ),
+                AgreementState.ACTIVE: _("Runs until %(end)s; the owner decides on renewal from %(decide_from)s."),
+            }
         return str(texts[state]) % values
 
     def covers_period(self, start: datetime.date, end: datetime.date) -> bool:

@@ -84,6 +84,8 @@ class BenefitTier(VendorOwned, models.Model):
     objects = ThroughTerms.as_manager()
 
     class Meta:
+        verbose_name = _("gain-sharing tier")
+        verbose_name_plural = _("gain-sharing tiers")
         ordering = ["terms", "benefit_from"]
         constraints = [models.UniqueConstraint(fields=["terms", "benefit_from"], name="engagements_unique_tier_start")]
 

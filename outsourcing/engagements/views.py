@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from outsourcing.core.access import can_change, ensure_owner_writer, is_owner_writer
+from outsourcing.core.access import can_change, ensure_owner_writer, is_owner_writer, sees_all_vendors
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for, entries_for_queryset
 from outsourcing.core.exports import export_response
@@ -162,12 +162,16 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else []
     )
     open_issues = one.open_issues(today).get(engagement.pk, [])
+    # The vendor's people read each blocker as it concerns them (what they do, or that the owner decides).
+    vendor_side = not sees_all_vendors(request.user)
+    blockers = [b.said_to(vendor_side) for b in blockers]
+    open_issues = [b.said_to(vendor_side) for b in open_issues]
     late_ids = set(Deliverable.objects.filter(engagement=engagement).late(today).values_list("pk", flat=True))
     late = [d for d in deliverables if d.pk in late_ids]
     last_period = periods[-1] if periods else None
     issues: list[str] = []
     if agreement and agreement_state in (AgreementState.DECISION_DUE, AgreementState.EXPIRING):
-        issues.append(agreement.advice(today))
+        issues.append(agreement.advice(today, for_vendor=not sees_all_vendors(request.user)))
     if agreement_state == AgreementState.EXPIRED and engagement.status == EngagementStatus.ACTIVE:
         issues.append(_("The engagement is active but its agreement has expired."))
     issues.extend(
@@ -195,7 +199,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "agreement": agreement,
         "agreement_state": agreement_state,
         "agreement_tone": AGREEMENT_TONE[agreement_state] if agreement_state else "red",
-        "agreement_advice": agreement.advice(today) if agreement else "",
+        "agreement_advice": agreement.advice(today, for_vendor=not sees_all_vendors(request.user)) if agreement else "",
         "versions": versions,
         "documents": documents,
         "deliverables": deliverables,

@@ -4,10 +4,13 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import Field
 
-from outsourcing.core.api import Pagination, get_visible
+from outsourcing.core.access import Role
+from outsourcing.core.api import Language, Pagination, get_visible
 
 from .actions import do_mark_all_read, do_mark_read
+from .choices import NotificationKind
 from .models import Notification
 
 router = Router(tags=["notifications"])
@@ -16,10 +19,10 @@ router = Router(tags=["notifications"])
 class MeOut(Schema):
     id: int
     username: str
-    role: str
+    role: Role
     vendor_id: int | None
     email: str
-    language: str
+    language: Language
     unread_notifications: int
 
 
@@ -40,7 +43,7 @@ def me(request: HttpRequest) -> Any:
 
 class NotificationOut(Schema):
     id: int
-    kind: str
+    kind: NotificationKind
     subject_type: str
     subject_id: int
     message: str
@@ -72,6 +75,10 @@ def mark_read(request: HttpRequest, notification_id: int) -> Any:
     return do_mark_read(notification, acting_user=request.user)
 
 
-@router.post("/notifications/read", response=dict[str, int])
+class MarkedOut(Schema):
+    marked: int = Field(description="How many of the caller's notifications were marked read.")
+
+
+@router.post("/notifications/read", response=MarkedOut)
 def mark_all_read(request: HttpRequest) -> Any:
     return {"marked": do_mark_all_read(acting_user=request.user)}

@@ -71,6 +71,8 @@ class EmailPreference(models.Model):
     by_email = models.BooleanField(_("also by e-mail"), default=True)
 
     class Meta:
+        verbose_name = _("e-mail preference")
+        verbose_name_plural = _("e-mail preferences")
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notifications_one_preference_per_kind")]
 
     def __str__(self) -> str:

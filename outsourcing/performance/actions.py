@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from outsourcing.core import registry
 from outsourcing.core.access import ensure_can_change, ensure_owner_writer
 from outsourcing.core.audit import acting_as
+from outsourcing.core.phrases import Phrase
 from outsourcing.documents.choices import DocumentKind
 from outsourcing.processing.models import Receipt
 
@@ -191,7 +193,11 @@ def do_appraise(
     quality, quality_detail = criterion_score("past_performance", vendor.pk, engagement, period_end)
     stability, stability_detail = criterion_score("team_stability", vendor.pk, engagement, period_end)
     timeliness, timeliness_detail = timeliness_score(vendor.pk, period_start, period_end)
-    inspection_detail = _("entered by the appraiser") if inspection is not None else _("no inspection score entered")
+    inspection_detail = Phrase(
+        gettext_noop("entered by the appraiser")
+        if inspection is not None
+        else gettext_noop("no inspection score entered")
+    )
     if inspection is None:
         # Without a score from the appraiser, the incoming inspection of the vendor's processed goods gives one.
         inspected, failed = Receipt.objects.inspection_totals([vendor.pk], period_start, period_end).get(
@@ -199,9 +205,13 @@ def do_appraise(
         )
         if inspected:
             inspection = (100 * (1 - failed / inspected)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-            inspection_detail = _(
-                "incoming inspection: %(failed)s of %(inspected)s received were rejected or sent to rework"
-            ) % {"failed": f"{failed.normalize():f}", "inspected": f"{inspected.normalize():f}"}
+            inspection_detail = Phrase(
+                gettext_noop(
+                    "incoming inspection: %(failed)s of %(inspected)s received were rejected or sent to rework"
+                ),
+                failed=f"{failed.normalize():f}",
+                inspected=f"{inspected.normalize():f}",
+            )
     parts = {"quality": quality, "inspection": inspection, "timeliness": timeliness, "stability": stability}
     details = {
         "quality": quality_detail,

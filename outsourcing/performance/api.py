@@ -1,6 +1,6 @@
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -15,7 +15,7 @@ from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
 
 from . import actions
-from .choices import Frequency
+from .choices import Frequency, ReportStatus, Standing, Timeliness
 from .models import Appraisal, ImplementationReport, ReportSchedule
 from .services import long_term, report_statuses
 
@@ -30,7 +30,7 @@ class ScheduleIn(Schema):
 
 class ScheduleOut(Schema):
     engagement_id: int
-    frequency: str
+    frequency: Frequency
     first_period_start: datetime.date
     due_days: int
 
@@ -40,8 +40,8 @@ class PeriodOut(Schema):
     period_end: datetime.date
     due_date: datetime.date
     report_id: int | None
-    report_status: str | None
-    timeliness: str
+    report_status: ReportStatus | None
+    timeliness: Timeliness
 
 
 class AsOf(Schema):
@@ -88,7 +88,7 @@ class ReportOut(Schema):
     period_start: datetime.date
     period_end: datetime.date
     due_date: datetime.date
-    status: str
+    status: ReportStatus
     on_time: bool
     project_management: str
     appraisal_execution: str
@@ -144,6 +144,18 @@ class AppraisalIn(Schema):
     comments: str = Field("", max_length=5000)
 
 
+class ExplanationLineOut(Schema):
+    """How one dimension counted in an appraisal's total."""
+
+    dimension: Literal["quality", "inspection", "timeliness", "stability"]
+    score: Decimal | None = Field(description="The dimension's score 0 … 100; null when it has no data.")
+    weight: Decimal
+    effective_weight: Decimal = Field(
+        description="Its share of the total after the missing dimensions' weight is shared out."
+    )
+    detail: str
+
+
 class AppraisalOut(Schema):
     id: int
     vendor_id: int
@@ -155,8 +167,12 @@ class AppraisalOut(Schema):
     timeliness: Decimal | None
     stability: Decimal | None
     total: Decimal
-    standing: str
-    explanation: list[dict[str, Any]]
+    standing: Standing
+    explanation: list[ExplanationLineOut]
+
+    @staticmethod
+    def resolve_explanation(obj: Appraisal) -> list[dict[str, Any]]:
+        return obj.explained()  # details worded in the request's language, as the page shows them
 
 
 @router.post("/vendors/{vendor_id}/appraisals", response={201: AppraisalOut})
@@ -164,7 +180,7 @@ def appraise(request: HttpRequest, vendor_id: int, payload: AppraisalIn) -> Any:
     vendor = get_visible(Vendor.objects, request.user, pk=vendor_id)
     engagement = None
     if payload.engagement_id is not None:
-        engagement = get_visible(Engagement.objects, request.user, pk=payload.engagement_id)
+        engagement = get_visible(Engagement.objects, request.user, pk=payload.engagement_id, field="engagement_id")
     data = payload.dict(exclude={"engagement_id"})
     return Status(201, actions.do_appraise(vendor, acting_user=request.user, engagement=engagement, **data))
 
@@ -180,7 +196,7 @@ class StandingOut(Schema):
     vendor_id: int
     as_of: datetime.date
     long_term_score: Decimal | None
-    standing: str | None
+    standing: Standing | None
     appraisals: int
 
 

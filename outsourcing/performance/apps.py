@@ -22,6 +22,8 @@ class PerformanceConfig(AppConfig):
         registry.register_activation_check(contributions.vendor_standing)
         for code, (label, order) in contributions.ISSUE_KINDS.items():
             registry.register_issue_kind(code, label, order)
+        registry.register_blocker_label("standing_probation", _("Standing: probation"))
+        registry.register_blocker_label("standing_blocked", _("Standing: blocked"))
         registry.register_vendor_criterion(
             registry.VendorCriterion("appraisal", _("Long-term appraisal"), contributions.appraisal_criterion)
         )

@@ -23,6 +23,15 @@ class Timeliness(models.TextChoices):
     NOT_DUE = "not_due", _("Not yet due")
 
 
+class Dimension(models.TextChoices):
+    """The parts of a short-term appraisal (`Appraisal.explanation` names them by these codes)."""
+
+    QUALITY = "quality", _("Quality")
+    INSPECTION = "inspection", _("Inspection")
+    TIMELINESS = "timeliness", _("Timeliness")
+    STABILITY = "stability", _("Stability")
+
+
 class Standing(models.TextChoices):
     """A vendor's standing from its appraisals; probation and blocked stop new engagements."""
 

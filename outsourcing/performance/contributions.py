@@ -12,9 +12,10 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from outsourcing.core.access import sees_all_vendors
+from outsourcing.core.phrases import Phrase
 from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
 
 from .choices import ReportStatus, Standing
@@ -32,13 +33,31 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
     schedules = ReportSchedule.objects.visible_to(user).select_related("engagement")
     missing = sum(missing_reports(schedules, today).values())
     if missing:
-        cards.append(DashboardCard(_("Overdue implementation reports"), missing, url + "#reports", "red"))
+        cards.append(
+            DashboardCard(
+                _("Overdue implementation reports"),
+                missing,
+                url + "#reports",
+                "red",
+                _("Remind the vendor: these reports are past their due date.")
+                if sees_all_vendors(user)
+                else _("Write and submit your overdue reports on the engagement's reports page."),
+            )
+        )
     awaiting = ImplementationReport.objects.visible_to(user).filter(status=ReportStatus.SUBMITTED).count()
     if awaiting and sees_all_vendors(user):
         cards.append(DashboardCard(_("Reports awaiting review"), awaiting, url + "#reports", "amber"))
     returned = ImplementationReport.objects.visible_to(user).filter(status=ReportStatus.RETURNED).count()
     if returned and not sees_all_vendors(user):
-        cards.append(DashboardCard(_("Reports returned for correction"), returned, url + "#reports", "amber"))
+        cards.append(
+            DashboardCard(
+                _("Reports returned for correction"),
+                returned,
+                url + "#reports",
+                "amber",
+                _("Read the owner's comments, correct the report and submit it again."),
+            )
+        )
     if sees_all_vendors(user):
         bad = sum(
             1
@@ -93,9 +112,9 @@ def appraisal_criterion(vendor_ids: Sequence[int], engagement: Any, as_of: datet
     return {
         vendor_id: CriterionScore(
             float(figures[vendor_id][0]),
-            _("mean of %(n)s appraisals over 12 months") % {"n": figures[vendor_id][2]},
+            Phrase(gettext_noop("mean of %(n)s appraisals over 12 months"), n=figures[vendor_id][2]),
         )
         if vendor_id in figures
-        else CriterionScore(None, _("no appraisal in the last 12 months"))
+        else CriterionScore(None, Phrase(gettext_noop("no appraisal in the last 12 months")))
         for vendor_id in vendor_ids
     }

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outsourcing.core.access import VendorOwned, VendorScopedQuerySet
+from outsourcing.core.phrases import say
 from outsourcing.core.versioning import Versioned
 
-from .choices import STANDING_TONE, Frequency, ReportStatus, Standing
+from .choices import STANDING_TONE, Dimension, Frequency, ReportStatus, Standing
 
 
 class EngagementScopedQuerySet(VendorScopedQuerySet):
@@ -49,6 +50,8 @@ class ReportSchedule(VendorOwned, Versioned):
 
     class Meta:
         verbose_name = _("report schedule")
+
+    name_in_reader_language = True  # its name holds the frequency's label (core.audit_trail)
 
     def __str__(self) -> str:
         return f"{self.engagement} · {self.get_frequency_display()}"
@@ -203,6 +206,16 @@ class Appraisal(VendorOwned, models.Model):
     @property
     def standing_tone(self) -> str:
         return STANDING_TONE[Standing(self.standing)]
+
+    def explained(self) -> list[dict[str, Any]]:
+        """The explanation in the reader's language: each dimension's label and its detail worded now (details
+        are kept as msgid and parameters, core.phrases)."""
+        lines = []
+        for line in self.explanation or []:
+            code = line.get("dimension", "")
+            label = Dimension(code).label if code in Dimension.values else code
+            lines.append({**line, "label": str(label), "detail": say(line.get("detail", ""))})
+        return lines
 
     def clean(self) -> None:
         super().clean()

@@ -12,7 +12,9 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Avg, Count
+from django.utils.translation import gettext_noop
 
+from outsourcing.core.phrases import Phrase, stored
 from outsourcing.core.registry import vendor_criteria
 
 from .choices import MONTHS, STANDING_THRESHOLDS, Standing, Timeliness
@@ -182,9 +184,11 @@ def timeliness_score(vendor_id: int, start: datetime.date, end: datetime.date) -
             if timeliness_of(period, submitted, as_of) == Timeliness.ON_TIME:
                 on_time += 1
     if due == 0:
-        return None, "no report was due in the period"
+        return None, Phrase(gettext_noop("no report was due in the period"))
     share = (Decimal(on_time * 100) / Decimal(due)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return share, f"{on_time} of {due} reports due in the period came on time"
+    return share, Phrase(
+        gettext_noop("%(on_time)s of %(due)s reports due in the period came on time"), on_time=on_time, due=due
+    )
 
 
 def standing_for(total: Decimal) -> Standing:
@@ -221,7 +225,7 @@ def score(
             "effective_weight": str((weights[key] / weight_sum).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
             if key in present
             else "0",
-            "detail": details.get(key, ""),
+            "detail": stored(details.get(key, "")),  # kept as msgid and parameters (core.phrases)
         }
         for key in weights
     ]
@@ -232,10 +236,10 @@ def criterion_score(code: str, vendor_id: int, engagement: Any, as_of: datetime.
     """A figure another app registered (SLA attainment, team stability), or no data when it has none."""
     criterion = vendor_criteria.get(code)
     if criterion is None:
-        return None, "no data"
+        return None, Phrase(gettext_noop("no data"))
     value = criterion.compute([vendor_id], engagement, as_of).get(vendor_id)
     if value is None or value.score is None:
-        return None, value.detail if value else "no data"
+        return None, value.detail if value else Phrase(gettext_noop("no data"))
     return Decimal(str(value.score)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), value.detail
 
 

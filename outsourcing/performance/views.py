@@ -222,6 +222,7 @@ def engagement_reports(request: HttpRequest, pk: int) -> HttpResponse:
                 "report": reports.get(s.report_id) if s.report_id else None,
                 "attachments": attachments.get(s.report_id or 0, []),
                 "tone": TIMELINESS_TONE[Timeliness(s.timeliness)],
+                "timeliness": Timeliness(s.timeliness).label,
                 "writable": can_submit and s.period.start in open_starts,
                 # One review form per submitted report, each with its own ids; the one just sent keeps its errors.
                 "review_form": review_form
@@ -248,8 +249,9 @@ def engagement_reports(request: HttpRequest, pk: int) -> HttpResponse:
             return actions.do_set_schedule(engagement, acting_user=request.user, **data)
         if action == "submit":
             return actions.do_submit_report(engagement, acting_user=request.user, **data)
-        lookup = {"pk": request.POST.get("report"), "engagement": engagement}
-        report = get_visible(ImplementationReport.objects, request.user, **lookup)
+        report = get_visible(
+            ImplementationReport.objects, request.user, pk=request.POST.get("report"), engagement=engagement
+        )
         return actions.do_review_report(report, acting_user=request.user, accept=action == "accept", **data)
 
     form = {"schedule": schedule_form, "submit": report_form}.get(action, review_form)

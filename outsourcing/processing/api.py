@@ -3,7 +3,7 @@ consumption, receipts with inspection, the processor's stock and the settlement.
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -40,7 +40,7 @@ class ItemOut(Schema):
     code: str
     name: str
     unit: str
-    category: str
+    category: ItemCategory
     unit_cost: Decimal | None
 
 
@@ -141,7 +141,7 @@ class OrderOut(Schema):
     id: int
     number: str
     vendor_id: int
-    status: str
+    status: OrderStatus
     order_date: datetime.date
     due_date: datetime.date
     currency: str
@@ -364,7 +364,7 @@ def return_material(request: HttpRequest, order_id: RecordId, payload: MaterialR
 class MovementOut(Schema):
     id: int
     material_id: int
-    kind: str
+    kind: MovementKind
     quantity: Decimal
     moved_on: datetime.date
     receipt_id: int | None
@@ -459,7 +459,7 @@ class ReceiptOut(Schema):
     accepted: Decimal
     rejected: Decimal
     rework: Decimal
-    defect_reason: str
+    defect_reason: DefectReason | Literal[""]
     inspection_notes: str
 
 

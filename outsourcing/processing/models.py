@@ -345,6 +345,8 @@ class MaterialMovement(VendorOwned, models.Model):
             ),
         ]
 
+    name_in_reader_language = True  # its name holds the movement kind's label (core.audit_trail)
+
     def __str__(self) -> str:
         return f"{self.order} · {self.get_kind_display()} {self.material_id} × {self.quantity}"
 

@@ -1,5 +1,5 @@
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -10,8 +10,8 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
-from outsourcing.core.api import Day, DocumentOut, Pagination, RecordId, get_visible
-from outsourcing.documents.choices import DocumentKind
+from outsourcing.core.api import Day, Pagination, RecordId, get_visible
+from outsourcing.documents.choices import DocumentKind, FileType
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
 
@@ -30,7 +30,7 @@ from .actions import (
     do_verify_qualification,
 )
 from .api_reading import router as reading_router
-from .choices import DerivedStatus, TypeCategory, VerificationStatus
+from .choices import DerivedStatus, TypeCategory, VerificationMethod, VerificationStatus
 from .models import LEVEL_LIMIT, Qualification, QualificationRequirement, QualificationType
 from .queries import filter_qualifications, qualification_list
 from .services import qualification_gaps
@@ -42,11 +42,23 @@ router.add_router("", reading_router)
 # Catalogue --------------------------------------------------------------------------------
 
 
+class DocumentOut(Schema):
+    """A stored evidence file; download it from GET /documents/{id}."""
+
+    id: int
+    kind: DocumentKind
+    sha256: str
+    original_name: str
+    mime_type: FileType
+    size: int
+    uploaded_at: datetime.datetime
+
+
 class QualificationTypeOut(Schema):
     id: int
     code: str
     name: str
-    category: str
+    category: TypeCategory
     has_levels: bool
     min_level: int | None
     max_level: int | None
@@ -117,15 +129,17 @@ class QualificationOut(Schema):
     scope: str
     valid_from: datetime.date
     valid_until: datetime.date
-    verification_status: str
+    verification_status: VerificationStatus
     verified_by: str | None
     verified_at: datetime.datetime | None
     verification_note: str
-    verification_method: str
+    verification_method: VerificationMethod | Literal[""]
     verification_reference: str
     supersedes_id: int | None
     superseded_by_id: int | None
-    status: str = Field(description="Derived today: valid, expiring, expired, not_yet_valid, unverified, rejected")
+    status: DerivedStatus = Field(
+        description="Derived today: valid, expiring, expired, not_yet_valid, unverified, rejected"
+    )
     counts_today: bool
     documents: list[DocumentOut]
 
@@ -189,17 +203,24 @@ class RejectIn(Schema):
     reason: str = Field(min_length=1, max_length=1000)
 
 
-class QualificationFilter(Schema):
+class VendorQualificationFilter(Schema):
+    """The filters of one vendor's qualifications (the vendor is the address's)."""
+
     q: str | None = Field(None, max_length=200, description="Search number, issuer and vendor name")
     type_code: str | None = Field(None, max_length=40)
     status: DerivedStatus | None = None
     verification: VerificationStatus | None = None
-    vendor_id: RecordId | None = None
     current: bool | None = Field(None, description="Only certificates not superseded by a renewal")
     sort: str | None = Field(None, max_length=40)
 
 
-def _listed(request: HttpRequest, filters: QualificationFilter, **fixed: Any) -> Any:
+class QualificationFilter(VendorQualificationFilter):
+    """The filters of every qualification the caller may see: one vendor's with `vendor_id`."""
+
+    vendor_id: RecordId | None = None
+
+
+def _listed(request: HttpRequest, filters: VendorQualificationFilter, **fixed: Any) -> Any:
     params = {**filters.dict(), **fixed}
     return (
         filter_qualifications(qualification_list(request.user), **params)
@@ -225,7 +246,7 @@ def list_qualifications(request: HttpRequest, filters: Query[QualificationFilter
 
 @router.get("/vendors/{vendor_id}/qualifications", response=list[QualificationOut])
 @paginate(Pagination)
-def list_vendor_qualifications(request: HttpRequest, vendor_id: int, filters: Query[QualificationFilter]) -> Any:
+def list_vendor_qualifications(request: HttpRequest, vendor_id: int, filters: Query[VendorQualificationFilter]) -> Any:
     vendor = get_visible(Vendor.objects.all(), request.user, pk=vendor_id)
     return _listed(request, filters, vendor_id=vendor.pk)
 
@@ -257,7 +278,9 @@ def delete_qualification(request: HttpRequest, qualification_id: int) -> Any:
 
 
 class VerifyIn(Schema):
-    method: str = Field("", max_length=20, description="issuer_register, original_seen or certified_copy")
+    method: VerificationMethod | Literal[""] = Field(
+        "", max_length=20, description="issuer_register, original_seen or certified_copy"
+    )
     reference: str = Field("", max_length=200, description="E.g. the register's query number")
     note: str = Field("", max_length=1000)
 

@@ -13,9 +13,10 @@ from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from outsourcing.core.access import sees_all_vendors
+from outsourcing.core.phrases import Phrase
 from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
 
 from .choices import DerivedStatus
@@ -114,6 +115,11 @@ def qualification_expires_in_term(engagements: Sequence[Any], as_of: datetime.da
                         "renewal is on file: ask the vendor for the renewed certificate."
                     )
                     % {"requirement": _requirement_label(requirement), "until": until, "end": engagement.end_date},
+                    _(
+                        "%(requirement)s expires on %(until)s, before the engagement ends on %(end)s, and no "
+                        "renewal is on file: upload your renewed certificate."
+                    )
+                    % {"requirement": _requirement_label(requirement), "until": until, "end": engagement.end_date},
                 )
             )
     return result
@@ -143,12 +149,20 @@ def qualification_fit(vendor_ids: Sequence[int], engagement: Any, as_of: datetim
         scores = {}
         for vendor_id in vendor_ids:
             met, missing = split_requirements(requirements, best, vendor_id)
-            detail = _("%(met)s of %(total)s required qualifications met") % {
-                "met": len(met),
-                "total": len(requirements),
-            }
-            if missing:
-                detail += "; " + _("missing: %(codes)s") % {"codes": ", ".join(missing)}
+            detail = (
+                Phrase(
+                    gettext_noop("%(met)s of %(total)s required qualifications met; missing: %(codes)s"),
+                    met=len(met),
+                    total=len(requirements),
+                    codes=", ".join(missing),
+                )
+                if missing
+                else Phrase(
+                    gettext_noop("%(met)s of %(total)s required qualifications met"),
+                    met=len(met),
+                    total=len(requirements),
+                )
+            )
             scores[vendor_id] = CriterionScore(100.0 * len(met) / len(requirements), detail)
         return scores
     rows = (
@@ -164,11 +178,15 @@ def qualification_fit(vendor_ids: Sequence[int], engagement: Any, as_of: datetim
     for vendor_id in vendor_ids:
         counting, total = totals[vendor_id]
         if total == 0:
-            result[vendor_id] = CriterionScore(None, _("No qualifications on file"))
+            result[vendor_id] = CriterionScore(None, Phrase(gettext_noop("No qualifications on file")))
         else:
             result[vendor_id] = CriterionScore(
                 100.0 * counting / total,
-                _("%(counting)s of %(total)s current qualifications count") % {"counting": counting, "total": total},
+                Phrase(
+                    gettext_noop("%(counting)s of %(total)s current qualifications count"),
+                    counting=counting,
+                    total=total,
+                ),
             )
     return result
 
@@ -186,7 +204,9 @@ def qualification_cards(user: Any) -> list[DashboardCard]:
                 count=counts["expiring"],
                 url=f"{url}?status={DerivedStatus.EXPIRING}",
                 tone="amber",
-                description=_("Ask the vendor for the renewed certificate."),
+                description=_("Ask the vendor for the renewed certificate.")
+                if sees_all_vendors(user)
+                else _("Upload your renewed certificate before the current one expires."),
             )
         )
     if counts["pending"]:
@@ -196,7 +216,9 @@ def qualification_cards(user: Any) -> list[DashboardCard]:
                 count=counts["pending"],
                 url=f"{url}?status={DerivedStatus.UNVERIFIED}",
                 tone="amber",
-                description=_("Check them against the issuer's register, then verify or reject."),
+                description=_("Check them against the issuer's register, then verify or reject.")
+                if sees_all_vendors(user)
+                else _("The owner checks them against the issuer's register; you are told if one is rejected."),
             )
         )
     if counts["rejected"] and not sees_all_vendors(user):

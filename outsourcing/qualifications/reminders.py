@@ -33,25 +33,45 @@ def expiring_certificates(day: datetime.date) -> list[Notice]:
     notices = []
     for qualification in rows:
         offset = reminder_offset(qualification.valid_until, day)
-        recipients = {*users.get(qualification.vendor_id, []), *managers.get(qualification.vendor_id, ())}
-        notices.append(
-            Notice(
-                kind="qualification_expiring",
-                recipient_ids=tuple(recipients),
-                subject=qualification,
-                message=(
-                    gettext_noop("The certificate %(type)s %(number)s of %(vendor)s expired on %(date)s.")
-                    if offset == "overdue"
-                    else gettext_noop("The certificate %(type)s %(number)s of %(vendor)s expires on %(date)s.")
+        params = {
+            "type": str(qualification.type),
+            "number": qualification.number,
+            "vendor": qualification.vendor.name,
+            "date": str(qualification.valid_until),
+        }
+        occasion = f"qualification_expiring:{qualification.pk}:{qualification.valid_until}:{offset}"
+        url = reverse("qualifications:detail", kwargs={"pk": qualification.pk})
+        # The vendor's people are told what to do about their own certificate; the owner's managers what it is.
+        vendor_side = tuple(users.get(qualification.vendor_id, []))
+        owner_side = tuple(set(managers.get(qualification.vendor_id, ())) - set(vendor_side))
+        for recipients, message in (
+            (
+                vendor_side,
+                gettext_noop(
+                    "Your certificate %(type)s %(number)s expired on %(date)s: upload the renewed certificate."
+                )
+                if offset == "overdue"
+                else gettext_noop(
+                    "Your certificate %(type)s %(number)s expires on %(date)s: upload the renewed certificate."
                 ),
-                params={
-                    "type": str(qualification.type),
-                    "number": qualification.number,
-                    "vendor": qualification.vendor.name,
-                    "date": str(qualification.valid_until),
-                },
-                occasion=f"qualification_expiring:{qualification.pk}:{qualification.valid_until}:{offset}",
-                url=reverse("qualifications:detail", kwargs={"pk": qualification.pk}),
-            )
-        )
+            ),
+            (
+                owner_side,
+                gettext_noop("The certificate %(type)s %(number)s of %(vendor)s expired on %(date)s.")
+                if offset == "overdue"
+                else gettext_noop("The certificate %(type)s %(number)s of %(vendor)s expires on %(date)s."),
+            ),
+        ):
+            if recipients:
+                notices.append(
+                    Notice(
+                        kind="qualification_expiring",
+                        recipient_ids=recipients,
+                        subject=qualification,
+                        message=message,
+                        params=params,
+                        occasion=occasion,
+                        url=url,
+                    )
+                )
     return notices

@@ -1,5 +1,5 @@
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from outsourcing.accounts.models import User
 from outsourcing.core import registry
 from outsourcing.core.access import ensure_can_change, sees_all_vendors
 from outsourcing.core.api import Day, Pagination, RecordId, get_visible
+from outsourcing.documents.choices import DocumentKind
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
 
@@ -32,7 +33,7 @@ from .actions import (
 )
 from .api_booking import router as booking_router
 from .api_forecast import router as forecast_router
-from .choices import EmploymentType, LeaveReason, TeamSide
+from .choices import EmploymentType, ImportStatus, LeaveReason, Reason, ReplacementStatus, TeamSide
 from .eligibility import evaluate_members, evaluate_team
 from .imports import do_retry_roster_import, do_start_roster_import
 from .models import ImportJob, Replacement, TeamAssignment, TeamMember, Waiver
@@ -75,7 +76,7 @@ class MemberOut(Schema):
     vendor_id: int
     full_name: str
     employee_number: str
-    employment_type: str
+    employment_type: EmploymentType
     title: str
     hire_date: datetime.date
     probation_end_date: datetime.date | None
@@ -93,7 +94,7 @@ class MemberFilter(Schema):
 
 class MemberDocumentOut(Schema):
     id: int
-    kind: str
+    kind: DocumentKind
     sha256: str
     original_name: str
     size: int
@@ -136,7 +137,7 @@ class AssignmentOut(Schema):
     id: int
     engagement_id: int
     member_id: int | None
-    side: str
+    side: TeamSide
     owner_user_id: int | None
     owner_name: str
     person_name: str
@@ -145,7 +146,7 @@ class AssignmentOut(Schema):
     allocation_percent: int
     start_date: datetime.date
     end_date: datetime.date | None
-    leave_reason: str
+    leave_reason: LeaveReason | Literal[""]
     acknowledged: bool
 
 
@@ -153,7 +154,7 @@ class VerdictOut(Schema):
     member_id: int
     eligible: bool
     waived: bool
-    reasons: list[str]
+    reasons: list[Reason]
 
 
 class EligibilityOut(Schema):
@@ -198,7 +199,7 @@ class ReplacementOut(Schema):
     reason: str
     effective_date: datetime.date
     key_person: bool
-    status: str
+    status: ReplacementStatus
     decision_note: str
     new_assignment_id: int | None
     successor_eligibility: VerdictOut | None = None
@@ -220,17 +221,23 @@ class TeamMetricsOut(Schema):
     eligible_share: float | None
 
 
+class RowErrorOut(Schema):
+    line: int = Field(description="The row as a person counts it: the header is line 1.")
+    field: str = Field(description="The column")
+    msg: str
+
+
 class ImportJobOut(Schema):
     id: int
     vendor_id: int
     original_name: str
-    status: str
+    status: ImportStatus
     total_rows: int
     processed_rows: int
     created_count: int
     updated_count: int
     unchanged_count: int
-    errors: list[dict[str, Any]] = Field(description="The first row errors, each {line, field, msg}.")
+    errors: list[RowErrorOut] = Field(description="The first row errors.")
     error_count: int = Field(description="How many row errors there were in all.")
     attempts: int
 

@@ -25,9 +25,17 @@ class HorizonOut(Schema):
     high: int
 
 
+class LeaveProbabilityOut(Schema):
+    """The probability of leaving within each horizon, keyed by its days as SPEC names them."""
+
+    within_91: float = Field(alias="91")
+    within_182: float = Field(alias="182")
+    within_365: float = Field(alias="365")
+
+
 class MemberForecastOut(Schema):
     member_id: int
-    leave_probability: dict[str, float] = Field(description='Keyed by horizon in days: "91", "182", "365".')
+    leave_probability: LeaveProbabilityOut
 
 
 class ForecastOut(Schema):
@@ -58,7 +66,7 @@ class BacktestOut(Schema):
     deciles: list[DecileOut]
 
 
-@router.get("/engagements/{engagement_id}/attrition-forecast", response=ForecastOut)
+@router.get("/engagements/{engagement_id}/attrition-forecast", response=ForecastOut, by_alias=True)
 def get_attrition_forecast(request: HttpRequest, engagement_id: int, as_of: Day | None = None) -> Any:
     engagement = get_visible(Engagement.objects.all(), request.user, pk=engagement_id)
     return forecast_team(engagement.pk, as_of or timezone.localdate()).as_dict()

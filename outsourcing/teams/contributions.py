@@ -12,9 +12,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from outsourcing.core.access import Role, is_admin, is_owner_writer, sees_all_vendors
+from outsourcing.core.phrases import Phrase
 from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
 from outsourcing.engagements.choices import EngagementForm
 
@@ -53,6 +54,7 @@ def team_gate(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, lis
                     "team_empty",
                     _("Nobody is on the team on %(date)s: put the vendor's people on the team.")
                     % {"date": as_of.isoformat()},
+                    _("Nobody is on the team on %(date)s: put your people on the team.") % {"date": as_of.isoformat()},
                 )
             )
         if engagement.form == EngagementForm.CO_SOURCING and TeamSide.OWNER not in on_team:
@@ -60,6 +62,7 @@ def team_gate(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, lis
                 Blocker(
                     "no_owner_places",
                     _("A co-sourcing team needs the owner's own staff: add an owner-side place to the team."),
+                    _("A co-sourcing team needs the owner's own staff: the owner adds them to the team."),
                 )
             )
         for verdict in not_eligible.get(engagement.pk, []):
@@ -69,6 +72,15 @@ def team_gate(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, lis
                     _(
                         "Key person %(name)s is not eligible on %(date)s (%(reasons)s) and holds no waiver: "
                         "replace the person or grant a justified waiver."
+                    )
+                    % {
+                        "name": verdict.member.full_name,
+                        "date": as_of.isoformat(),
+                        "reasons": ", ".join(verdict.reason_labels),
+                    },
+                    _(
+                        "Key person %(name)s is not eligible on %(date)s (%(reasons)s) and holds no waiver: propose "
+                        "a replacement, or ask the owner for a justified waiver."
                     )
                     % {
                         "name": verdict.member.full_name,
@@ -91,13 +103,14 @@ def stability_score(figures: Stability) -> CriterionScore:
     if figures.turnover_rate is not None:
         parts.append(100 * max(0.0, 1.0 - figures.turnover_rate))
     if not parts:
-        return CriterionScore(None, _("No people on the roster: no data."))
-    detail = _("One-year retention %(retention)s, turnover %(turnover)s over %(start)s–%(end)s.") % {
-        "retention": "—" if retention is None else f"{retention:.1%}",
-        "turnover": "—" if figures.turnover_rate is None else f"{figures.turnover_rate:.1%}",
-        "start": figures.start.isoformat(),
-        "end": figures.end.isoformat(),
-    }
+        return CriterionScore(None, Phrase(gettext_noop("No people on the roster: no data.")))
+    detail = Phrase(
+        gettext_noop("One-year retention %(retention)s, turnover %(turnover)s over %(start)s–%(end)s."),
+        retention="—" if retention is None else f"{retention:.1%}",
+        turnover="—" if figures.turnover_rate is None else f"{figures.turnover_rate:.1%}",
+        start=figures.start.isoformat(),
+        end=figures.end.isoformat(),
+    )
     return CriterionScore(sum(parts) / len(parts), detail)
 
 

@@ -5,14 +5,16 @@ from typing import Any
 from django import forms
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from outsourcing.core.forms import ActionForm, MultipleFileField
 from outsourcing.documents.choices import DocumentKind
 
 from .choices import LeaveReason, TeamSide
+from .imports import COLUMNS
 from .models import TeamAssignment, TeamMember
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -61,13 +63,15 @@ class ContractsForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Roster file"),
-        help_text=_(
-            "CSV (UTF-8) or XLSX with a header row: employee_number, full_name, employment_type, title, "
-            "hire_date, probation_end_date, left_date, prior_experience_months. Dates as YYYY-MM-DD."
-        ),
-    )
+    file = forms.FileField(label=_("Roster file"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The column names are what the file must say, in every language: marked as such (translate="no").
+        self.fields["file"].help_text = format_html(
+            gettext("CSV (UTF-8) or XLSX with a header row: {columns}. Dates as YYYY-MM-DD."),
+            columns=format_html('<code translate="no">{}</code>', ", ".join(COLUMNS)),
+        )
 
 
 class PlainSelect(forms.Select):
@@ -119,7 +123,8 @@ class AssignmentForm(forms.Form):
 
 class EndAssignmentForm(forms.Form):
     end_date = forms.DateField(label=_("Last day on the team"), widget=DATE)
-    leave_reason = forms.ChoiceField(label=_("Reason for leaving"), choices=LeaveReason.choices)
+    # Chosen, never defaulted: the reason is what the team's stability figures count (a resignation is turnover).
+    leave_reason = forms.ChoiceField(label=_("Reason for leaving"), choices=[("", "—"), *LeaveReason.choices])
 
 
 class WaiverForm(forms.Form):

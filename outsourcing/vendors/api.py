@@ -49,8 +49,8 @@ class VendorOut(Schema):
     country: str
     address: str
     website: str
-    status: str
-    risk_tier: str
+    status: VendorStatus
+    risk_tier: RiskTier | Literal[""]
     notes: str
 
     @staticmethod

@@ -20,6 +20,8 @@ class VendorsConfig(AppConfig):
         registry.register_activation_check(contributions.vendor_not_approved)
         for code, (label, order) in contributions.ISSUE_KINDS.items():
             registry.register_issue_kind(code, label, order)
+        registry.register_blocker_label("vendor_suspended", _("Vendor suspended"))
+        registry.register_blocker_label("vendor_blocked", _("Vendor blocked"))
 
         auditlog.register(models.Vendor)
         auditlog.register(models.VendorContact)

@@ -68,6 +68,8 @@ def vendor_not_approved(engagements: Sequence[Any], as_of: datetime.date) -> dic
                 "vendor_not_approved",
                 _("The vendor is %(status)s, not approved: approve the vendor (or choose another) first.")
                 % {"status": VendorStatus(status).label.lower()},
+                _("Your company is %(status)s, not approved: the owner approves vendors before work starts.")
+                % {"status": VendorStatus(status).label.lower()},
             )
         ]
     return result

@@ -18,10 +18,10 @@ def test_admin_creates_a_vendor_user(api, admin, vendor_a):
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
-        ({"username": "x", "password": "Long-Enough-99", "role": "vendor"}, "vendor"),
+        ({"username": "x", "password": "Long-Enough-99", "role": "vendor"}, "vendor_id"),
         ({"username": "x", "password": "Long-Enough-99", "role": "superhero"}, "role"),
         ({"username": "x", "password": "short", "role": "manager"}, "password"),
-        ({"username": "x", "password": "Long-Enough-99", "role": "manager", "vendor_id": -1}, "vendor"),
+        ({"username": "x", "password": "Long-Enough-99", "role": "manager", "vendor_id": -1}, "vendor_id"),
         ({"username": "", "password": "Long-Enough-99", "role": "manager"}, "username"),
     ],
 )
@@ -74,7 +74,7 @@ def test_admin_moves_a_user_to_another_vendor_and_deactivates_it(api, admin, ven
 def test_a_manager_cannot_lose_its_vendor_requirement(api, admin, vendor_a_user):
     response = api(admin).patch(f"/users/{vendor_a_user.pk}", {"role": "manager"})
     assert response.status_code == 422
-    assert response.json()["detail"][0]["field"] == "vendor"
+    assert response.json()["detail"][0]["loc"] == ["body", "vendor_id"]
     vendor_a_user.refresh_from_db()
     assert vendor_a_user.role == "vendor"
 
@@ -97,3 +97,20 @@ def test_the_user_edit_page_deactivates_a_user(web, admin, auditor):
     assert web(admin).post(f"/accounts/users/{auditor.pk}/edit", data).status_code == 302
     auditor.refresh_from_db()
     assert auditor.is_active is False
+
+
+def test_the_new_user_form_selects_no_role_and_refuses_one_left_unchosen(web, admin):
+    """Nobody becomes an owner admin because the admin skimmed the form: the role starts empty and is required."""
+    import re
+
+    client = web(admin)
+    page = client.get("/accounts/users/new").content.decode()
+    select = re.search(r'<select name="role".*?</select>', page, re.S)
+    assert select is not None
+    options = re.findall(r'<option value="([^"]*)"( selected)?', select.group(0))
+    assert options[0] == ("", " selected")
+    assert [value for value, _selected in options] == ["", "auditor", "vendor", "manager", "admin"]
+    response = client.post("/accounts/users/new", {"username": "wang", "password": "Long-Enough-99"})
+    assert response.status_code == 200
+    assert 'id="id_role_error"' in response.content.decode() or "This field is required." in response.content.decode()
+    assert not User.objects.filter(username="wang").exists()

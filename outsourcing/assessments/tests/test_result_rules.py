@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from outsourcing.assessments import actions
+from outsourcing.assessments.explanations import from_sentence, say, worded
 from outsourcing.assessments.models import AssessmentSettings
 from outsourcing.assessments.scoring import compute_result, recommend
 
@@ -38,7 +39,7 @@ def test_score_just_below_80_is_approved_with_conditions(flow, vendor_a, vendor_
     done = _complete(assessment, manager, {"i1": 4, "i2": 1})
     assert done.result["score"] == pytest.approx(79.975)
     assert done.recommendation == "approve_with_conditions"
-    assert done.result["recommendation_rule"] == "60.00 ≤ score 79.98 < 80.00: approve with conditions."
+    assert say(done.result["recommendation_rule"]) == "60.00 ≤ score 79.98 < 80.00: approve with conditions."
 
 
 def test_the_thresholds_judge_the_score_as_it_is_shown(flow, vendor_a, vendor_a_user, manager, fake_fit) -> None:  # type: ignore[no-untyped-def]
@@ -48,7 +49,7 @@ def test_the_thresholds_judge_the_score_as_it_is_shown(flow, vendor_a, vendor_a_
     done = _complete(assessment, manager, {"i1": 4, "i2": 1})
     assert done.result["score"] == pytest.approx(79.9975)
     assert done.recommendation == "approve"
-    assert done.result["recommendation_rule"] == "Score 80.00 ≥ 80.00: approve."
+    assert say(done.result["recommendation_rule"]) == "Score 80.00 ≥ 80.00: approve."
 
 
 def test_score_exactly_60_is_approved_with_conditions(flow, vendor_a, vendor_a_user, manager, fake_fit) -> None:  # type: ignore[no-untyped-def]
@@ -88,7 +89,7 @@ def test_a_blocker_beats_a_perfect_score(flow, vendor_a, vendor_a_user, manager,
     assert done.result["blockers"] == [
         {"code": "fake_missing_qualification", "message": "ISO/IEC 27001 required but missing"}
     ]
-    assert done.result["recommendation_rule"].startswith("Blocked")
+    assert say(done.result["recommendation_rule"]).startswith("Blocked")
 
 
 def test_a_critical_finding_is_a_blocker(flow, vendor_a, vendor_a_user, manager, fake_fit, item) -> None:  # type: ignore[no-untyped-def]
@@ -136,7 +137,7 @@ def test_every_point_names_its_rule_and_evidence(flow, vendor_a, vendor_a_user, 
     fake_fit[vendor_a.pk] = 50
     assessment = flow(vendor_a, vendor_a_user)
     score_all(assessment, manager, {"i1": 3})
-    lines = {line["code"]: line for s in compute_result(assessment)["sections"] for line in s["items"]}
+    lines = {line["code"]: line for s in worded(compute_result(assessment))["sections"] for line in s["items"]}
     assert lines["i1"]["rule"] == "Reviewer's score 3 of 4 × weight 2.00 = 1.50 points."
     assert lines["i1"]["evidence"][0]["name"] == "evidence.pdf"
     assert len(lines["i1"]["evidence"][0]["sha256"]) == 64
@@ -161,7 +162,7 @@ def test_an_item_without_system_data_is_left_out_and_its_section_renormalised(  
     assert result["score"] == pytest.approx(100.0)  # 3 of 3 known points
     assert result["missing_data"] == ["crit"]
     assert result["recommendation"] == ""  # 100 would approve; no data forbids recommending approval
-    assert "no data for crit" in result["recommendation_rule"]
+    assert "no data for crit" in say(result["recommendation_rule"])
 
 
 def test_an_item_without_data_must_be_scored_by_hand_before_completing(flow, vendor_a, vendor_a_user, manager) -> None:  # type: ignore[no-untyped-def]
@@ -175,7 +176,7 @@ def test_an_item_without_data_must_be_scored_by_hand_before_completing(flow, ven
     assert done.result["score"] == pytest.approx(87.5)  # 3.5 / 4
     assert done.recommendation == "approve"
     crit = done.result["sections"][1]["items"][0]
-    assert crit["status"] == "scored" and crit["rule"].startswith("No data from the system; scored by hand.")
+    assert crit["status"] == "scored" and say(crit["rule"]).startswith("No data from the system; scored by hand.")
 
 
 def test_weights_change_the_score(flow, vendor_a, vendor_a_user, manager, fake_fit, item) -> None:  # type: ignore[no-untyped-def]
@@ -202,9 +203,9 @@ def test_the_completed_result_is_frozen(flow, vendor_a, vendor_a_user, manager, 
 
 def test_rules_never_show_a_score_across_its_threshold(db) -> None:  # type: ignore[no-untyped-def]
     rec, rule = recommend(Decimal("79.9975"), False, AssessmentSettings.current())
-    assert (rec, rule) == ("approve", "Score 80.00 ≥ 80.00: approve.")
+    assert (rec, say(rule)) == ("approve", "Score 80.00 ≥ 80.00: approve.")
     rec, rule = recommend(Decimal("79.9949"), False, AssessmentSettings.current())
-    assert (rec, rule) == ("approve_with_conditions", "60.00 ≤ score 79.99 < 80.00: approve with conditions.")
+    assert (rec, say(rule)) == ("approve_with_conditions", "60.00 ≤ score 79.99 < 80.00: approve with conditions.")
 
 
 def test_rule_points_round_like_the_page(flow, vendor_a, vendor_a_user, manager, item) -> None:  # type: ignore[no-untyped-def]
@@ -213,6 +214,40 @@ def test_rule_points_round_like_the_page(flow, vendor_a, vendor_a_user, manager,
     i1.save()
     assessment = flow(vendor_a, vendor_a_user)
     score_all(assessment, manager, {"i1": 3})  # 3/4 × 1.5 = 1.125
-    line = compute_result(assessment)["sections"][0]["items"][0]
+    line = worded(compute_result(assessment))["sections"][0]["items"][0]
     assert line["rule"].endswith("= 1.13 points.")
     assert line["points"] == 1.125
+
+
+def test_rules_are_stored_as_codes_and_read_in_the_reader_s_language(
+    flow, vendor_a, vendor_a_user, manager, fake_fit
+) -> None:  # type: ignore[no-untyped-def]
+    """A frozen result holds no sentence: a Chinese reader reads it in Chinese years after an English reviewer
+    completed it."""
+    from django.utils import translation
+
+    fake_fit[vendor_a.pk] = 20
+    assessment = flow(vendor_a, vendor_a_user, answers={"i1": "4", "i2": "no"})
+    done = _complete(assessment, manager, {"i1": 4, "i2": 1})
+    i1 = done.result["sections"][0]["items"][0]
+    assert i1["rule"] == {
+        "code": "reviewer",
+        "params": {"score": "4", "max": "4", "weight": "2.00", "points": "2.00"},
+    }
+    assert done.result["recommendation_rule"] == {"code": "approve", "params": {"score": "80.00", "threshold": "80.00"}}
+    with translation.override("zh-hans"):
+        chinese = say(done.result["recommendation_rule"])
+        assert chinese != "Score 80.00 ≥ 80.00: approve." and "80.00" in chinese
+        assert "Reviewer" not in say(i1["rule"]) and "2.00" in say(i1["rule"])
+
+
+def test_a_sentence_of_an_earlier_result_is_read_back_as_its_code() -> None:
+    """The data migration turns the sentences stored before rules had codes into codes (either language)."""
+    from django.utils import translation
+
+    stored = from_sentence("Reviewer's score 3 of 4 × weight 1.50 = 1.13 points.")
+    assert stored == {"code": "reviewer", "params": {"score": "3", "max": "4", "weight": "1.50", "points": "1.13"}}
+    with translation.override("zh-hans"):
+        chinese = say({"code": "approve", "params": {"score": "91.00", "threshold": "80.00"}})
+    assert from_sentence(chinese) == {"code": "approve", "params": {"score": "91.00", "threshold": "80.00"}}
+    assert from_sentence("something an admin wrote") == "something an admin wrote"

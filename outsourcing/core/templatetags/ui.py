@@ -28,6 +28,27 @@ def described(entries: Any) -> list[Any]:
     return describe(entries)
 
 
+@register.filter
+def code_label(code: str) -> str:
+    """A blocker's or an open issue's code as people read it (core.registry)."""
+    from outsourcing.core.registry import code_label as label
+
+    return label(code)
+
+
+@register.filter
+def shown(record: Any, name: str) -> str:
+    """A field a record keeps in both languages (core.bilingual), in the reader's: `{{ line|shown:"text" }}`;
+    works on records and on stored dicts (a frozen assessment result)."""
+    from outsourcing.core.bilingual import in_reader_language
+
+    if isinstance(record, dict):
+        from types import SimpleNamespace
+
+        record = SimpleNamespace(**{name: record.get(name, ""), f"{name}_zh_hans": record.get(f"{name}_zh_hans", "")})
+    return in_reader_language(record, name)
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context: Any, **changes: Any) -> str:
     params = context["request"].GET.copy()

@@ -92,3 +92,31 @@ def test_only_owner_staff_export(web, vendor_a_user):
 def test_the_history_tab_reads_the_same(web, manager, history):
     page = web(manager).get(f"/engagements/{history.pk}/").content.decode()
     assert "Vendor selection" in page and "<ins>2026-12-31</ins>" in page
+
+
+def test_the_trail_reads_in_the_reader_s_language(history, manager):
+    """A name holding a translated word is re-read in the reader's language (it was stored in the writer's);
+    a stored structure is summarised, never shown as JSON; a field without a name of its own gets one."""
+    from auditlog.models import LogEntry
+    from django.utils import translation
+
+    from outsourcing.performance.models import Appraisal, ReportSchedule
+
+    with acting_as(manager), translation.override("en"):
+        schedule = ReportSchedule.objects.create(engagement=history, first_period_start=datetime.date(2026, 1, 1))
+        appraisal = Appraisal.objects.create(
+            vendor=history.vendor,
+            period_start=datetime.date(2026, 1, 1),
+            period_end=datetime.date(2026, 3, 31),
+            total=80,
+            standing="good",
+            explanation=[{"dimension": "quality", "detail": {"msgid": "no data", "params": {}}}],
+        )
+    with translation.override("zh-hans"):
+        [entry] = describe(LogEntry.objects.filter(object_pk=str(schedule.pk), content_type__model="reportschedule"))
+        assert "Monthly" not in entry.what and "按月" in entry.what
+        assert {c.field: c.after for c in entry.changes}["外包项目"] == "OM-1 Cloud O&M"  # one-to-one: its name
+        [created] = describe(LogEntry.objects.filter(object_pk=str(appraisal.pk), content_type__model="appraisal"))
+        changes = {c.field: c.after for c in created.changes}
+        assert changes["说明"] == "1 项"  # the explanation: one entry, no JSON
+        assert "appraised at" not in changes and "考核时间" in changes

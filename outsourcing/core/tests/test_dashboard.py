@@ -41,7 +41,7 @@ def test_the_api_docs_load_nothing_from_the_internet(client):
 def test_unknown_api_addresses_answer_json_404(client):
     response = client.get("/api/v1/no-such-thing")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": [{"loc": ["path"], "field": "", "msg": "Not found."}]}
 
 
 def test_unknown_pages_answer_the_products_404_page(web, manager):

@@ -213,3 +213,55 @@ def test_notice_is_given_once_and_only_by_the_owner(manager, vendor_a_user, audi
     again = api(manager).post(f"/engagements/{service.pk}/agreement/notice", {"given_on": "2026-09-02", "reason": "y"})
     assert again.status_code == 422
     assert again.json()["detail"][0]["field"] == "given_on"
+
+
+@pytest.mark.parametrize("day", [D(2026, 3, 1), D(2026, 9, 1), D(2026, 11, 1), D(2027, 2, 1)])
+def test_the_vendor_reads_what_the_agreement_means_to_it_not_the_owner_s_decision(day):
+    """Active, decision due, expiring and expired: the owner is told to decide; the vendor that the owner does."""
+    agreement = agreement_of()
+    owner, vendor = agreement.advice(day), agreement.advice(day, for_vendor=True)
+    assert owner != vendor
+    assert "the owner" in vendor.lower()
+    assert not any(word in vendor for word in ("Decide now", "decide on renewal", "agree a new term or close"))
+
+
+def test_a_vendor_user_s_engagement_page_and_dashboard_speak_to_the_vendor(web, vendor_a, vendor_a_user):
+    engagement = make_engagement(vendor_a)
+    today = datetime.date.today()
+    # Notice deadline in 30 days, inside the 60-day decision window: the owner's decision is due.
+    make_agreement(
+        engagement,
+        start_date=today - datetime.timedelta(days=300),
+        end_date=today + datetime.timedelta(days=60),
+        notice_period_days=30,
+    )
+    page = web(vendor_a_user).get(f"/engagements/{engagement.pk}/").content.decode()
+    assert "Decide now" not in page and "The owner decides by" in page
+    cards = {c.title: c.description for c in dashboard_cards(vendor_a_user)}
+    assert "Agreement decisions due" not in cards
+    assert "Agreements awaiting the owner's renewal decision" in cards
+
+
+def test_the_api_addresses_the_advice_to_its_reader(api, manager, vendor_a, vendor_a_user):
+    engagement = make_engagement(vendor_a)
+    today = datetime.date.today()
+    make_agreement(
+        engagement,
+        start_date=today - datetime.timedelta(days=300),
+        end_date=today + datetime.timedelta(days=60),
+        notice_period_days=30,
+    )
+    path = f"/engagements/{engagement.pk}/agreement"
+    assert api(manager).get(path).json()["advice"].startswith("Decide now")
+    assert api(vendor_a_user).get(path).json()["advice"].startswith("The owner decides by")
+
+
+def test_blockers_are_worded_for_the_side_that_reads_them(web, manager, vendor_a, vendor_a_user):
+    """The owner is told to record the agreement; the vendor's user that the owner records it."""
+    engagement = make_engagement(vendor_a)
+    owner_page = web(manager).get(f"/engagements/{engagement.pk}/").content.decode()
+    vendor_page = web(vendor_a_user).get(f"/engagements/{engagement.pk}/").content.decode()
+    assert "record the agreement and attach the signed copy" in owner_page
+    assert "the owner records it" in vendor_page and "record the agreement and attach" not in vendor_page
+    # The code's label, never the code itself, in what people read.
+    assert "<strong>No signed agreement</strong>" in vendor_page and ">no_signed_agreement<" not in vendor_page

@@ -94,3 +94,12 @@ def test_vendor_user_reads_its_deliverables_but_cannot_accept(api, vendor_a_user
     )
     assert api(vendor_b_user).get(f"/deliverables/{deliverable.pk}").status_code == 404
     assert api(vendor_b_user).get(f"/engagements/{contracted.pk}/deliverables").status_code == 404
+
+
+def test_the_acceptance_form_preselects_no_decision(web, manager, vendor_a):  # type: ignore[no-untyped-def]
+    """Accepting a deliverable is a choice: an unread form submits no decision and is refused by the field."""
+    from outsourcing.engagements.forms import DecisionForm
+
+    form = DecisionForm({"delivered_on": "2026-03-01"})
+    assert not form.is_valid() and "decision" in form.errors
+    assert form.fields["decision"].choices[0] == ("", "—")

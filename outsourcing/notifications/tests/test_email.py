@@ -61,8 +61,8 @@ def test_a_reminder_reaches_a_real_smtp_server_in_chinese_for_a_chinese_speaking
     assert message["From"] == "reminders@owner.example"
     assert message["Subject"] == "外包管理系统: 证书即将到期"
     body = message.get_content()
-    assert "华信软件 Vendor A 的证书 ISO/IEC 27001" in body
-    assert "ISMS-0042 将于 2026-06-08 到期。" in body
+    assert "您的证书 ISO/IEC 27001" in body  # the vendor's own certificate, addressed to the vendor
+    assert "ISMS-0042 将于 2026-06-08 到期：请上传续期后的证书。" in body
     assert Notification.objects.get().emailed_at is not None
 
 
@@ -74,7 +74,8 @@ def test_an_english_speaking_user_gets_it_in_english(certificate, vendor_a_user,
         run_daily_pass(DAY)
     [message] = mail.outbox
     assert message.subject == "Outsourcing Manager: Certificate expiring"
-    assert "expires on 2026-06-08" in message.body
+    assert "Your certificate ISO/IEC 27001" in message.body
+    assert "expires on 2026-06-08: upload the renewed certificate." in message.body
 
 
 def test_a_kind_left_out_of_the_preferences_reaches_only_the_inbox(

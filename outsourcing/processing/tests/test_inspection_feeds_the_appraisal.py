@@ -46,7 +46,7 @@ def test_the_rejection_rate_becomes_the_appraisal_inspection_score(issued_order,
         vendor_a, acting_user=manager, period_start=datetime.date(2026, 11, 1), period_end=datetime.date(2026, 11, 30)
     )
     assert appraisal.inspection == D("95.00")  # 100 × (1 − 4 ÷ 80)
-    assert "4 of 80 received were rejected or sent to rework" in str(appraisal.explanation)
+    assert "4 of 80 received were rejected or sent to rework" in str(appraisal.explained())
 
 
 def test_a_score_entered_by_the_appraiser_wins(issued_order, manager, vendor_a):

@@ -78,7 +78,7 @@ def test_the_api_refuses_issuing_a_finished_item_naming_the_field(api, manager, 
     url = f"/processing/orders/{issued_order.pk}/materials"
     response = api(manager).post(url, {"material_id": housing.pk, "quantity": "1"})
     assert response.status_code == 422
-    assert response.json()["detail"][0]["field"] == "material"
+    assert response.json()["detail"][0]["field"] == "material_id"
 
 
 def test_a_bill_of_materials_through_the_api(api, manager, auditor, housing, casting, bar):

@@ -120,3 +120,20 @@ def test_a_renewed_certificate_no_longer_nags_as_expiring(manager, vendor_a, mak
     cards = {c.title: c.count for fn in registry.dashboard_cards for c in fn(manager)}
     assert "Certificates expiring within 30 days" not in cards
     assert cards["Certificates pending verification"] == 1
+
+
+def test_the_dashboard_tells_each_side_what_it_has_to_do(manager, vendor_a_user, vendor_a, make_qualification):
+    """The owner is told to ask the vendor; the vendor's own user is told to upload — never the owner's words."""
+    make_qualification(vendor_a, "iso9001", valid_from=D(2024, 1, 1), valid_until=TODAY + datetime.timedelta(days=30))
+    make_qualification(vendor_a, "cmmi", 3, verified=False)
+
+    def descriptions(user):  # type: ignore[no-untyped-def]
+        return {c.title: str(c.description) for fn in registry.dashboard_cards for c in fn(user)}
+
+    owner, vendor = descriptions(manager), descriptions(vendor_a_user)
+    assert owner["Certificates expiring within 30 days"] == "Ask the vendor for the renewed certificate."
+    assert vendor["Certificates expiring within 30 days"] == (
+        "Upload your renewed certificate before the current one expires."
+    )
+    assert vendor["Certificates pending verification"].startswith("The owner checks them")
+    assert not any("Ask the vendor" in text or "Decide on" in text for text in vendor.values())

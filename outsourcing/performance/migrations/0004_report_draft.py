@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('engagements', '0005_version'),
-        ('performance', '0002_version'),
+        ('performance', '0003_explanation_phrases'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

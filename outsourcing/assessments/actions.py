@@ -252,6 +252,147 @@ def do_attach_evidence(
     )
 
 
+def _check_uploads(files: dict[int, Any], errors: dict[str, list[str]]) -> None:
+    for item_pk, upload in files.items():
+        try:
+            registry.check_document(upload)
+        except ValidationError as exc:
+            errors.setdefault(f"file-{item_pk}", []).extend(exc.messages)
+
+
+@transaction.atomic
+def do_save_answers(
+    assessment: Assessment,
+    *,
+    acting_user: Any,
+    answers: dict[int, dict[str, str]],
+    files: dict[int, Any] | None = None,
+) -> list[Answer]:
+    """Save the vendor's whole questionnaire page at once: all of it or nothing.
+
+    `answers` maps item ids to {"value", "response"}; only what changed is written (autosave sends the page
+    every few seconds). A draft may leave an answer empty; submitting asks for every one. Errors name the
+    page's fields (`value-<item id>`, `file-<item id>`) so that each appears next to its item."""
+    files = files or {}
+    ensure_allowed(assessment, acting_user, "answer")
+    items, current, _evidence = scoring.load(assessment)
+    by_pk = {item.pk: item for item in items}
+    errors: dict[str, list[str]] = {}
+    changed: list[Answer] = []
+    for item_pk in sorted(set(answers) | set(files)):
+        item = by_pk.get(item_pk)
+        if item is None:
+            errors.setdefault("item_id", []).append(_("The item is not part of this assessment."))
+            continue
+        answer = current.get(item_pk) or Answer(assessment=assessment, item=item)
+        answer.assessment = assessment
+        posted = answers.get(item_pk)
+        if posted is not None:
+            value, response = (posted.get("value") or "").strip(), posted.get("response") or ""
+            if (value, response) == (answer.value, answer.response) and answer.pk:
+                posted = None
+            else:
+                answer.value, answer.response = value, response
+        if posted is None and item_pk not in files:
+            continue
+        try:
+            _ensure_vendor_may_edit(answer, acting_user)
+            answer.full_clean()
+        except ValidationError as exc:
+            for message in exc.messages:
+                errors.setdefault(f"value-{item_pk}", []).append(message)
+            continue
+        if posted is not None:
+            answer.answered_at = timezone.now()
+        changed.append(answer)
+    _check_uploads(files, errors)
+    if errors:
+        raise ValidationError(errors)
+    with acting_as(acting_user):
+        for answer in changed:
+            answer.save()
+    for answer in changed:
+        upload = files.get(answer.item_id)
+        if upload is not None:
+            registry.attach_document(
+                answer, upload=upload, kind=DocumentKind.ASSESSMENT_EVIDENCE, acting_user=acting_user
+            )
+    return changed
+
+
+@transaction.atomic
+def do_save_review(
+    assessment: Assessment,
+    *,
+    acting_user: Any,
+    scores: dict[int, dict[str, str]],
+    returns: dict[int, str] | None = None,
+) -> list[Answer]:
+    """Save the reviewer's whole page at once: scores and notes, and the items returned with what to correct.
+
+    All of it or nothing; errors name `score-<item id>` and `reason-<item id>`. Only what changed is written.
+    A returned item keeps the vendor's answer; the vendor sees the reason next to it."""
+    returns = {pk: reason.strip() for pk, reason in (returns or {}).items() if (reason or "").strip()}
+    ensure_allowed(assessment, acting_user, "score")
+    if returns:
+        ensure_allowed(assessment, acting_user, "return_item")
+    items, current, _evidence = scoring.load(assessment)
+    by_pk = {item.pk: item for item in items}
+    shown = scoring.visible_item_ids(items, current)
+    errors: dict[str, list[str]] = {}
+    changed: list[Answer] = []
+    for item_pk in sorted(set(scores) | set(returns)):
+        item = by_pk.get(item_pk)
+        if item is None or item_pk not in shown:
+            errors.setdefault(f"score-{item_pk}", []).append(
+                _("This item is hidden by its condition and is not scored.")
+            )
+            continue
+        answer = current.get(item_pk) or Answer(assessment=assessment, item=item)
+        answer.assessment = assessment
+        if item_pk in returns:
+            if item.source != ItemSource.VENDOR:
+                errors.setdefault(f"reason-{item_pk}", []).append(
+                    _("This item is filled from the system's own data, not answered.")
+                )
+                continue
+            answer.returned, answer.return_reason, answer.score = True, returns[item_pk][:3000], None
+        else:
+            posted = scores[item_pk]
+            raw, note = (posted.get("score") or "").strip(), posted.get("note") or ""
+            if item.source != ItemSource.VENDOR and scoring.criterion_has_data(assessment, item):
+                continue  # filled from the system's own data: nothing to score by hand
+            try:
+                score = Decimal(raw) if raw else None
+            except InvalidOperation:
+                errors.setdefault(f"score-{item_pk}", []).append(_("The score must be a number."))
+                continue
+            if (score, note) == (answer.score, answer.review_note):
+                continue
+            answer.score, answer.review_note = score, note
+            answer.scored_by = acting_user if getattr(acting_user, "pk", None) else None
+        try:
+            ensure_can_change(acting_user, answer)
+            answer.full_clean()
+        except ValidationError as exc:
+            for message in exc.messages:
+                errors.setdefault(f"score-{item_pk}", []).append(message)
+            continue
+        changed.append(answer)
+    if errors:
+        raise ValidationError(errors)
+    with acting_as(acting_user):
+        for answer in changed:
+            answer.save()
+    if returns and assessment.status != S.RETURNED:
+        assessment.status = S.RETURNED
+        _save(assessment, acting_user)
+        from .notices import notify_returned
+
+        notify_returned(assessment, "; ".join(returns.values()))
+    return changed
+
+
 @transaction.atomic
 def do_submit_assessment(assessment: Assessment, *, acting_user: Any) -> Assessment:
     ensure_allowed(assessment, acting_user, "submit")

@@ -270,7 +270,7 @@ def to_xlsx(table: Comparison) -> bytes:
         [_("As of"), table.as_of],
         [_("Weights"), weights_text(table)],
     ]
-    preamble += [[label, table.weights[c] * 100, _("% of the total")] for c, label in table.criteria]
+    preamble += [[label, table.weights[c] * 100, _("per cent of the total")] for c, label in table.criteria]
     writer.sheet(
         _("Comparison"),
         headers,

@@ -421,6 +421,14 @@ class Answer(VendorOwned, models.Model):
     def owning_vendor_id(self) -> int | None:
         return self.assessment.vendor_id
 
+    @property
+    def own_rating(self) -> int | None:
+        """The vendor's answer read as a score on the item's scale (yes = 1, no = 0, "3" = 3): where the
+        reviewer's score starts from. None when the item is unanswered."""
+        if self.value not in self.item.scale_values:
+            return None
+        return int(self.value) if self.value.isdigit() else {"yes": 1, "no": 0}[self.value]
+
     def clean(self) -> None:
         super().clean()
         if self.value and self.value not in self.item.scale_values:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.assessment_list, name="list"),
     path("new", views.assessment_create, name="create"),
     path("<int:pk>/", views.assessment_detail, name="detail"),
+    path("<int:pk>/page", views.save_page, name="save-page"),
     path("<int:pk>/do/<slug:name>", views.assessment_transition, name="transition"),
     path("<int:pk>/items/<int:item_pk>/<slug:name>", views.item_action, name="item-action"),
     path("<int:pk>/findings/new", views.finding_create, name="finding-create"),

@@ -3,6 +3,7 @@ findings, the result and the transitions. Each POST calls one action; refusals c
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -135,6 +137,18 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         pk=pk,
     )
+    return render(request, "assessments/detail.html", _detail_context(request, assessment))
+
+
+def _detail_context(
+    request: HttpRequest,
+    assessment: Assessment,
+    posted: dict[str, Any] | None = None,
+    errors: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    """The questionnaire page; after a refused save (no script), the user's own input and the errors next
+    to each item."""
+    posted, errors = posted or {}, errors or {}
     items, answers, evidence = scoring.load(assessment)
     result = worded(scoring.result_of(assessment))
     lines = {line["item_id"]: line for section in result["sections"] for line in section["items"]}
@@ -148,13 +162,22 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not sections or sections[-1]["section"].pk != item.section_id:
             sections.append({"section": item.section, "rows": []})
         answer = answers.get(item.pk)
+        if answer is not None:
+            answer.item = item  # already loaded: reading the vendor's rating costs no query
         line = lines.get(item.pk, {})
         editable = (
             answering
             and item.source == ItemSource.VENDOR
-            and line.get("status") != "hidden"
             and (assessment.status == S.SENT or bool(answer and answer.returned))
         )
+        scorable = (
+            reviewing
+            and line.get("status") != "hidden"
+            and (item.source == ItemSource.VENDOR or "criterion_score" not in line)  # no system data: by hand
+        )
+        score = posted.get(f"score-{item.pk}")
+        if score is None and answer is not None:
+            score = answer.score if answer.score is not None else answer.own_rating  # start from the vendor's rating
         sections[-1]["rows"].append(
             {
                 "item": item,
@@ -162,13 +185,18 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "evidence": evidence.get(answer.pk, []) if answer else [],
                 "line": line,
                 "editable": editable,
-                "scorable": reviewing
-                and line.get("status") != "hidden"
-                and (item.source == ItemSource.VENDOR or "criterion_score" not in line),  # no system data: by hand
+                "scorable": scorable,
+                "value": posted.get(f"value-{item.pk}", answer.value if answer else ""),
+                "response": posted.get(f"response-{item.pk}", answer.response if answer else ""),
+                "score": "" if score is None else f"{Decimal(score):f}".rstrip("0").rstrip(".") or "0",
+                "note": posted.get(f"note-{item.pk}", answer.review_note if answer else ""),
+                "reason": posted.get(f"reason-{item.pk}", ""),
+                "errors": [*errors.get(f"value-{item.pk}", []), *errors.get(f"file-{item.pk}", [])],
+                "review_errors": [*errors.get(f"score-{item.pk}", []), *errors.get(f"reason-{item.pk}", [])],
             }
         )
     findings = list(assessment.findings.select_related("item", "evidence"))
-    context = {
+    return {
         "title": str(assessment),
         "assessment": assessment,
         "sections": sections,
@@ -184,6 +212,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )[:200],
         "writer": writer,
         "vendor_side": vendor_side,
+        "answering": answering,
+        "reviewing": reviewing,
+        "page_errors": [m for key, ms in errors.items() if not key.split("-")[-1].isdigit() for m in ms],
         "can_send": "send" in allowed,
         "can_submit": "submit" in allowed,
         "can_start_review": "start_review" in allowed,
@@ -192,7 +223,125 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_comment": "comment" in allowed,
         "complete_form": CompleteForm(),
     }
-    return render(request, "assessments/detail.html", context)
+
+
+def _posted_items(data: Any, prefix: str) -> set[int]:
+    """The item ids the page posted fields for (`<prefix>-<item id>`)."""
+    ids = set()
+    for key in data:
+        head, _sep, tail = key.partition("-")
+        if head == prefix and (pk := record_id(tail)) is not None:
+            ids.add(pk)
+    return ids
+
+
+@login_required
+def save_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The questionnaire is one form: the vendor's answers (and evidence files) or the reviewer's scores and
+    returns, saved all at once. With htmx (the save button, and autosave every few seconds while typing) the
+    answer is a status line and the errors next to each item, and the user stays where they are; without a
+    script the page is shown again with the errors, or reloaded after saving."""
+    assessment = get_visible(
+        Assessment.objects.select_related("vendor", "engagement", "template", "reviewer", "based_on"),
+        request.user,
+        pk=pk,
+    )
+    if request.method != "POST":
+        return redirect("assessments:detail", pk=pk)
+    data, htmx = request.POST, bool(getattr(request, "htmx", False))
+    mode = data.get("mode") or ""
+    saved: list[Any] = []
+    # The error slots the answer clears or fills: those of the items this page posted.
+    posted_ids = {pk_ for name in ("value", "response", "score", "reason") for pk_ in _posted_items(data, name)}
+    try:
+        if mode == "answers":
+            files = {pk_: f for pk_ in _posted_items(request.FILES, "file") if (f := request.FILES.get(f"file-{pk_}"))}
+            answers = {
+                item: {"value": data.get(f"value-{item}", ""), "response": data.get(f"response-{item}", "")}
+                for item in _posted_items(data, "value") | _posted_items(data, "response")
+            }
+            saved = actions.do_save_answers(assessment, acting_user=request.user, answers=answers, files=files)
+        elif mode == "review":
+            scores = {
+                item: {"score": data.get(f"score-{item}", ""), "note": data.get(f"note-{item}", "")}
+                for item in _posted_items(data, "score")
+            }
+            returns = {item: data.get(f"reason-{item}", "") for item in _posted_items(data, "reason")}
+            saved = actions.do_save_review(assessment, acting_user=request.user, scores=scores, returns=returns)
+        else:
+            raise Http404
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"answers": exc.messages}
+        if htmx:
+            return render(
+                request, "assessments/_saved.html", _saved_context(assessment, errors, None, posted_ids, mode=mode)
+            )
+        messages.error(request, _("Nothing was saved: correct the items marked below."))
+        return render(
+            request,
+            "assessments/detail.html",
+            _detail_context(request, assessment, dict(data.items()), errors),
+            status=422,
+        )
+    if data.get("then") == "submit":
+        try:
+            actions.do_submit_assessment(assessment, acting_user=request.user)
+        except ValidationError as exc:
+            if htmx:
+                errors = {"answers": exc.messages}
+                return render(
+                    request, "assessments/_saved.html", _saved_context(assessment, errors, [], posted_ids, mode=mode)
+                )
+            messages.error(request, " ".join(exc.messages))
+            return redirect("assessments:detail", pk=pk)
+        messages.success(request, _("Assessment is now: %(status)s.") % {"status": assessment.get_status_display()})
+        response: HttpResponse = redirect("assessments:detail", pk=pk)
+        if htmx:  # the questionnaire is closed now: show the page as it stands
+            response = HttpResponse(status=204, headers={"HX-Redirect": response["Location"]})
+        return response
+    if htmx:
+        uploaded = {a.item_id for a in saved} & _posted_items(request.FILES, "file")
+        return render(
+            request, "assessments/_saved.html", _saved_context(assessment, {}, saved, posted_ids, uploaded, mode=mode)
+        )
+    messages.success(request, _("Saved at %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")})
+    return redirect("assessments:detail", pk=pk)
+
+
+def _saved_context(
+    assessment: Assessment,
+    errors: dict[str, list[str]],
+    saved: list[Any] | None,
+    shown: set[int],
+    uploaded: set[int] | None = None,
+    *,
+    mode: str,
+) -> dict[str, Any]:
+    """What the htmx answer to a save replaces: the status line, every item's error slot (cleared when the
+    item is fine), and the evidence list of the items that got a file (with an emptied file input)."""
+    evidence_rows = []
+    if uploaded:
+        _items, answers, evidence = scoring.load(assessment)
+        evidence_rows = [
+            {"item_pk": pk, "evidence": evidence.get(answers[pk].pk, [])} for pk in sorted(uploaded) if pk in answers
+        ]
+    return {
+        "assessment": assessment,
+        "ok": saved is not None,
+        "mode": mode,
+        "saved_at": timezone.localtime(),
+        "count": len(saved or []),
+        "slots": [
+            {
+                "pk": pk,
+                "errors": [*errors.get(f"value-{pk}", []), *errors.get(f"file-{pk}", [])],
+                "review_errors": [*errors.get(f"score-{pk}", []), *errors.get(f"reason-{pk}", [])],
+            }
+            for pk in sorted(shown)
+        ],
+        "general_errors": [m for key, ms in errors.items() if not key.split("-")[-1].isdigit() for m in ms],
+        "evidence_rows": evidence_rows,
+    }
 
 
 def section_chart(result: dict[str, Any]) -> dict[str, Any]:

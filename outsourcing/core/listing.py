@@ -39,36 +39,52 @@ class Column:
 
 
 class ListPage:
+    """One table's sorting and paging. `sorts` whitelists the sort keys the address may name ("name", "-name"):
+    for a queryset each maps to an order_by expression (the primary key breaks ties, so the order is stable);
+    for a list of rows already worked out (figures computed in Python) each maps to a function of a row, and
+    the rows keep their given order among equals. `prefix` lets several tables share one page: the table reads
+    `<prefix>sort` and `<prefix>page` from the address. `tiebreak` is the queryset's unique column when that is
+    not the primary key (a grouped query of figures per vendor breaks ties by `vendor_id`)."""
+
     def __init__(
         self,
         request: HttpRequest,
-        queryset: QuerySet[Any],
+        queryset: QuerySet[Any] | list[Any],
         *,
         columns: list[Column],
-        sorts: dict[str, str],
+        sorts: dict[str, Any],
         default_sort: str,
+        prefix: str = "",
+        per_page: int | None = None,
+        tiebreak: str = "pk",
     ) -> None:
         self.request = request
         self.columns = columns
-        self.sort = request.GET.get("sort", default_sort)
+        self.sort_param, self.page_param = f"{prefix}sort", f"{prefix}page"
+        self.sort = request.GET.get(self.sort_param, default_sort)
         if self.sort not in sorts:
             self.sort = default_sort
-        queryset = queryset.order_by(sorts[self.sort], "pk")
-        try:
-            per_page = int(request.GET.get("per_page", PER_PAGE_CHOICES[0]))
-        except ValueError:
-            per_page = PER_PAGE_CHOICES[0]
-        if per_page not in PER_PAGE_CHOICES:
-            per_page = PER_PAGE_CHOICES[0]
+        if isinstance(queryset, list):
+            key = sorts[self.sort]
+            rows: Any = sorted(queryset, key=key, reverse=self.sort.startswith("-"))
+        else:
+            rows = queryset.order_by(sorts[self.sort], tiebreak)
+        if per_page is None:
+            try:
+                per_page = int(request.GET.get("per_page", PER_PAGE_CHOICES[0]))
+            except ValueError:
+                per_page = PER_PAGE_CHOICES[0]
+            if per_page not in PER_PAGE_CHOICES:
+                per_page = PER_PAGE_CHOICES[0]
         self.per_page = per_page
-        self.paginator = Paginator(queryset, per_page)
-        self.page: Page[Any] = self.paginator.get_page(request.GET.get("page"))
+        self.paginator = Paginator(rows, per_page)
+        self.page: Page[Any] = self.paginator.get_page(request.GET.get(self.page_param))
         for column in columns:
             column_sort = column.key
             column.current = self.sort.lstrip("-") == column.key  # type: ignore[attr-defined]
             column.descending = self.sort == f"-{column.key}"  # type: ignore[attr-defined]
             next_sort = f"-{column_sort}" if self.sort == column_sort else column_sort
-            column.sort_url = self.url_with(sort=next_sort, page=None)  # type: ignore[attr-defined]
+            column.sort_url = self.url_with(**{self.sort_param: next_sort, self.page_param: None})  # type: ignore[attr-defined]
 
     def url_with(self, **changes: Any) -> str:
         params = self.request.GET.copy()
@@ -78,6 +94,11 @@ class ListPage:
             else:
                 params[key] = value
         return "?" + urlencode(sorted((k, v) for k, v in params.items() if v != ""))
+
+    @property
+    def page_base(self) -> str:
+        """The address of this table's pages without its page number (the pager adds it)."""
+        return self.url_with(**{self.page_param: None})
 
     @property
     def export_query(self) -> str:
@@ -93,3 +114,17 @@ class ListPage:
 def render_list(request: HttpRequest, template: str, partial: str, context: dict[str, Any]) -> HttpResponse:
     """A list page, or only its results (`partial`) when htmx asks for them (filters, sorting, paging)."""
     return render(request, partial if getattr(request, "htmx", False) else template, context)
+
+
+MAX_SELECTED = 200
+
+
+def selected_ids(data: Any, name: str = "ids") -> list[int]:
+    """The record ids a bulk action's checkboxes sent (`core/_bulk_bar.html`): well-formed ids only, in the
+    order sent, at most MAX_SELECTED. The view still reads the records through `visible_to`."""
+    ids: list[int] = []
+    for value in data.getlist(name):
+        pk = record_id(value)
+        if pk is not None and pk not in ids:
+            ids.append(pk)
+    return ids[:MAX_SELECTED]

@@ -230,10 +230,21 @@ def register_notifier(fn: Callable[[Notice], int]) -> Callable[[Notice], int]:
 _document_store: dict[str, Callable[..., Any]] = {}
 
 
-def register_document_store(*, attach: Callable[..., Any], delete: Callable[..., None]) -> None:
+def register_document_store(
+    *, attach: Callable[..., Any], delete: Callable[..., None], check: Callable[..., Any] | None = None
+) -> None:
     """`attach(subject, *, upload, kind, acting_user, description="")` returns the stored Document;
-    `delete(document, *, acting_user)` removes it and its bytes."""
+    `delete(document, *, acting_user)` removes it and its bytes; `check(upload)` raises the ValidationError
+    (naming `file`) that `attach` would raise for the file itself, storing nothing."""
     _document_store.update(attach=attach, delete=delete)
+    if check is not None:
+        _document_store["check"] = check
+
+
+def check_document(upload: Any) -> None:
+    """Refuse a file before anything is written: a bulk upload checks every file first, so that one bad file
+    leaves no stored bytes of the good ones behind."""
+    _document_store["check"](upload)
 
 
 def attach_document(subject: Any, *, upload: Any, kind: str, acting_user: Any, description: str = "") -> Any:

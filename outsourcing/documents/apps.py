@@ -14,5 +14,7 @@ class DocumentsConfig(AppConfig):
 
         from . import actions, models
 
-        register_document_store(attach=actions.do_attach_document, delete=actions.do_delete_document)
+        register_document_store(
+            attach=actions.do_attach_document, delete=actions.do_delete_document, check=actions.validate_upload
+        )
         auditlog.register(models.Document, exclude_fields=["file"])

@@ -12,14 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from outsourcing.core import registry
 from outsourcing.core.access import ensure_can_change, ensure_owner_writer
 from outsourcing.core.audit import acting_as
 from outsourcing.core.phrases import Phrase
+from outsourcing.documents.choices import DocumentKind
 from outsourcing.processing.models import Receipt
 
 from .choices import ReportStatus
-from .models import Appraisal, ImplementationReport, ReportSchedule
-from .services import _schedule_periods, criterion_score, score, timeliness_score
+from .models import REPORT_FIELDS, Appraisal, ImplementationReport, ReportDraft, ReportSchedule
+from .services import _schedule_periods, criterion_score, open_periods, score, timeliness_score
 
 
 def _save(obj: Any, acting_user: Any) -> Any:
@@ -48,18 +50,52 @@ def do_set_schedule(
 
 
 @transaction.atomic
+def do_save_report_draft(
+    engagement: Any, *, acting_user: Any, period_start: datetime.date, **content: str
+) -> ReportDraft | None:
+    """Keep what the vendor has written so far for an open period (autosave): nothing is checked but the lengths,
+    nothing counts as submitted. Returns None when nothing changed (nothing is written then)."""
+    ensure_can_change(acting_user, ReportDraft(engagement=engagement))
+    schedule = ReportSchedule.objects.filter(engagement=engagement).select_related("engagement").first()
+    if schedule is None or period_start not in {p.start for p in open_periods(schedule, timezone.localdate())}:
+        raise ValidationError({"period_start": _("No report can be written for this period now.")})
+    draft = ReportDraft.objects.filter(engagement=engagement, period_start=period_start).first()
+    draft = draft or ReportDraft(engagement=engagement, period_start=period_start)
+    changes = {f: content[f] or "" for f in REPORT_FIELDS if f in content}
+    if draft.pk and all(getattr(draft, f) == v for f, v in changes.items()):
+        return None
+    for field, value in changes.items():
+        setattr(draft, field, value)
+    draft.saved_at = timezone.now()
+    draft.saved_by = _user_or_none(acting_user)
+    return _save(draft, acting_user)
+
+
+@transaction.atomic
 def do_submit_report(
     engagement: Any,
     *,
     acting_user: Any,
     period_start: datetime.date,
     received_at: datetime.datetime | None = None,
-    **content: str,
+    attachments: list[Any] | None = None,
+    **content: Any,
 ) -> ImplementationReport:
-    """Submit the report of one completed period, or resubmit one that was returned.
+    """Submit the report of one completed period, or resubmit one that was returned (its earlier content and
+    attachments are kept unless changed), with optional attachments; the period's draft is removed.
 
+    All or nothing: a refused attachment (type by content, size) stores nothing, and names `attachments`.
     `received_at` lets the owner record a report that arrived earlier on paper or by mail."""
     ensure_can_change(acting_user, ImplementationReport(engagement=engagement))  # who may, before what is wrong
+    attachments = [f for f in attachments or [] if f]
+    file_errors: list[str] = []
+    for upload in attachments:
+        try:
+            registry.check_document(upload)
+        except ValidationError as exc:
+            file_errors.extend(f"{upload.name}: {m}" for m in exc.messages)
+    if file_errors:
+        raise ValidationError({"attachments": file_errors})
     schedule = ReportSchedule.objects.filter(engagement=engagement).select_related("engagement").first()
     if schedule is None:
         raise ValidationError({"period_start": _("This engagement has no report schedule yet.")})
@@ -81,7 +117,14 @@ def do_submit_report(
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = received_at or timezone.now()
     report.submitted_by = _user_or_none(acting_user)
-    return _save(report, acting_user)
+    _save(report, acting_user)
+    for upload in attachments:
+        registry.attach_document(
+            report, upload=upload, kind=DocumentKind.IMPLEMENTATION_REPORT, acting_user=acting_user
+        )
+    with acting_as(acting_user):
+        ReportDraft.objects.filter(engagement=engagement, period_start=period.start).delete()
+    return report
 
 
 @transaction.atomic
@@ -103,6 +146,31 @@ def do_review_report(
 
         notify_report_returned(report)
     return report
+
+
+@transaction.atomic
+def do_attach_report_file(report: ImplementationReport, *, acting_user: Any, upload: Any) -> Any:
+    """Add an attachment to a submitted or returned report (an accepted one is closed)."""
+    ensure_can_change(acting_user, report)
+    if report.status == ReportStatus.ACCEPTED:
+        raise ValidationError({"status": _("An accepted report takes no more attachments.")})
+    return registry.attach_document(
+        report, upload=upload, kind=DocumentKind.IMPLEMENTATION_REPORT, acting_user=acting_user
+    )
+
+
+@transaction.atomic
+def do_accept_reports(reports: list[ImplementationReport], *, acting_user: Any) -> list[ImplementationReport]:
+    """Accept several submitted reports at once (the review queue): all of them or none, every refusal named."""
+    ensure_owner_writer(acting_user)
+    if not reports:
+        raise ValidationError({"ids": _("Select at least one report.")})
+    refused = [str(r) for r in reports if r.status != ReportStatus.SUBMITTED]
+    if refused:
+        raise ValidationError(
+            {"ids": _("Only submitted reports can be accepted; not: %(reports)s.") % {"reports": "; ".join(refused)}}
+        )
+    return [do_review_report(r, acting_user=acting_user, accept=True) for r in reports]
 
 
 @transaction.atomic

@@ -4,11 +4,14 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
 from outsourcing.core.api import Day, Pagination, RecordId, get_visible
+from outsourcing.documents.choices import DocumentKind, FileType
+from outsourcing.documents.models import Document
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
 
@@ -117,6 +120,33 @@ class ReviewIn(Schema):
 def review_report(request: HttpRequest, report_id: int, payload: ReviewIn) -> Any:
     report = get_visible(ImplementationReport.objects, request.user, pk=report_id)
     return actions.do_review_report(report, acting_user=request.user, **payload.dict())
+
+
+class ReportAttachmentOut(Schema):
+    """A file attached to a report; download it from GET /documents/{id}."""
+
+    id: int
+    kind: DocumentKind
+    sha256: str
+    original_name: str
+    mime_type: FileType
+    size: int
+    uploaded_at: datetime.datetime
+
+
+@router.get("/implementation-reports/{report_id}/attachments", response=list[ReportAttachmentOut])
+def report_attachments(request: HttpRequest, report_id: int) -> Any:
+    """The files attached to a report; download each from GET /documents/{id}."""
+    report = get_visible(ImplementationReport.objects, request.user, pk=report_id)
+    return Document.for_object(report).order_by("uploaded_at", "pk")
+
+
+@router.post("/implementation-reports/{report_id}/attachments", response={201: ReportAttachmentOut})
+def attach_to_report(request: HttpRequest, report_id: int, file: File[UploadedFile]) -> Any:
+    """Attach a file (multipart `file`; PDF, PNG, JPEG, DOCX or XLSX, size-limited) to a submitted or returned
+    report. A refused file leaves nothing."""
+    report = get_visible(ImplementationReport.objects.select_related("engagement"), request.user, pk=report_id)
+    return Status(201, actions.do_attach_report_file(report, acting_user=request.user, upload=file))
 
 
 class AppraisalIn(Schema):

@@ -15,7 +15,7 @@ class PerformanceConfig(AppConfig):
 
         from . import contributions, models
 
-        for model in (models.ReportSchedule, models.ImplementationReport, models.Appraisal):
+        for model in (models.ReportSchedule, models.ImplementationReport, models.ReportDraft, models.Appraisal):
             auditlog.register(model)
         registry.register_dashboard_cards(contributions.dashboard_cards)
         registry.register_vendor_blocker(contributions.standing_blockers)

@@ -13,7 +13,7 @@ from outsourcing.core.access import SYSTEM
 from . import actions
 from .services import _schedule_periods
 
-CONTENT = {
+CONTENT: dict[str, Any] = {
     "project_management": "项目周例会与月度指导委员会按计划召开；项目经理掌控人员调配，公司 PMO 每月审查进度与风险。"
     "Weekly project meetings and the monthly steering committee were held; the PMO reviewed schedule and risks.",
     "appraisal_execution": "本月按 KPI 对团队进行考核，考核结果与绩效奖金挂钩。Team appraised against monthly KPIs; "

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from outsourcing.core.forms import ActionForm
+from outsourcing.core.forms import ActionForm, MultipleFileField
 
 from .choices import Frequency
 
@@ -47,6 +47,20 @@ class ReportForm(forms.Form):
         field = self.fields["period_start"]
         field.choices = [(p.start.isoformat(), f"{p.start} – {p.end}") for p in periods]  # type: ignore[attr-defined]
         field.coerce = datetime.date.fromisoformat  # type: ignore[attr-defined]
+
+
+class WriteReportForm(forms.Form):
+    """The vendor's report for one period: the period is the page's, the text may come from a saved draft."""
+
+    project_management = ReportForm.base_fields["project_management"]
+    appraisal_execution = ReportForm.base_fields["appraisal_execution"]
+    resources = ReportForm.base_fields["resources"]
+    service_level = ReportForm.base_fields["service_level"]
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("PDF, PNG, JPEG, DOCX or XLSX; attached when you submit the report."),
+    )
 
 
 class ReviewForm(forms.Form):

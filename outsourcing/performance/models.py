@@ -133,6 +133,42 @@ class ImplementationReport(VendorOwned, models.Model):
         return timezone.localdate(self.submitted_at) <= self.due_date
 
 
+REPORT_FIELDS = ("project_management", "appraisal_execution", "resources", "service_level")
+
+
+class ReportDraft(VendorOwned, models.Model):
+    """The vendor's unfinished implementation report for one period, saved as they write (autosave): kept apart
+    from `ImplementationReport` so that a draft never counts as submitted for timeliness. Removed when the
+    report is submitted."""
+
+    vendor_maintained = True
+
+    engagement = models.ForeignKey("engagements.Engagement", on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateField(_("period start"))
+    project_management = models.TextField(_("project management"), max_length=10000, blank=True)
+    appraisal_execution = models.TextField(_("performance appraisal"), max_length=10000, blank=True)
+    resources = models.TextField(_("resources"), max_length=5000, blank=True)
+    service_level = models.TextField(_("service level"), max_length=5000, blank=True)
+    saved_at = models.DateTimeField(_("saved"), default=timezone.now)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = EngagementScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report draft")
+        verbose_name_plural = _("report drafts")
+        constraints = [models.UniqueConstraint(fields=["engagement", "period_start"], name="one_draft_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.engagement} · {self.period_start:%Y-%m}"
+
+    @property
+    def owning_vendor_id(self) -> int | None:
+        return self.engagement.vendor_id
+
+
 class Appraisal(VendorOwned, models.Model):
     """The owner's short-term appraisal of a vendor for one period, linked to quality: SLA attainment,
     inspection or defect results, report timeliness and team stability, each 0–100, weighted."""

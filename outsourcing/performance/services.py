@@ -124,6 +124,17 @@ def report_statuses(schedule: ReportSchedule, as_of: datetime.date) -> list[Peri
     return result
 
 
+def open_periods(schedule: ReportSchedule, as_of: datetime.date) -> list[Period]:
+    """The completed periods the vendor may write a report for now: none submitted yet, or returned."""
+    from .choices import ReportStatus
+
+    return [
+        s.period
+        for s in report_statuses(schedule, as_of)
+        if s.report_id is None or s.report_status == ReportStatus.RETURNED
+    ]
+
+
 def missing_reports(schedules: Iterable[ReportSchedule], as_of: datetime.date) -> dict[int, int]:
     """{engagement id: number of missing reports} for many schedules, in two queries."""
     schedules = list(schedules)

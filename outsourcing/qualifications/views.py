@@ -24,7 +24,7 @@ from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for
 from outsourcing.core.exports import export_response
 from outsourcing.core.forms import handle_action, handle_form
-from outsourcing.core.listing import Column, ListPage, record_id, render_list
+from outsourcing.core.listing import Column, ListPage, record_id, render_list, selected_ids
 from outsourcing.core.pickers import chosen_in, picker_html
 from outsourcing.documents.models import Document
 from outsourcing.vendors.models import Vendor
@@ -290,7 +290,7 @@ def qualification_verify_selected(request: HttpRequest) -> HttpResponse:
     """Verify the certificates chosen on the list with one method and reference: all of them or none."""
     ensure_owner_writer(request.user)
     source = request.POST if request.method == "POST" else request.GET
-    ids = [pk for pk in map(record_id, source.getlist("ids")) if pk is not None][:200]
+    ids = selected_ids(source)
     chosen = list(
         Qualification.objects.visible_to(request.user)
         .filter(pk__in=ids)

@@ -8,17 +8,19 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outsourcing.core.access import is_admin, is_owner_writer
 from outsourcing.core.api import get_visible
 from outsourcing.core.audit import entries_for_queryset
 from outsourcing.core.forms import handle_form
+from outsourcing.core.listing import Column, ListPage
 from outsourcing.engagements.models import Engagement
 
 from .actions import do_add_requirement, do_remove_requirement, do_save_qualification_type
@@ -34,12 +36,33 @@ def _as_of(request: HttpRequest) -> datetime.date:
         return timezone.localdate()
 
 
+ENGAGEMENT_COLUMNS = [
+    Column("engagement", gettext_lazy("Engagement")),
+    Column("vendor", gettext_lazy("Vendor")),
+    Column("requirements", gettext_lazy("Requirements"), numeric=True),
+    Column("result", gettext_lazy("Result"), sortable=False),  # worked out for the shown page only
+]
+ENGAGEMENT_SORTS = {
+    "engagement": "code",
+    "-engagement": "-code",
+    "vendor": "vendor__name",
+    "-vendor": "-vendor__name",
+    "requirements": "requirement_total",
+    "-requirements": "-requirement_total",
+}
+
+
 @login_required
 def engagement_index(request: HttpRequest) -> HttpResponse:
     """Engagements with their qualification requirements and how many their vendor meets today."""
     today = timezone.localdate()
-    engagements = Engagement.objects.visible_to(request.user).select_related("vendor").order_by("code", "pk")
-    page = Paginator(engagements, 50).get_page(request.GET.get("page"))
+    engagements = Engagement.objects.visible_to(request.user).select_related("vendor")
+    if request.GET.get("sort", "").lstrip("-") == "requirements":
+        engagements = engagements.annotate(requirement_total=Count("qualification_requirements"))
+    listing = ListPage(
+        request, engagements, columns=ENGAGEMENT_COLUMNS, sorts=ENGAGEMENT_SORTS, default_sort="engagement", per_page=50
+    )
+    page = listing.page
     rows = list(page.object_list)
     requirements = list(
         QualificationRequirement.objects.filter(engagement__in=rows).select_related("type").order_by("type__code")
@@ -55,7 +78,7 @@ def engagement_index(request: HttpRequest) -> HttpResponse:
         _met, missing = split_requirements(own, best, engagement.vendor_id)
         engagement.requirement_count = len(own)  # type: ignore[attr-defined]
         engagement.missing_codes = missing  # type: ignore[attr-defined]
-    context = {"title": _("Qualification requirements"), "page": page, "rows": rows, "today": today}
+    context = {"title": _("Qualification requirements"), "listing": listing, "rows": rows, "today": today}
     return render(request, "qualifications/engagements.html", context)
 
 

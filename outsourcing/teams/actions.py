@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -11,14 +12,17 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Field
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outsourcing.core import registry
 from outsourcing.core.access import ensure_can_change, ensure_owner_writer, is_owner_writer
 from outsourcing.core.audit import acting_as, prepare_bulk_audit
 from outsourcing.core.bulk import prepare_insert, prepare_update
 from outsourcing.core.jobs import retry_while_locked
 from outsourcing.core.tabular import RowErrors
+from outsourcing.documents.choices import DocumentKind
 
 from .choices import LeaveReason, ReplacementStatus, TeamSide
 from .models import Replacement, TeamAssignment, TeamMember, Waiver
@@ -254,6 +258,95 @@ def do_end_assignment(
     with acting_as(acting_user):
         assignment.save()
     return assignment
+
+
+@transaction.atomic
+def do_end_assignments(
+    assignments: list[TeamAssignment], *, acting_user: Any, end_date: datetime.date, leave_reason: str
+) -> list[TeamAssignment]:
+    """Take several people off a team on one day for one reason: all of them or none, every refusal named
+    with the person it concerns (field `ids`)."""
+    if not assignments:
+        raise ValidationError({"ids": _("Select at least one person.")})
+    refusals: list[str] = []
+    done = []
+    for assignment in assignments:
+        try:
+            with transaction.atomic():
+                done.append(
+                    do_end_assignment(assignment, acting_user=acting_user, end_date=end_date, leave_reason=leave_reason)
+                )
+        except (ValidationError, PermissionDenied) as exc:
+            messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            refusals.append(f"{assignment.person_name}: {' '.join(messages)}")
+    if refusals:
+        raise ValidationError({"ids": refusals})
+    return done
+
+
+CONTRACT_NAME_SEPARATORS = re.compile(r"[\s_.,;()\[\]（）【】]+")
+MAX_CONTRACT_FILES = 200
+
+
+def contract_owners(vendor: Any, names: list[str]) -> dict[str, list[TeamMember]]:
+    """For each file name, the vendor's people whose employee number stands on its own in the name (between
+    spaces, underscores, dots or brackets, case ignored): `E0042_劳动合同.pdf` is E0042's. One query for all."""
+    tokens = {name: {t.lower() for t in CONTRACT_NAME_SEPARATORS.split(name.rsplit(".", 1)[0]) if t} for name in names}
+    wanted = set().union(*tokens.values()) if tokens else set()
+    members = list(
+        TeamMember.objects.filter(vendor=vendor)
+        .annotate(number_key=Lower("employee_number"))
+        .filter(number_key__in=wanted)
+        .exclude(employee_number="")
+        .order_by("pk")
+    )
+    return {name: [m for m in members if m.number_key in tokens[name]] for name in names}  # type: ignore[attr-defined]
+
+
+@transaction.atomic
+def do_attach_contracts(vendor: Any, *, acting_user: Any, files: list[Any]) -> list[tuple[TeamMember, Any]]:
+    """Attach many employment contracts at once, each to the person whose employee number its name carries.
+
+    All or nothing: every file that names nobody, names several people, or is refused by the document store
+    (type by content, size) is listed under `contracts`, and nothing is stored."""
+    ensure_can_change(acting_user, TeamMember(vendor=vendor))
+    files = [f for f in files if f]
+    if not files:
+        raise ValidationError({"contracts": _("Choose the contract files to upload.")})
+    if len(files) > MAX_CONTRACT_FILES:
+        raise ValidationError({"contracts": _("At most %(n)s files at once.") % {"n": MAX_CONTRACT_FILES}})
+    owners = contract_owners(vendor, [f.name or "" for f in files])
+    errors: list[str] = []
+    matched: list[tuple[TeamMember, Any]] = []
+    for upload in files:
+        name = upload.name or ""
+        found = owners.get(name, [])
+        if not found:
+            errors.append(_("%(file)s: no employee number of this vendor's people in the file name.") % {"file": name})
+            continue
+        if len(found) > 1:
+            errors.append(
+                _("%(file)s: the name fits several people (%(numbers)s).")
+                % {"file": name, "numbers": ", ".join(m.employee_number for m in found)}
+            )
+            continue
+        try:
+            registry.check_document(upload)
+        except ValidationError as exc:
+            errors.append(f"{name}: {' '.join(exc.messages)}")
+            continue
+        matched.append((found[0], upload))
+    if errors:
+        raise ValidationError({"contracts": errors})
+    return [
+        (
+            member,
+            registry.attach_document(
+                member, upload=upload, kind=DocumentKind.EMPLOYMENT_CONTRACT, acting_user=acting_user
+            ),
+        )
+        for member, upload in matched
+    ]
 
 
 @transaction.atomic

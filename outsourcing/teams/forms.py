@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from outsourcing.core.forms import ActionForm
+from outsourcing.core.forms import ActionForm, MultipleFileField
 from outsourcing.core.pickers import PickerField
 from outsourcing.documents.choices import DocumentKind
 
@@ -51,6 +51,16 @@ class MemberForm(ActionForm):
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices, initial=DocumentKind.EMPLOYMENT_CONTRACT)
     file = forms.FileField(label=_("File"), help_text=_("PDF, PNG, JPEG, DOCX or XLSX."))
+
+
+class ContractsForm(forms.Form):
+    contracts = MultipleFileField(
+        label=_("Contract files"),
+        help_text=_(
+            "Each file's name carries the person's employee number on its own, e.g. E0042_劳动合同.pdf or "
+            "张三 E0042.pdf; PDF, PNG, JPEG, DOCX or XLSX. One file that fits nobody or is refused stores none."
+        ),
+    )
 
 
 class ImportForm(forms.Form):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from outsourcing.core.access import can_change, ensure_can_change, ensure_owner_writer, is_owner_writer
 from outsourcing.core.api import get_visible
 from outsourcing.core.forms import handle_action, handle_form
+from outsourcing.core.listing import selected_ids
 from outsourcing.engagements.choices import EngagementForm
 from outsourcing.engagements.models import Engagement
 
@@ -27,6 +28,7 @@ from .actions import (
     do_add_to_team,
     do_approve_replacement,
     do_end_assignment,
+    do_end_assignments,
     do_grant_waiver,
     do_propose_replacement,
     do_reject_replacement,
@@ -114,6 +116,8 @@ def _page(request: HttpRequest, engagement: Engagement, status: int = 200, **for
         # The same fields stand in every current row's "take off the team" form: rendered once, not per row
         # (400 renders of the form's widgets took seconds on a large team).
         "end_form_fields": render_to_string("core/_form_fields.html", {"form": end_form}, request=request),
+        # The bulk bar's own copy, with ids of its own.
+        "bulk_end_form": EndAssignmentForm(initial={"end_date": as_of}, auto_id="id_bulk_%s"),
         "decision_form": DecisionForm(),
     }
     return render(request, "teams/engagement_team.html", context, status=status)
@@ -166,6 +170,30 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, _("Give the last day and the reason for leaving."))
     return redirect(_back(assignment.engagement))
+
+
+@login_required
+def assignments_end_selected(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take the people ticked on the team off it, on one day for one reason: all of them or none."""
+    engagement = _engagement(request, pk)
+    if request.method == "POST":
+        chosen = list(
+            TeamAssignment.objects.visible_to(request.user)
+            .filter(engagement=engagement, pk__in=selected_ids(request.POST))
+            .select_related("engagement", "member", "owner_user")
+            .order_by("pk")
+        )
+        form = EndAssignmentForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give the last day and the reason for leaving."))
+        else:
+            try:
+                done = do_end_assignments(chosen, acting_user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                messages.error(request, _("Nobody was taken off the team: %(why)s") % {"why": " · ".join(exc.messages)})
+            else:
+                messages.success(request, _("%(n)s people taken off the team.") % {"n": len(done)})
+    return redirect(_back(engagement))
 
 
 @login_required

@@ -8,7 +8,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,10 +29,10 @@ from outsourcing.documents.models import Document
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
 
-from .actions import do_create_member, do_update_member
+from .actions import do_attach_contracts, do_create_member, do_update_member
 from .charts import headcount_chart, retention_chart
 from .choices import EmploymentType, ReplacementStatus
-from .forms import DocumentForm, ImportForm, MemberForm
+from .forms import ContractsForm, DocumentForm, ImportForm, MemberForm
 from .imports import COLUMNS as IMPORT_COLUMNS
 from .imports import can_retry, do_retry_roster_import, do_start_roster_import
 from .models import ImportJob, Replacement, TeamAssignment, TeamMember, on_team_q
@@ -59,19 +60,54 @@ def _parse_date(value: str | None, default: datetime.date) -> datetime.date:
 PER_PAGE = 50
 
 
+VENDOR_COLUMNS = [
+    Column("vendor", gettext_lazy("Vendor")),
+    Column("headcount", gettext_lazy("Employed today"), numeric=True),
+    Column("pages", gettext_lazy("Pages"), sortable=False),
+]
+TEAM_COLUMNS = [
+    Column("engagement", gettext_lazy("Engagement")),
+    Column("vendor", gettext_lazy("Vendor")),
+    Column("size", gettext_lazy("On the team"), numeric=True),
+    Column("attention", gettext_lazy("Needs attention"), sortable=False),
+]
+VENDOR_SORTS = {"vendor": "name", "-vendor": "-name", "headcount": "headcount", "-headcount": "-headcount"}
+TEAM_SORTS = {
+    "engagement": "code",
+    "-engagement": "-code",
+    "vendor": "vendor__name",
+    "-vendor": "-vendor__name",
+    "size": "team_size_sort",
+    "-size": "-team_size_sort",
+}
+
+
+def _count_of(queryset: Any, key: str) -> Any:
+    """A correlated count for sorting a whole list by a figure (only asked for when that sort is chosen)."""
+    return Coalesce(
+        Subquery(queryset.filter(**{key: OuterRef("pk")}).values(key).annotate(n=Count("pk")).values("n")[:1]),
+        0,
+    )
+
+
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     """Teams home: the rosters and engagement teams the user may see (a vendor user: only its own).
 
-    Both tables are paged, and their figures are counted for the rows of the page only (one grouped
-    query each), so the page costs the same with 10 vendors as with 10,000.
+    Both tables are paged and sortable (`sort`/`page` and `esort`/`epage`), and their figures are counted for the
+    rows of the page only (one grouped query each), so the page costs the same with 10 vendors as with 10,000;
+    only sorting by a figure counts it for every row.
     """
     user: Any = request.user
     today = timezone.localdate()
     pending_only = request.GET.get("pending") == "1"
-    vendor_page = Paginator(Vendor.objects.visible_to(user).order_by("name", "pk"), PER_PAGE).get_page(
-        request.GET.get("page")
+    vendors = Vendor.objects.visible_to(user)
+    if request.GET.get("sort", "").lstrip("-") == "headcount":
+        vendors = vendors.annotate(headcount=_count_of(TeamMember.objects.employed_on(today), "vendor"))
+    vendor_list = ListPage(
+        request, vendors, columns=VENDOR_COLUMNS, sorts=VENDOR_SORTS, default_sort="vendor", per_page=PER_PAGE
     )
+    vendor_page = vendor_list.page
     headcounts = dict(
         TeamMember.objects.employed_on(today)
         .filter(vendor_id__in=[v.pk for v in vendor_page])
@@ -87,7 +123,20 @@ def overview(request: HttpRequest) -> HttpResponse:
             Exists(Replacement.objects.filter(engagement=OuterRef("pk"), status=ReplacementStatus.PENDING))
             | Exists(TeamAssignment.objects.filter(engagement=OuterRef("pk"), acknowledged=False))
         )
-    engagement_page = Paginator(engagements.order_by("code", "pk"), PER_PAGE).get_page(request.GET.get("epage"))
+    if request.GET.get("esort", "").lstrip("-") == "size":
+        engagements = engagements.annotate(
+            team_size_sort=_count_of(TeamAssignment.objects.on_team(today), "engagement")
+        )
+    team_list = ListPage(
+        request,
+        engagements,
+        columns=TEAM_COLUMNS,
+        sorts=TEAM_SORTS,
+        default_sort="engagement",
+        prefix="e",
+        per_page=PER_PAGE,
+    )
+    engagement_page = team_list.page
     ids = [e.pk for e in engagement_page]
     team = {
         row[0]: (row[1], row[2])
@@ -113,8 +162,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         "title": _("Teams"),
         "vendors": vendor_page if not pending_only else [],
         "vendor_page": vendor_page,
+        "vendor_list": vendor_list,
         "engagements": engagement_page,
         "engagement_page": engagement_page,
+        "team_list": team_list,
         "pending_only": pending_only,
     }
     return render(request, "teams/overview.html", context)
@@ -329,3 +380,20 @@ def stability(request: HttpRequest, pk: int) -> HttpResponse:
         "end": end,
     }
     return render(request, "teams/stability.html", context)
+
+
+@login_required
+def contracts_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload the employment contracts of many people at once, matched by the employee number in each file's
+    name: all of them or none, with every file that could not be taken listed by the field."""
+    vendor = get_visible(Vendor.objects, request.user, pk=pk)
+    ensure_can_change(request.user, TeamMember(vendor=vendor))
+    return handle_form(
+        request,
+        ContractsForm(request.POST if request.method == "POST" else None, request.FILES or None),
+        lambda data: do_attach_contracts(vendor, acting_user=request.user, files=data["contracts"]),
+        template="teams/contracts.html",
+        context={"title": _("Upload employment contracts"), "vendor": vendor},
+        success=lambda done: _("%(n)s contracts attached.") % {"n": len(done)},
+        redirect_to=reverse("teams:roster", args=[pk]),
+    )

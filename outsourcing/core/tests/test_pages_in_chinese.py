@@ -134,6 +134,20 @@ def _s(**names: str) -> Callable[[Samples], dict[str, Any]]:
     return lambda s: {arg: s[key] for arg, key in names.items()}
 
 
+def _open_report_period(samples: Samples) -> dict[str, Any]:
+    """A period of one of the vendor's engagements that a report may be written for now (the writing page)."""
+    from django.utils import timezone
+
+    from outsourcing.performance.models import ReportSchedule
+    from outsourcing.performance.services import open_periods
+
+    for schedule in ReportSchedule.objects.filter(engagement__vendor=samples.vendor).select_related("engagement"):
+        periods = open_periods(schedule, timezone.localdate())
+        if periods:
+            return {"pk": schedule.engagement_id, "period": periods[0].start.isoformat()}
+    return {"pk": samples["engagement"], "period": "2000-01-01"}
+
+
 # Address name → its arguments. Every pattern with arguments must be here (the test says which is missing).
 ARGUMENTS: dict[str, Callable[[Samples], dict[str, Any]]] = {
     "accounts:revoke-token": _s(pk="user"),
@@ -145,6 +159,7 @@ ARGUMENTS: dict[str, Callable[[Samples], dict[str, Any]]] = {
     "assessments:transition": lambda s: {"pk": s["assessment"], "name": "submit"},
     "assessments:item-action": lambda s: {"pk": s["assessment"], "item_pk": s["item"], "name": "answer"},
     "assessments:finding-create": _s(pk="assessment"),
+    "assessments:save-page": _s(pk="assessment"),
     "assessments:finding-comment": _s(pk="assessment"),
     "assessments:template-detail": _s(pk="template"),
     "assessments:template-edit": _s(pk="template"),
@@ -177,6 +192,7 @@ ARGUMENTS: dict[str, Callable[[Samples], dict[str, Any]]] = {
     "notifications:open": _s(pk="notification"),
     "notifications:read": _s(pk="notification"),
     "performance:engagement": _s(pk="engagement"),
+    "performance:report-write": lambda s: _open_report_period(s),
     "performance:vendor": _s(pk="vendor"),
     "processing:bom": _s(pk="material"),
     "processing:stock-export": lambda s: {"fmt": "csv"},
@@ -200,6 +216,7 @@ ARGUMENTS: dict[str, Callable[[Samples], dict[str, Any]]] = {
     "teams:member-create": _s(pk="vendor"),
     "teams:roster-export": lambda s: {"pk": s["vendor"], "fmt": "csv"},
     "teams:import": _s(pk="vendor"),
+    "teams:contracts": _s(pk="vendor"),
     "teams:stability": _s(pk="vendor"),
     "teams:import-job": _s(pk="job"),
     "teams:import-retry": _s(pk="job"),
@@ -210,6 +227,7 @@ ARGUMENTS: dict[str, Callable[[Samples], dict[str, Any]]] = {
     "teams:forecast": _s(pk="engagement"),
     "teams:team-bookings": _s(pk="engagement"),
     "teams:team-add": _s(pk="engagement"),
+    "teams:team-end-selected": _s(pk="engagement"),
     "teams:waiver-grant": _s(pk="engagement"),
     "teams:replacement-propose": _s(pk="engagement"),
     "teams:assignment-end": _s(pk="assignment"),

@@ -53,8 +53,10 @@ def test_every_current_row_can_be_taken_off_the_team(web: Any, manager: Any, eng
         TeamAssignment(engagement=engagement_a, member=p, role="Dev", start_date=D(2024, 1, 1)) for p in people
     )
     page = web(manager).get(reverse("teams:engagement-team", kwargs={"pk": engagement_a.pk})).content.decode()
-    assert page.count('name="leave_reason"') == 30
-    assert page.count('name="end_date"') == 30
+    # One form per row, and the bulk bar's (take the ticked people off at once).
+    assert page.count('name="leave_reason"') == 31
+    assert page.count('name="end_date"') == 31
+    assert page.count('form="end-selected"') == 30
     for assignment in TeamAssignment.objects.filter(engagement=engagement_a):
         assert reverse("teams:assignment-end", kwargs={"pk": assignment.pk}) in page
 

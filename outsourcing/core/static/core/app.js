@@ -1,9 +1,31 @@
 // Small behaviours every page shares. No inline scripts anywhere: the CSP forbids them.
 (function () {
   "use strict";
+  // Bulk selection (core/_bulk_bar.html): "select all" ticks the page's rows of its form; the bar counts them.
+  function bulkCount(formId) {
+    var label = document.querySelector("[data-bulk-count='" + CSS.escape(formId) + "']");
+    if (!label) { return; }
+    var n = document.querySelectorAll("input[type=checkbox][name=ids][form='" + CSS.escape(formId) + "']:checked").length;
+    var bar = document.getElementById(formId);
+    label.textContent = n ? (bar.getAttribute("data-selected-text") || "{n} selected").replace("{n}", n) : label.getAttribute("data-none") || label.textContent;
+  }
   document.addEventListener("change", function (event) {
     var el = event.target;
     if (el.matches && el.matches("[data-autosubmit]")) { el.form.submit(); }
+    if (el.matches && el.matches("[data-select-all]")) {
+      var formId = el.getAttribute("data-select-all");
+      document.querySelectorAll("input[type=checkbox][name=ids][form='" + CSS.escape(formId) + "']").forEach(function (box) {
+        box.checked = el.checked;
+      });
+      bulkCount(formId);
+    } else if (el.matches && el.matches("input[type=checkbox][name=ids][form]")) {
+      bulkCount(el.getAttribute("form"));
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-bulk-count]").forEach(function (label) {
+      label.setAttribute("data-none", label.textContent);
+    });
   });
   document.addEventListener("click", function (event) {
     var toggle = event.target.closest && event.target.closest("[data-nav-toggle]");

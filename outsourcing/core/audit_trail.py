@@ -8,6 +8,7 @@ related model, not one per value) and dates as written.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -17,6 +18,8 @@ from typing import Any
 from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -155,6 +158,19 @@ def _json_summary(value: Any) -> str:
     return _("(recorded)")
 
 
+def _local_minute(text: str) -> str:
+    """A recorded moment in the owner's time zone, to the minute, like the entry's own "When"."""
+    try:
+        moment = parse_datetime(text)
+    except ValueError:
+        moment = None
+    if moment is None:
+        return text[:16].replace("T", " ")
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, datetime.UTC)
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
 def _display(field: Any, value: Any, names: dict[Any, str]) -> str:
     if value in EMPTY:
         return ""
@@ -170,7 +186,7 @@ def _display(field: Any, value: Any, names: dict[Any, str]) -> str:
     if isinstance(field, models.BooleanField):
         return _("yes") if text in {"True", "true", "1"} else _("no")
     if isinstance(field, models.DateTimeField):
-        return text[:16].replace("T", " ")
+        return _local_minute(text)
     return text
 
 

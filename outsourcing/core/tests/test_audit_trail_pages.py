@@ -120,3 +120,21 @@ def test_the_trail_reads_in_the_reader_s_language(history, manager):
         changes = {c.field: c.after for c in created.changes}
         assert changes["说明"] == "1 项"  # the explanation: one entry, no JSON
         assert "appraised at" not in changes and "考核时间" in changes
+
+
+def test_recorded_moments_read_in_the_owners_time_zone_like_the_entry(manager, vendor_a, settings):
+    """auditlog keeps a moment as UTC text; the trail shows it in the owner's zone, as it shows "When"."""
+    from auditlog.models import LogEntry
+
+    from outsourcing.core.audit_trail import _display
+    from outsourcing.vendors.models import Vendor
+
+    field = Vendor._meta.get_field("created_at")
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert _display(field, "2026-11-30 22:30:05.123456+00:00", {}) == "2026-12-01 06:30"  # the next day there
+    assert _display(field, "2026-11-30T06:30:00", {}) == "2026-11-30 14:30"  # naive text is UTC
+    assert _display(field, "not a moment", {}) == "not a moment"
+    created = describe(LogEntry.objects.filter(action=0, object_pk=str(vendor_a.pk)))[0]
+    shown = {c.field: c.after for c in created.changes}
+    local = vendor_a.created_at.astimezone(datetime.timezone(datetime.timedelta(hours=8)))
+    assert shown["created"] == f"{local:%Y-%m-%d %H:%M}"

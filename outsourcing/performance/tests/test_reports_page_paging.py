@@ -74,9 +74,26 @@ def test_standings_are_paged_worst_first_with_a_flat_query_count(
     _appraised(57, start=3)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("performance:index"))
-    rows = response.context["standings"]
+    rows = list(response.context["standings"].page)
     assert len(rows) == 50 and rows[0]["name"] == "Appraised 000" and rows[0]["standing"] == "blocked"
     assert [r["score"] for r in rows] == sorted(r["score"] for r in rows)
-    second = client.get(reverse("performance:index"), {"standings": 2}).context["standings"]
+    second = list(client.get(reverse("performance:index"), {"spage": 2}).context["standings"].page)
     assert [r["name"] for r in second] == [f"Appraised {i:03d}" for i in range(50, 60)]
     assert second[-1]["score"] == 89 and second[-1]["standing"] == "good"  # 89 < 90 (excellent)
+
+
+def test_standings_sort_in_sql_by_any_column_both_ways(web: Any, manager: Any) -> None:
+    client = web(manager)
+    _appraised(60)
+
+    def names(sort: str, page: int = 1) -> list[str]:
+        response = client.get(reverse("performance:index"), {"ssort": sort, "spage": page})
+        return [row["name"] for row in response.context["standings"].page]
+
+    best_first = [f"Appraised {i:03d}" for i in range(59, -1, -1)]
+    assert names("-score") + names("-score", 2) == best_first
+    assert names("standing") == best_first[:50]  # the standing follows the score, best first
+    assert names("-standing", 2) == names("score", 2)
+    assert names("vendor")[:2] == ["Appraised 000", "Appraised 001"]
+    assert names("-vendor")[0] == "Appraised 059"
+    assert names("nonsense") == names("score")  # an unknown key falls back to worst first

@@ -10,6 +10,7 @@ from outsourcing.core.pickers import PickerField
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
 
+from .actions import ITEM_FIELDS
 from .choices import Severity
 from .models import AssessmentSettings, AssessmentTemplate, TemplateItem, TemplateSection
 
@@ -58,21 +59,7 @@ class SectionForm(ActionForm):
 
 class ItemForm(ActionForm):
     model = TemplateItem
-    model_fields = (
-        "code",
-        "text",
-        "text_zh_hans",
-        "guidance",
-        "guidance_zh_hans",
-        "weight",
-        "scale",
-        "evidence_required",
-        "source",
-        "criterion_code",
-        "condition_item",
-        "condition_value",
-        "order",
-    )
+    model_fields = ITEM_FIELDS  # the fields the action writes: one list
     widgets = {
         "text": forms.TextInput(attrs={"lang": "en"}),
         "text_zh_hans": forms.TextInput(attrs={"lang": "zh-Hans"}),

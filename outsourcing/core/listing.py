@@ -38,6 +38,11 @@ class Column:
     numeric: bool = False
 
 
+def both_ways(sorts: dict[str, str]) -> dict[str, str]:
+    """Each ascending sort key with its descending twin: {"name": "vendor__name"} also gives "-name"."""
+    return {**sorts, **{f"-{key}": f"-{expression}" for key, expression in sorts.items()}}
+
+
 class ListPage:
     """One table's sorting and paging. `sorts` whitelists the sort keys the address may name ("name", "-name"):
     for a queryset each maps to an order_by expression (the primary key breaks ties, so the order is stable);

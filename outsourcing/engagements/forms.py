@@ -14,6 +14,7 @@ from outsourcing.core.forms import ActionForm
 from outsourcing.core.pickers import PickerField
 from outsourcing.vendors.models import Vendor
 
+from .actions import AGREEMENT_FIELDS
 from .choices import Acceptance
 from .models import BenefitTerms, Deliverable, Engagement, ServiceAgreement, SlaMetric
 
@@ -66,21 +67,7 @@ class EngagementForm(ActionForm):
 
 class AgreementForm(ActionForm):
     model = ServiceAgreement
-    model_fields = (
-        "number",
-        "owner_party",
-        "provider_party",
-        "start_date",
-        "end_date",
-        "value",
-        "currency",
-        "monthly_fee",
-        "notice_period_days",
-        "decision_lead_days",
-        "auto_renewal",
-        "renewal_months",
-        "terminated_on",
-    )
+    model_fields = AGREEMENT_FIELDS  # the fields the action writes: one list
     widgets = {"start_date": DATE, "end_date": DATE, "terminated_on": DATE}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

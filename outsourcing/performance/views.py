@@ -17,7 +17,7 @@ from outsourcing.core.access import can_change, is_owner_writer, sees_all_vendor
 from outsourcing.core.api import get_visible
 from outsourcing.core.charts import Point, line_chart
 from outsourcing.core.forms import handle_form
-from outsourcing.core.listing import Column, ListPage, record_id, selected_ids
+from outsourcing.core.listing import Column, ListPage, both_ways, record_id, selected_ids
 from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
 
@@ -50,46 +50,41 @@ SCHEDULE_COLUMNS = [
     Column("frequency", gettext_lazy("Frequency")),
     Column("missing", gettext_lazy("Missing reports"), sortable=False),  # worked out for the shown page only
 ]
-SCHEDULE_SORTS = {
-    "engagement": "engagement__code",
-    "-engagement": "-engagement__code",
-    "vendor": "engagement__vendor__name",
-    "-vendor": "-engagement__vendor__name",
-    "frequency": "frequency",
-    "-frequency": "-frequency",
-}
+SCHEDULE_SORTS = both_ways(
+    {
+        "engagement": "engagement__code",
+        "vendor": "engagement__vendor__name",
+        "frequency": "frequency",
+    }
+)
 AWAITING_COLUMNS = [
     Column("engagement", gettext_lazy("Engagement")),
     Column("period", gettext_lazy("Period")),
     Column("due", gettext_lazy("Due")),
     Column("status", gettext_lazy("Status")),
 ]
-AWAITING_SORTS = {
-    "engagement": "engagement__code",
-    "-engagement": "-engagement__code",
-    "period": "period_start",
-    "-period": "-period_start",
-    "due": "due_date",
-    "-due": "-due_date",
-    "status": "status",
-    "-status": "-status",
-}
+AWAITING_SORTS = both_ways(
+    {
+        "engagement": "engagement__code",
+        "period": "period_start",
+        "due": "due_date",
+        "status": "status",
+    }
+)
 APPRAISAL_COLUMNS = [
     Column("vendor", gettext_lazy("Vendor")),
     Column("period", gettext_lazy("Period")),
     Column("total", gettext_lazy("Total"), numeric=True),
     Column("standing", gettext_lazy("Standing")),
 ]
-APPRAISAL_SORTS = {
-    "vendor": "vendor__name",
-    "-vendor": "-vendor__name",
-    "period": "period_end",
-    "-period": "-period_end",
-    "total": "total",
-    "-total": "-total",
-    "standing": "standing",
-    "-standing": "-standing",
-}
+APPRAISAL_SORTS = both_ways(
+    {
+        "vendor": "vendor__name",
+        "period": "period_end",
+        "total": "total",
+        "standing": "standing",
+    }
+)
 STANDING_COLUMNS = [
     Column("vendor", gettext_lazy("Vendor")),
     Column("score", gettext_lazy("Long-term score"), numeric=True),
@@ -124,11 +119,12 @@ VENDOR_APPRAISAL_COLUMNS = [
     Column("standing", gettext_lazy("Standing")),
     Column("explain", gettext_lazy("How it was scored"), sortable=False),
 ]
-VENDOR_APPRAISAL_SORTS = {
-    "period": "period_end",
-    **{key: key for key in ("quality", "inspection", "timeliness", "stability", "total", "standing")},
-}
-VENDOR_APPRAISAL_SORTS.update({f"-{key}": f"-{value}" for key, value in list(VENDOR_APPRAISAL_SORTS.items())})
+VENDOR_APPRAISAL_SORTS = both_ways(
+    {
+        "period": "period_end",
+        **{key: key for key in ("quality", "inspection", "timeliness", "stability", "total", "standing")},
+    }
+)
 
 
 @login_required

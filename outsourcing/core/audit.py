@@ -8,6 +8,7 @@ line, imports and background jobs), so that no change is recorded without its au
 from __future__ import annotations
 
 import contextlib
+import datetime
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -187,15 +188,18 @@ class _DiffPlan:
         self.fields = list(fields)  # the set's order, as auditlog iterates it
         self.defaults = {f.name: get_field_value(None, f) for f in self.fields} if creating else {}
         fk_raw = not getattr(settings, "AUDITLOG_USE_FK_STRING_REPRESENTATION", False)
+        self.texts: dict[Any, str] = {}
         self.readers: list[tuple[str, Any]] = []
         for f in self.fields:
-            if isinstance(f, models.DateTimeField | models.JSONField):
+            if isinstance(f, models.DateTimeField):
+                self.readers.append((f.name, _remembered_reading(f, get_field_value)))
+            elif isinstance(f, models.JSONField):
                 self.readers.append((f.name, lambda obj, f=f: get_field_value(obj, f)))
             elif fk_raw and (f.one_to_one or f.many_to_one) and hasattr(f, "rel_class"):
                 attname = f.get_attname()
                 self.readers.append((f.name, lambda obj, a=attname: smart_str(getattr(obj, a), strings_only=True)))
             else:
-                self.readers.append((f.name, lambda obj, n=f.name: str(smart_str(getattr(obj, n)))))
+                self.readers.append((f.name, self._text_reading(f.name)))
 
     def diff(self, old: models.Model | None, new: models.Model) -> dict[str, Any] | None:
         if self.exact:
@@ -208,5 +212,53 @@ class _DiffPlan:
             before = self.defaults[name] if old is None else read(old)
             after = read(new)
             if before != after:
-                result[name] = (smart_str(before), smart_str(after))
+                result[name] = (
+                    before if type(before) is str else self.text(before),
+                    after if type(after) is str else self.text(after),
+                )
         return result or None
+
+    def text(self, value: Any) -> str:
+        """`smart_str(value)`: a str as it is, anything else worked out once per value (dates, numbers and the
+        shared moments of a bulk write repeat from record to record)."""
+        if type(value) is str:
+            return value
+        key = (type(value), value)
+        try:
+            return self.texts[key]
+        except KeyError:
+            self.texts[key] = text = smart_str(value)
+            return text
+        except TypeError:
+            return smart_str(value)
+
+    def _text_reading(self, name: str) -> Any:
+        """auditlog's reading of a plain field, `str(smart_str(value))`."""
+
+        def read(obj: models.Model) -> Any:
+            value = getattr(obj, name)
+            return value if type(value) is str else str(self.text(value))
+
+        return read
+
+
+def _remembered_reading(field: models.Field[Any, Any], get_field_value: Any) -> Any:
+    """auditlog's reading of a date-time (converted to naive UTC), worked out once per value: the records of
+    one bulk write share their moments, and the conversion cost more than the rest of an entry."""
+    seen: dict[Any, Any] = {}
+    name = field.name
+
+    def read(obj: models.Model) -> Any:
+        key = obj.__dict__.get(name, _UNSET)
+        if type(key) is not datetime.datetime:
+            return get_field_value(obj, field)
+        try:
+            return seen[key]
+        except KeyError:
+            seen[key] = value = get_field_value(obj, field)
+            return value
+
+    return read
+
+
+_UNSET = object()

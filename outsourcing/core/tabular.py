@@ -176,17 +176,34 @@ def _rows(
                 )
             index = {c: header.index(c) for c in columns if c in header}
             continue
-        if cells is None or not any(str(c if c is not None else "").strip() for c in cells):
+        if cells is None:
+            continue
+        text = _all_text(cells)
+        if text is not None:  # a row of text (every CSV row): the checks below on the row's text at once
+            if not text.strip():
+                continue
+        elif not any(str(c if c is not None else "").strip() for c in cells):
             continue
         if line > max_rows + 1:
             raise file_error(_("At most %(n)s rows per file.") % {"n": f"{max_rows:,}"})
-        problem = _cell_problem(cells, header)
+        if text is not None and len(text) <= MAX_CELL_CHARS and "\x00" not in text:
+            problem = None  # no cell can be too long or hold a NUL
+        else:
+            problem = _cell_problem(cells, header)
         if problem is not None:
             errors.add(line, problem[0], problem[1])
             continue
         yield Row(line, {c: (cells[i] if i < len(cells) else None) for c, i in index.items()})
     if header is None:
         raise file_error(_("The file is empty."))
+
+
+def _all_text(cells: Sequence[Any]) -> str | None:
+    """The row's cells joined, when every one is text; otherwise None."""
+    try:
+        return "".join(cells)
+    except TypeError:
+        return None
 
 
 def _cell_problem(cells: Sequence[Any], header: list[str]) -> tuple[str, str] | None:

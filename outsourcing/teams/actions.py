@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime
 import re
 from collections.abc import Callable, Iterable
@@ -11,7 +10,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Field
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +17,7 @@ from django.utils.translation import gettext as _
 from outsourcing.core import registry
 from outsourcing.core.access import ensure_can_change, ensure_owner_writer, is_owner_writer
 from outsourcing.core.audit import acting_as, prepare_bulk_audit
-from outsourcing.core.bulk import prepare_insert, prepare_update
+from outsourcing.core.bulk import BatchCleaner, copy_record, prepare_insert, prepare_update
 from outsourcing.core.jobs import retry_while_locked
 from outsourcing.core.tabular import RowErrors
 from outsourcing.documents.choices import DocumentKind
@@ -83,25 +81,34 @@ def prepare_member(vendor: Any, fields: dict[str, Any], current: TeamMember | No
     With `current`, the fields are applied to a copy of that person (an update); otherwise a new person of
     `vendor`. Uniqueness is left to the write, which sees every row at once.
     """
-    if current is None:
-        member = TeamMember(vendor=vendor)
-    else:
-        member = copy.copy(current)
-        member._state = copy.copy(current._state)
-    typed: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-    for name, value in fields.items():
-        try:  # raw values from a file are typed first, so that the model's own rules compare like with like
-            field = TeamMember._meta.get_field(name) if name in STORED_MEMBER_FIELDS else None
-            typed[name] = field.to_python(value) if isinstance(field, Field) else value
-        except ValidationError as exc:
-            errors[name] = exc.messages
-    if errors:
-        raise ValidationError(errors)
-    _apply(member, typed, MEMBER_FIELDS)
-    # The vendor is the caller's (already fetched): checking it exists again would cost a query per row.
-    member.full_clean(exclude=["vendor"], validate_unique=False, validate_constraints=False)
-    return member
+    return MemberPreparer(vendor)(fields, current)
+
+
+class MemberPreparer:
+    """`prepare_member` for the many rows of one import, with the same rules and errors: the model's own
+    `full_clean` through `core.bulk.BatchCleaner`, which works out each field's typing and verdict on a value
+    once, and each new person copied from one blank person of the vendor rather than built field by field.
+    The people of one import share their moment of creation."""
+
+    def __init__(self, vendor: Any) -> None:
+        self.blank = TeamMember(vendor=vendor)
+        # The vendor is the caller's (already fetched): checking it exists again would cost a query per row.
+        self.checks = BatchCleaner(TeamMember, exclude=["vendor"])
+
+    def __call__(self, fields: dict[str, Any], current: TeamMember | None = None) -> TeamMember:
+        member = copy_record(self.blank if current is None else current)
+        typed: dict[str, Any] = {}
+        errors: dict[str, list[str]] = {}
+        for name, value in fields.items():
+            try:  # raw values from a file are typed first, so that the model's own rules compare like with like
+                typed[name] = self.checks.to_python(name, value) if name in STORED_MEMBER_FIELDS else value
+            except ValidationError as exc:
+                errors[name] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+        _apply(member, typed, MEMBER_FIELDS)
+        self.checks.full_clean(member)
+        return member  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -122,7 +129,7 @@ def do_import_members(
 ) -> ImportCounts | None:
     """Create or update a vendor's people from roster rows (line, fields), matched by employee number.
 
-    Every row is validated first by `prepare_member` (the rules of do_create_member / do_update_member) and
+    Every row is validated first by `MemberPreparer` (the rules of do_create_member / do_update_member) and
     its problems added to `errors` by line; with any error nothing is written and None is returned. A
     person whose fields are all unchanged is not touched. The writes and their audit entries (the importing
     user as actor) go in a few bulk statements in one transaction, so SQLite's write lock is held briefly
@@ -142,6 +149,7 @@ def do_import_members(
     updated: list[tuple[TeamMember, TeamMember]] = []
     unchanged = 0
     seen: dict[str, int] = {}
+    prepare = MemberPreparer(vendor)
     for index, ((line, fields), number) in enumerate(zip(numbered, numbers, strict=True), start=1):
         if progress is not None and index % 500 == 0:
             progress(index)
@@ -158,7 +166,7 @@ def do_import_members(
         seen[number] = line
         current = existing.get(number)
         try:
-            member = prepare_member(vendor, fields, current)
+            member = prepare(fields, current)
         except ValidationError as exc:
             errors.add_validation_error(line, exc)
             continue

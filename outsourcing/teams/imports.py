@@ -65,6 +65,10 @@ def _fields(values: dict[str, Any]) -> dict[str, Any]:
     """A row's cells as the values of a TeamMember's fields (validation is the action's)."""
     fields: dict[str, Any] = {}
     for key, raw in values.items():
+        if type(raw) is str:  # every cell of a CSV: the rules below for a str, in short
+            raw = raw.strip()
+            fields[key] = raw if raw != "" else (None if key in DATES or key == IDENTITY else "")
+            continue
         if isinstance(raw, datetime.datetime):
             raw = raw.date()
         if isinstance(raw, float) and raw.is_integer():

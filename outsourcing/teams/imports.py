@@ -30,6 +30,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks.signals import task_finished
 
 from outsourcing.core.access import ensure_can_change
+from outsourcing.core.bulk import collector_paused
 from outsourcing.core.jobs import retry_while_locked
 from outsourcing.core.tabular import MAX_BYTES, RowErrors, check_size, cut, read_table
 
@@ -125,7 +126,8 @@ def run_import(job: ImportJob) -> ImportJob:
     if job.finished:
         return job  # a re-delivered task whose job already ended (e.g. its worker died after the commit)
     try:
-        return _run(job)
+        with collector_paused():
+            return _run(job)
     except TimeBudgetExceeded:
         budget = settings.OUTSOURCING_IMPORT_TIME_BUDGET
         reason = _("The import took longer than %(s)s seconds and was stopped; nothing was imported.") % {"s": budget}

@@ -122,6 +122,8 @@ class Engagement(VendorOwned, Versioned):
             models.Index(fields=["vendor", "status"]),
             # The engagement list's default order (newest first): its page without sorting the portfolio.
             models.Index(fields=["-start_date", "id"], name="engagement_newest"),
+            # By title: the engagement pickers (a comparison's, an assessment's) without sorting the portfolio.
+            models.Index(fields=["title", "id"], name="engagement_by_title"),
         ]
 
     def __str__(self) -> str:

@@ -76,9 +76,12 @@ def _page(request: HttpRequest, engagement: Engagement, status: int = 200, **for
         .select_related("outgoing__member", "successor")
     )
     pending = [r for r in replacements if r.status == ReplacementStatus.PENDING]
-    for replacement in pending:
-        found = evaluate_members(engagement, [replacement.successor], replacement.effective_date)
-        replacement.successor_verdict = found[0] if found else None  # type: ignore[attr-defined]
+    # The successors' eligibility on their first day: one evaluation per distinct first day, not per replacement.
+    for day in {r.effective_date for r in pending}:
+        starting = [r for r in pending if r.effective_date == day]
+        found = {v.member_id: v for v in evaluate_members(engagement, {r.successor for r in starting}, day)}
+        for replacement in starting:
+            replacement.successor_verdict = found.get(replacement.successor_id)  # type: ignore[attr-defined]
     # A large team is shown a page at a time (its rows carry forms), read a page at a time, and only the shown
     # people's verdicts are worked out: the page costs the same whatever the team's size (the figures above
     # the table are counted by the database).

@@ -196,3 +196,38 @@ def test_the_place_picker_offers_only_the_teams_open_vendor_places(
         reverse("search:options"), {"kind": "place", "field": "outgoing", f"outgoing{FIND}": "Mine"}
     )
     assert nothing.content.decode().count("<option") == 1  # no team named: no places
+
+
+def test_pending_successors_are_evaluated_per_first_day_not_per_replacement(
+    web: Any, manager: Any, engagement_a: Any, person: Any
+) -> None:
+    from outsourcing.teams.actions import do_add_to_team, do_propose_replacement
+
+    def propose(n: int) -> None:
+        for i in range(n):
+            lead = do_add_to_team(
+                engagement_a,
+                acting_user=manager,
+                member=person(engagement_a.vendor, full_name=f"Lead {n}-{i}"),
+                role="Lead",
+                key_person=True,  # a key person's replacement waits for the owner
+                start_date=D(2024, 1, 1),
+            )
+            do_propose_replacement(
+                engagement_a,
+                outgoing=lead,
+                successor=person(engagement_a.vendor, full_name=f"Next {n}-{i}", contract=i % 2 == 0),
+                reason="Moves on",
+                effective_date=D(2030, 1, 1),
+                acting_user=manager,
+            )
+
+    url = reverse("teams:engagement-team", kwargs={"pk": engagement_a.pk})
+    client = web(manager)
+    propose(1)
+    few, _page = _queries(client, url)
+    propose(4)
+    many, page = _queries(client, url)
+    assert many <= few
+    verdicts = {r.successor.full_name: r.successor_verdict.eligible for r in page.context["pending"]}
+    assert verdicts == {"Next 1-0": True, **{f"Next 4-{i}": i % 2 == 0 for i in range(4)}}

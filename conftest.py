@@ -201,3 +201,30 @@ def only_registered() -> Any:
     yield keep
     for name, functions in saved.items():
         getattr(registry, name)[:] = functions
+
+
+@pytest.fixture
+def query_plans() -> Any:
+    """`query_plans(action)`: (statement, SQLite's plan) of every SELECT `action` sends, explained with its own
+    bound parameters (a literal in their place can change the plan). Without ANALYZE statistics, which Django
+    never gathers, SQLite plans the same on a test's small tables as on a full portfolio."""
+    from django.db import connection
+
+    def explain(action: Any) -> list[tuple[str, str]]:
+        sent: list[tuple[str, Any]] = []
+
+        def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            sent.append((sql, params))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(capture):
+            action()
+        plans = []
+        with connection.cursor() as cursor:
+            for sql, params in sent:
+                if sql.lstrip().upper().startswith("SELECT"):
+                    cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+                    plans.append((sql, " / ".join(str(row[-1]) for row in cursor.fetchall())))
+        return plans
+
+    return explain

@@ -117,7 +117,14 @@ class Engagement(VendorOwned, Versioned):
         ordering = ["-start_date", "title"]
         verbose_name = _("engagement")
         verbose_name_plural = _("engagements")
-        indexes = [models.Index(fields=["status"]), models.Index(fields=["vendor", "status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["vendor", "status"]),
+            # The engagement list's default order (newest first): its page without sorting the portfolio.
+            models.Index(fields=["-start_date", "id"], name="engagement_newest"),
+            # By title: the engagement pickers (a comparison's, an assessment's) without sorting the portfolio.
+            models.Index(fields=["title", "id"], name="engagement_by_title"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}" if self.code else self.title

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -63,10 +64,14 @@ class Gap:
     period_start: datetime.date
 
 
-def measurement_gaps(engagement: Engagement, as_of: datetime.date | None = None) -> list[Gap]:
-    """Every (metric, period) of the engagement that is over by `as_of` within the agreement and has no value."""
+def measurement_gaps(
+    engagement: Engagement, as_of: datetime.date | None = None, metrics: Sequence[SlaMetric] | None = None
+) -> list[Gap]:
+    """Every (metric, period) of the engagement that is over by `as_of` within the agreement and has no value.
+    `metrics`: the engagement's, with `engagement__agreement` selected, when the caller has them."""
     as_of = as_of or timezone.localdate()
-    metrics = list(SlaMetric.objects.filter(engagement=engagement).select_related("engagement__agreement"))
+    if metrics is None:
+        metrics = list(SlaMetric.objects.filter(engagement=engagement).select_related("engagement__agreement"))
     if not metrics:
         return []
     measured = set(Measurement.objects.filter(metric__engagement=engagement).values_list("metric_id", "period_start"))
@@ -78,9 +83,19 @@ def measurement_gaps(engagement: Engagement, as_of: datetime.date | None = None)
     ]
 
 
-def sla_report(engagement: Engagement, as_of: datetime.date | None = None) -> list[PeriodCredits]:
+def sla_report(
+    engagement: Engagement,
+    as_of: datetime.date | None = None,
+    *,
+    since: datetime.date | None = None,
+    before: datetime.date | None = None,
+    gaps: Sequence[Gap] | None = None,
+) -> list[PeriodCredits]:
     """Every period of the engagement with attainment, breach and service credit per metric; a period that is
-    over without a measurement of a metric lists that metric among its gaps (no data, never met)."""
+    over without a measurement of a metric lists that metric among its gaps (no data, never met).
+
+    `since`/`before`: only the periods starting on or after / before these days (a page of a long history reads
+    only its own measurements); `gaps`: `measurement_gaps(engagement, as_of)` when the caller has them."""
     agreement = ServiceAgreement.objects.filter(engagement=engagement).first()
     monthly_fee = agreement.monthly_fee if agreement else None
     metrics = {m.pk: m for m in SlaMetric.objects.filter(engagement=engagement).prefetch_related("bands")}
@@ -90,7 +105,15 @@ def sla_report(engagement: Engagement, as_of: datetime.date | None = None) -> li
         fee = None if monthly_fee is None else monthly_fee * (3 if quarterly else 1)
         return periods.setdefault((start, quarterly), PeriodCredits(start, quarterly, fee))
 
-    for measurement in Measurement.objects.filter(metric__engagement=engagement).order_by("period_start", "metric"):
+    def shown(start: datetime.date) -> bool:
+        return (since is None or start >= since) and (before is None or start < before)
+
+    measurements = Measurement.objects.filter(metric__engagement=engagement)
+    if since is not None:
+        measurements = measurements.filter(period_start__gte=since)
+    if before is not None:
+        measurements = measurements.filter(period_start__lt=before)
+    for measurement in measurements.order_by("period_start", "metric"):
         metric = metrics[measurement.metric_id]
         period = period_of(measurement.period_start, metric.quarterly)
         percent = calc.credit_percent(metric.band_pairs(), measurement.shortfall)
@@ -103,29 +126,49 @@ def sla_report(engagement: Engagement, as_of: datetime.date | None = None) -> li
                 credit=None if period.fee is None else calc.credit_amount(period.fee, percent),
             )
         )
-    for gap in measurement_gaps(engagement, as_of):
-        period_of(gap.period_start, gap.metric.quarterly).gaps.append(metrics[gap.metric.pk])
+    for gap in measurement_gaps(engagement, as_of) if gaps is None else gaps:
+        if shown(gap.period_start):
+            period_of(gap.period_start, gap.metric.quarterly).gaps.append(metrics[gap.metric.pk])
     return sorted(periods.values(), key=lambda p: (p.period_start, p.quarterly))
 
 
-def attainment_charts(engagement: Engagement, as_of: datetime.date | None = None) -> list[SafeString]:
+CHART_PERIODS = 12
+
+
+def attainment_charts(
+    engagement: Engagement, as_of: datetime.date | None = None, metrics: Sequence[SlaMetric] | None = None
+) -> list[SafeString]:
     """One line chart per metric of its attainment over the last 12 periods; a period without a measurement is
-    a gap in the line (no data), not joined over as if it were fine."""
+    a gap in the line (no data), not joined over as if it were fine.
+
+    Only the charts' own rows are read (period, attainment, breach of the last periods, not whole measurements
+    of the engagement's history). `metrics`: the engagement's, with `engagement__agreement` selected."""
     as_of = as_of or timezone.localdate()
-    values: dict[int, dict[datetime.date, Measurement]] = defaultdict(dict)
-    for m in Measurement.objects.filter(metric__engagement=engagement).order_by("period_start"):
-        values[m.metric_id][m.period_start] = m
+    if metrics is None:
+        metrics = list(SlaMetric.objects.filter(engagement=engagement).select_related("engagement__agreement"))
+    expected = {metric.pk: metric.expected_periods(as_of) for metric in metrics}
+    # A metric with CHART_PERIODS expected periods since a day shows nothing measured before that day (its
+    # last periods are those or later ones); one with fewer may show any of its measurements.
+    cutoffs = [starts[-CHART_PERIODS] if len(starts) >= CHART_PERIODS else None for starts in expected.values()]
+    rows = Measurement.objects.filter(metric__engagement=engagement)
+    if cutoffs and None not in cutoffs:
+        rows = rows.filter(period_start__gte=min(c for c in cutoffs if c is not None))
+    values: dict[int, dict[datetime.date, tuple[Decimal, bool]]] = defaultdict(dict)
+    for metric_id, start, attainment, breached in rows.values_list(
+        "metric_id", "period_start", "attainment", "breached"
+    ):
+        values[metric_id][start] = (attainment, breached)
     charts = []
-    for metric in SlaMetric.objects.filter(engagement=engagement).select_related("engagement__agreement"):
+    for metric in metrics:
         measured = values.get(metric.pk, {})
-        starts = sorted(set(metric.expected_periods(as_of)) | set(measured))[-12:]
+        starts = sorted(set(expected[metric.pk]) | set(measured))[-CHART_PERIODS:]
         if not measured:
             continue
         points = [
             Point(
                 start.strftime("%Y-%m"),
-                float(measured[start].attainment) if start in measured else None,
-                alert=start in measured and measured[start].breached,
+                float(measured[start][0]) if start in measured else None,
+                alert=start in measured and measured[start][1],
             )
             for start in starts
         ]

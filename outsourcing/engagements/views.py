@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass, field
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,7 +43,7 @@ from .forms import EngagementForm as EngagementEditForm
 from .forms import TransferForm, TransitionForm
 from .models import Deliverable, Engagement, Measurement, ServiceAgreement, SlaMetric
 from .queries import SORTS, filter_engagements, is_issue, issue_choices
-from .reports import attainment_charts, benefit_report, sla_report
+from .reports import Gap, PeriodCredits, attainment_charts, benefit_report, measurement_gaps, sla_report
 
 COLUMNS = [
     Column("code", gettext_lazy("Code")),
@@ -155,6 +158,40 @@ def _team_url(engagement: Engagement) -> str | None:
         return None
 
 
+SLA_MONTHS = 12  # the detail page shows a year of SLA periods at a time
+
+
+@dataclass
+class SlaPage:
+    """The SLA periods the detail page shows: a year of them (the latest first), and what the cards need."""
+
+    periods: list[PeriodCredits] = field(default_factory=list)
+    last_period: PeriodCredits | None = None
+    gaps: list[Gap] = field(default_factory=list)  # over the whole history: the card counts them all
+    number: int = 1
+    since: datetime.date | None = None
+    before: datetime.date | None = None
+    has_earlier: bool = False
+
+
+def _sla_periods(request: HttpRequest, engagement: Engagement, today: datetime.date, metrics: list[Any]) -> SlaPage:
+    """The year of periods of page `sla_page` (1: the last twelve months and anything later): a long history
+    is read a year at a time, so the page costs the same however many years of measurements there are."""
+    number = request.GET.get("sla_page", "1")
+    page = SlaPage(number=min(int(number), 1000) if number.isdigit() and int(number) > 0 else 1)
+    page.gaps = measurement_gaps(engagement, today, metrics)
+    month = today.replace(day=1)
+    page.since = month - relativedelta(months=SLA_MONTHS * page.number)
+    page.before = None if page.number == 1 else page.since + relativedelta(months=SLA_MONTHS)
+    page.periods = sla_report(engagement, today, since=page.since, before=page.before, gaps=page.gaps)
+    latest = page.periods if page.number == 1 else sla_report(engagement, today, since=page.since, gaps=page.gaps)
+    page.last_period = latest[-1] if latest else None
+    page.has_earlier = any(g.period_start < page.since for g in page.gaps) or (
+        Measurement.objects.filter(metric__engagement=engagement, period_start__lt=page.since).exists()
+    )
+    return page
+
+
 @login_required
 def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = get_visible(Engagement.objects.select_related("vendor", "manager", "override_by"), request.user, pk=pk)
@@ -164,8 +201,13 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement_state = AgreementState(agreement.deadline_state) if agreement else None  # type: ignore[attr-defined]
     versions = list(agreement.versions.all()) if agreement else []
     deliverables = list(Deliverable.objects.filter(engagement=engagement).select_related("decided_by"))
-    metrics = list(SlaMetric.objects.filter(engagement=engagement).prefetch_related("bands"))
-    periods = sla_report(engagement, today) if engagement.form in SLA_FORMS else []
+    metrics = list(
+        SlaMetric.objects.filter(engagement=engagement)
+        .select_related("engagement__agreement")
+        .prefetch_related("bands")
+    )
+    sla = _sla_periods(request, engagement, today, metrics) if engagement.form in SLA_FORMS else SlaPage()
+    periods = sla.periods
     terms, payouts = benefit_report(engagement) if engagement.form in BENEFIT_FORMS else (None, [])
     one = Engagement.objects.filter(pk=engagement.pk)
     blockers = (
@@ -180,7 +222,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     open_issues = [b.said_to(vendor_side) for b in open_issues]
     late_ids = set(Deliverable.objects.filter(engagement=engagement).late(today).values_list("pk", flat=True))
     late = [d for d in deliverables if d.pk in late_ids]
-    last_period = periods[-1] if periods else None
+    last_period = sla.last_period
     issues: list[str] = []
     if agreement and agreement_state in (AgreementState.DECISION_DUE, AgreementState.EXPIRING):
         issues.append(agreement.advice(today, for_vendor=not sees_all_vendors(request.user)))
@@ -219,8 +261,9 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "metrics": metrics,
         "periods": periods,
         "last_period": last_period,
-        "charts": attainment_charts(engagement, today) if metrics else [],
-        "gap_count": sum(len(p.gaps) for p in periods),
+        "charts": attainment_charts(engagement, today, metrics) if metrics else [],
+        "gap_count": len(sla.gaps),
+        "sla": sla,
         "terms": terms,
         "payouts": payouts,
         "blockers": blockers,

@@ -16,6 +16,11 @@ class ReportStatus(models.TextChoices):
     RETURNED = "returned", _("Returned with comments")
 
 
+# Reports still open on the owner's side or the vendor's: submitted and not yet accepted, or returned with comments
+# (the reports page's list and the dashboard's counts).
+AWAITING_REVIEW = [ReportStatus.SUBMITTED, ReportStatus.RETURNED]
+
+
 class Timeliness(models.TextChoices):
     ON_TIME = "on_time", _("On time")
     LATE = "late", _("Late")

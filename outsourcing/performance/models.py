@@ -120,6 +120,12 @@ class ImplementationReport(VendorOwned, models.Model):
         verbose_name = _("implementation report")
         verbose_name_plural = _("implementation reports")
         constraints = [models.UniqueConstraint(fields=["engagement", "period_start"], name="one_report_per_period")]
+        indexes = [
+            # The reports awaiting review, oldest due first (the reports page's list and count, the dashboard's
+            # counts) read from this index, not the table of every report ever written. Not a partial index:
+            # SQLite ignores one when the status is a bound parameter, as Django sends it.
+            models.Index(fields=["due_date", "status"], name="report_due_status")
+        ]
 
     def __str__(self) -> str:
         return f"{self.engagement} · {self.period_start:%Y-%m}"
@@ -198,7 +204,13 @@ class Appraisal(VendorOwned, models.Model):
         ordering = ["-period_end", "-pk"]
         verbose_name = _("appraisal")
         verbose_name_plural = _("appraisals")
-        indexes = [models.Index(fields=["vendor", "period_end"])]
+        indexes = [
+            models.Index(fields=["vendor", "period_end"]),
+            # The reports page: the newest appraisals first, and the standings' year of (vendor, total) read
+            # from the index alone (33,181 appraisals: 20 ms → 1 ms and 21 ms → 6 ms on SQLite).
+            models.Index(fields=["-period_end", "id"], name="appraisal_newest"),
+            models.Index(fields=["period_end", "vendor", "total"], name="appraisal_year_totals"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.vendor} · {self.period_start} – {self.period_end}"

@@ -22,7 +22,7 @@ from outsourcing.engagements.models import Engagement
 from outsourcing.vendors.models import Vendor
 
 from . import actions
-from .choices import STANDING_TONE, ReportStatus, Standing, Timeliness
+from .choices import AWAITING_REVIEW, STANDING_TONE, ReportStatus, Standing, Timeliness
 from .forms import AppraisalForm, ReportForm, ReviewForm, ScheduleForm, WriteReportForm
 from .models import REPORT_FIELDS, Appraisal, ImplementationReport, ReportDraft, ReportSchedule
 from .services import (
@@ -144,7 +144,7 @@ def index(request: HttpRequest) -> HttpResponse:
     awaiting = ListPage(
         request,
         ImplementationReport.objects.visible_to(request.user)
-        .filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.RETURNED])
+        .filter(status__in=AWAITING_REVIEW)
         .select_related("engagement__vendor"),
         columns=AWAITING_COLUMNS,
         sorts=AWAITING_SORTS,

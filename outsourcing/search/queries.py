@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from outsourcing.core.pickers import matching, offered
 from outsourcing.engagements.models import Engagement
 from outsourcing.qualifications.models import Qualification
-from outsourcing.teams.models import TeamMember
+from outsourcing.teams.choices import TeamSide
+from outsourcing.teams.models import TeamAssignment, TeamMember
 from outsourcing.vendors.models import Vendor
 
 MAX_QUERY = 100
@@ -124,11 +125,13 @@ def _order(code: str) -> tuple[str, ...]:
         "person": ("full_name", "pk"),
         "engagement": ("title", "pk"),
         "certificate": ("number", "pk"),
+        "place": ("member__full_name", "pk"),
     }[code]
 
 
 # The type-ahead pickers' scopes (core.pickers): how a form narrows a kind, told by parameters of the request.
-PICKABLE: dict[str, Any] = {"vendor": Vendor, "person": TeamMember, "engagement": Engagement}
+# "place": a vendor person's place on a team (the outgoing person of a replacement).
+PICKABLE: dict[str, Any] = {"vendor": Vendor, "person": TeamMember, "engagement": Engagement, "place": TeamAssignment}
 
 
 def _scoped(kind: str, queryset: QuerySet[Any], scope: dict[str, str]) -> QuerySet[Any]:
@@ -141,6 +144,13 @@ def _scoped(kind: str, queryset: QuerySet[Any], scope: dict[str, str]) -> QueryS
         team = scope.get("team", "")
         if team.isdigit():
             queryset = queryset.filter(assignments__engagement_id=int(team)).distinct()
+    if kind == "place":
+        team = scope.get("team", "")
+        queryset = queryset.filter(
+            engagement_id=int(team) if team.isdigit() else None, side=TeamSide.VENDOR, member__isnull=False
+        ).select_related("member")
+        if scope.get("current") == "1":  # still open: no last day yet
+            queryset = queryset.filter(end_date__isnull=True)
     return queryset
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 
 from outsourcing.documents.choices import DocumentKind
 from outsourcing.documents.models import Document
@@ -162,17 +163,19 @@ def evaluate_members(engagement: Any, members: Iterable[TeamMember], as_of: date
     return [verdict for _e, verdict in evaluate_places([(engagement, m) for m in members], as_of)]
 
 
-def team_members(engagement: Any, as_of: datetime.date) -> list[TeamMember]:
-    """The vendor's people on the team on D (SPEC "On the team on D")."""
-    rows = (
-        # The engagement's own vendor's people: a transferred engagement's earlier vendor is not on its team.
-        TeamAssignment.objects.on_team(as_of)
-        .filter(
-            engagement=engagement, side=TeamSide.VENDOR, member__isnull=False, member__vendor_id=engagement.vendor_id
-        )
-        .select_related("member")
-        .order_by("member__full_name", "member_id")
+def team_places(engagement: Any, as_of: datetime.date) -> QuerySet[TeamAssignment]:
+    """The places of the vendor's people on the team on D (SPEC "On the team on D")."""
+    # The engagement's own vendor's people: a transferred engagement's earlier vendor is not on its team.
+    return TeamAssignment.objects.on_team(as_of).filter(
+        engagement=engagement, side=TeamSide.VENDOR, member__isnull=False, member__vendor_id=engagement.vendor_id
     )
+
+
+def team_members(engagement: Any, as_of: datetime.date, among: Iterable[int] | None = None) -> list[TeamMember]:
+    """The vendor's people on the team on D (SPEC "On the team on D"); `among`: only these people (a page's)."""
+    rows = team_places(engagement, as_of).select_related("member").order_by("member__full_name", "member_id")
+    if among is not None:
+        rows = rows.filter(member_id__in=list(among))
     seen: dict[int, TeamMember] = {}
     for assignment in rows:
         assert assignment.member is not None

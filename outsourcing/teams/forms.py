@@ -3,10 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -75,24 +73,6 @@ class ImportForm(forms.Form):
         )
 
 
-class PlainSelect(forms.Select):
-    """A <select> built in Python rather than one template render per option: a large vendor's roster offers
-    10,000+ people, which Django's per-option templates took seconds to render. Same markup otherwise."""
-
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        chosen = {str(v) for v in self.format_value(value)}
-        options = []
-        for option_value, label in self.choices:
-            if isinstance(label, list | tuple):  # option groups: leave them to Django
-                return super().render(name, value, attrs, renderer)  # type: ignore[return-value]
-            key = "" if option_value is None else str(option_value)
-            selected = " selected" if key in chosen else ""
-            options.append(f'<option value="{escape(key)}"{selected}>{escape(label)}</option>')
-        return mark_safe(
-            f"<select{flatatt({**self.build_attrs(self.attrs, attrs), 'name': name})}>" + "".join(options) + "</select>"
-        )  # every value and label is escaped above
-
-
 class AssignmentForm(forms.Form):
     side = forms.ChoiceField(label=_("Side"), choices=TeamSide.choices, initial=TeamSide.VENDOR)
     member = PickerField(label=_("Vendor's member"), kind="person", queryset=TeamMember.objects.none(), required=False)
@@ -151,19 +131,21 @@ class WaiverForm(forms.Form):
 
 
 class ReplacementForm(forms.Form):
-    outgoing = forms.ModelChoiceField(
-        label=_("Outgoing person"), queryset=TeamAssignment.objects.none(), widget=PlainSelect
-    )
+    outgoing = PickerField(label=_("Outgoing person"), kind="place", queryset=TeamAssignment.objects.none())
     successor = PickerField(label=_("Successor"), kind="person", queryset=TeamMember.objects.none())
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     effective_date = forms.DateField(label=_("Successor's first day"), widget=DATE)
 
     def __init__(self, *args: Any, engagement: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outgoing"].queryset = TeamAssignment.objects.filter(  # type: ignore[attr-defined]
-            engagement=engagement, side=TeamSide.VENDOR, end_date__isnull=True
-        ).select_related("member")
-        self.fields["outgoing"].label_from_instance = lambda a: f"{a.person_name} · {a.role}"  # type: ignore[attr-defined]
+        # A large team's places are found by typing, like people (the search app's kind "place").
+        self.fields["outgoing"].set_scope(  # type: ignore[attr-defined]
+            TeamAssignment.objects.filter(engagement=engagement, side=TeamSide.VENDOR, end_date__isnull=True)
+            .select_related("member")
+            .order_by("member__full_name", "pk"),
+            team=engagement.pk,
+            current=1,
+        )
         self.fields["successor"].set_scope(  # type: ignore[attr-defined]
             TeamMember.objects.filter(vendor_id=engagement.vendor_id)
             .not_left_by(timezone.localdate())

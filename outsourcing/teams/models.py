@@ -255,6 +255,8 @@ class TeamAssignment(VendorOwned, models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = AssignmentQuerySet.as_manager()
+    # How a type-ahead picker finds a place (core.pickers.matching): by its person, as people are found.
+    search_lookups = ("member__full_name__icontains", "member__employee_number__istartswith", "role__icontains")
 
     class Meta:
         ordering = ["-key_person", "start_date", "pk"]

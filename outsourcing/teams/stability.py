@@ -307,12 +307,10 @@ class TeamMetrics:
         return dict(self.__dict__)
 
 
-def team_metrics(
-    engagement: Any, start: datetime.date, end: datetime.date, verdicts: list[Any] | None = None
-) -> TeamMetrics:
-    """Replacement rate = vendor-side people who left the team in [start, end] ÷ average team size.
-    `verdicts`: the team's eligibility on `end` when the caller has it already (the team page)."""
-    from .eligibility import evaluate_team
+def team_metrics(engagement: Any, start: datetime.date, end: datetime.date) -> TeamMetrics:
+    """Replacement rate = vendor-side people who left the team in [start, end] ÷ average team size; the
+    eligible share on `end` counted by the database (`eligibility_counts`), not person by person."""
+    from .eligibility_counts import eligibility_counts
 
     vendor_side = TeamAssignment.objects.filter(engagement=engagement, side=TeamSide.VENDOR)
     on_team = on_team_q
@@ -329,9 +327,7 @@ def team_metrics(
         vendor_side.filter(on_team(end), member__hire_date__lte=end).values_list("member__hire_date", flat=True)
     )
     tenure = float(np.mean([(end - h).days for h in hires])) if hires else None
-    if verdicts is None:
-        verdicts = evaluate_team(engagement, end)
-    eligible = sum(1 for v in verdicts if v.eligible)
+    evaluated, eligible = eligibility_counts(engagement, end)
     return TeamMetrics(
         start=start,
         end=end,
@@ -343,7 +339,7 @@ def team_metrics(
         changes=counts["left_team"] + counts["joined"],
         unacknowledged_changes=counts["unacknowledged"],
         average_tenure_days=tenure,
-        evaluated=len(verdicts),
+        evaluated=evaluated,
         eligible=eligible,
-        eligible_share=(eligible / len(verdicts)) if verdicts else None,
+        eligible_share=(eligible / evaluated) if evaluated else None,
     )

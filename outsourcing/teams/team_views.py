@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -35,7 +36,7 @@ from .actions import (
     do_revoke_waiver,
 )
 from .choices import ReplacementStatus, TeamSide
-from .eligibility import evaluate_members, evaluate_team
+from .eligibility import evaluate_members, team_members
 from .forms import AssignmentForm, DecisionForm, EndAssignmentForm, ReplacementForm, WaiverForm
 from .models import Replacement, TeamAssignment, Waiver
 from .stability import team_metrics
@@ -63,9 +64,7 @@ def _page(request: HttpRequest, engagement: Engagement, status: int = 200, **for
     user: Any = request.user
     as_of = _as_of(request)
     co_sourcing = engagement.form == EngagementForm.CO_SOURCING
-    team_verdicts = evaluate_team(engagement, as_of)
-    verdicts = {v.member_id: v for v in team_verdicts}
-    assignments = list(
+    assignments = (
         TeamAssignment.objects.visible_to(user)
         .filter(engagement=engagement)
         .select_related("member", "owner_user")
@@ -77,28 +76,33 @@ def _page(request: HttpRequest, engagement: Engagement, status: int = 200, **for
         .select_related("outgoing__member", "successor")
     )
     pending = [r for r in replacements if r.status == ReplacementStatus.PENDING]
-    for replacement in pending:
-        found = evaluate_members(engagement, [replacement.successor], replacement.effective_date)
-        replacement.successor_verdict = found[0] if found else None  # type: ignore[attr-defined]
-    current = [a for a in assignments if a.end_date is None or a.end_date >= as_of]
-    former = [a for a in assignments if a.end_date is not None and a.end_date < as_of]
-    # A large team is shown a page at a time (its rows carry forms): the body stays small whatever its size.
+    # The successors' eligibility on their first day: one evaluation per distinct first day, not per replacement.
+    for day in {r.effective_date for r in pending}:
+        starting = [r for r in pending if r.effective_date == day]
+        found = {v.member_id: v for v in evaluate_members(engagement, {r.successor for r in starting}, day)}
+        for replacement in starting:
+            replacement.successor_verdict = found.get(replacement.successor_id)  # type: ignore[attr-defined]
+    # A large team is shown a page at a time (its rows carry forms), read a page at a time, and only the shown
+    # people's verdicts are worked out: the page costs the same whatever the team's size (the figures above
+    # the table are counted by the database).
+    current = assignments.filter(Q(end_date__isnull=True) | Q(end_date__gte=as_of))
     current_page = Paginator(current, TEAM_PER_PAGE).get_page(request.GET.get("team_page"))
-    former_page = Paginator(former, TEAM_PER_PAGE).get_page(request.GET.get("former_page"))
-    for assignment in assignments:
+    former_page = Paginator(assignments.filter(end_date__lt=as_of), TEAM_PER_PAGE).get_page(
+        request.GET.get("former_page")
+    )
+    shown = list(current_page)
+    among = {a.member_id for a in shown if a.member_id}
+    verdicts = {v.member_id: v for v in evaluate_members(engagement, team_members(engagement, as_of, among), as_of)}
+    for assignment in shown:
         assignment.verdict = verdicts.get(assignment.member_id) if assignment.member_id else None  # type: ignore[attr-defined]
     writer = is_owner_writer(user)
     can_vendor_edit = can_change(user, TeamAssignment(engagement=engagement, side=TeamSide.VENDOR))
     end_form = EndAssignmentForm(initial={"end_date": as_of})
-    metrics = team_metrics(
-        engagement, engagement.start_date if engagement.start_date <= as_of else as_of, as_of, team_verdicts
-    )
+    metrics = team_metrics(engagement, engagement.start_date if engagement.start_date <= as_of else as_of, as_of)
     context = {
         "title": _("Team of %(engagement)s") % {"engagement": engagement},
         "engagement": engagement,
         "as_of": as_of,
-        "current": current,
-        "former": former,
         "current_page": current_page,
         "former_page": former_page,
         "waivers": Waiver.objects.visible_to(user).filter(engagement=engagement).select_related("member", "granted_by"),

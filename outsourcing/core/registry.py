@@ -16,7 +16,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import Any, Protocol
 
 from .access import sees_all_vendors
 
@@ -64,8 +65,23 @@ class VendorCriterion:
     compute: Callable[[Sequence[int], Any, datetime.date], dict[int, CriterionScore]]
 
 
-# fn(engagements, as_of) -> {engagement pk: blockers}; an engagement with nothing to say may be left out.
-EngagementCheck = Callable[[Sequence[Any], datetime.date], dict[int, list[Blocker]]]
+class EngagementCheck(Protocol):
+    """`fn(engagements, as_of, detail=True)` -> {engagement pk: blockers}; an engagement with nothing to say may
+    be left out. With `detail=False` the check decides exactly as with `detail=True` (the same code path) but
+    need not word its verdicts: each blocker may be `unworded(code)` and a code need be said only once per
+    engagement. Pages that count or filter by kind ask that way (`EngagementQuerySet.open_issue_codes`)."""
+
+    def __call__(
+        self, engagements: Sequence[Any], as_of: datetime.date, *, detail: bool = True
+    ) -> dict[int, list[Blocker]]: ...
+
+
+@cache
+def unworded(code: str) -> Blocker:
+    """The blocker of kind `code` without a message: what a check says with `detail=False`."""
+    return Blocker(code, "")
+
+
 # fn(vendors, engagement or None, as_of) -> {vendor pk: blockers}; a vendor with none may be left out.
 VendorBlocker = Callable[[Sequence[Any], Any, datetime.date], dict[int, list[Blocker]]]
 
@@ -93,14 +109,15 @@ def register_dashboard_cards(
 
 
 def register_activation_check(fn: EngagementCheck) -> EngagementCheck:
-    """`fn(engagements, as_of)` says, for each engagement, what keeps it from becoming active on `as_of`."""
+    """`fn(engagements, as_of, detail=True)` says, for each engagement, what keeps it from becoming active on
+    `as_of`."""
     if fn not in activation_checks:
         activation_checks.append(fn)
     return fn
 
 
 def register_engagement_issue(fn: EngagementCheck) -> EngagementCheck:
-    """`fn(engagements, as_of)` says, for each engagement, what is wrong with it on `as_of` that does not
+    """`fn(engagements, as_of, detail=True)` says, for each engagement, what is wrong with it on `as_of` that does not
     block its activation (an open issue of a running engagement, e.g. a certificate expiring in its term)."""
     if fn not in engagement_issues:
         engagement_issues.append(fn)
@@ -156,32 +173,43 @@ def register_vendor_criterion(criterion: VendorCriterion) -> VendorCriterion:
     return criterion
 
 
-def _merge(keys: Sequence[Any], answers: Sequence[dict[int, list[Blocker]]]) -> dict[int, list[Blocker]]:
+def _merge(
+    keys: Sequence[Any], answers: Sequence[dict[int, list[Blocker]]], *, ordered: bool = True
+) -> dict[int, list[Blocker]]:
     result: dict[int, list[Blocker]] = {obj.pk: [] for obj in keys}
     for answer in answers:
         for pk, found in answer.items():
             if pk in result:
                 result[pk].extend(found)
-    for found in result.values():
-        found.sort(key=lambda b: issue_order.get(b.code, 1000))  # stable: an app's own order is kept
+    if ordered:
+        for found in result.values():
+            found.sort(key=lambda b: issue_order.get(b.code, 1000))  # stable: an app's own order is kept
     return result
 
 
-def activation_blockers_of(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:
-    """Every registered activation check's blockers of each engagement on `as_of` (pk → list, maybe empty)."""
+def activation_blockers_of(
+    engagements: Sequence[Any], as_of: datetime.date, *, detail: bool = True
+) -> dict[int, list[Blocker]]:
+    """Every registered activation check's blockers of each engagement on `as_of` (pk → list, maybe empty);
+    `detail=False`: the same verdicts unworded (see `EngagementCheck`)."""
     engagements = list(engagements)
     if not engagements:
         return {}
-    return _merge(engagements, [check(engagements, as_of) for check in activation_checks])
+    answers = [check(engagements, as_of, detail=detail) for check in activation_checks]
+    return _merge(engagements, answers, ordered=detail)
 
 
-def engagement_issues_of(engagements: Sequence[Any], as_of: datetime.date, viewer: Any) -> dict[int, list[Blocker]]:
+def engagement_issues_of(
+    engagements: Sequence[Any], as_of: datetime.date, viewer: Any, *, detail: bool = True
+) -> dict[int, list[Blocker]]:
     """The registered non-blocking issues of each engagement on `as_of`, as `viewer` may see them: the
-    owner-only kinds are left out for anyone but the owner's staff (the one place that decides it)."""
+    owner-only kinds are left out for anyone but the owner's staff (the one place that decides it).
+    `detail=False`: the same verdicts unworded (see `EngagementCheck`)."""
     engagements = list(engagements)
     if not engagements:
         return {}
-    merged = _merge(engagements, [check(engagements, as_of) for check in engagement_issues])
+    answers = [check(engagements, as_of, detail=detail) for check in engagement_issues]
+    merged = _merge(engagements, answers, ordered=detail)
     if sees_all_vendors(viewer):
         return merged
     return {pk: [b for b in found if b.code not in owner_only_kinds] for pk, found in merged.items()}

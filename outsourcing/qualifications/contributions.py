@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.phrases import Phrase
-from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
+from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard, unworded
 
 from .choices import DerivedStatus
 from .models import Qualification, QualificationRequirement, counts_q
@@ -64,7 +64,9 @@ def _blockers(missing: list[str], requirements: list[QualificationRequirement], 
     ]
 
 
-def qualification_missing(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:
+def qualification_missing(
+    engagements: Sequence[Any], as_of: datetime.date, *, detail: bool = True
+) -> dict[int, list[Blocker]]:
     """Activation gate: each requirement the engagement's vendor does not meet on `as_of` (two queries)."""
     by_engagement = _requirements_of(engagements)
     if not by_engagement:
@@ -77,11 +79,13 @@ def qualification_missing(engagements: Sequence[Any], as_of: datetime.date) -> d
         requirements = by_engagement.get(engagement.pk, [])
         _met, missing = split_requirements(requirements, best, engagement.vendor_id)
         if missing:
-            result[engagement.pk] = _blockers(missing, requirements, as_of)
+            result[engagement.pk] = _blockers(missing, requirements, as_of) if detail else [unworded(MISSING_CODE)]
     return result
 
 
-def qualification_expires_in_term(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:
+def qualification_expires_in_term(
+    engagements: Sequence[Any], as_of: datetime.date, *, detail: bool = True
+) -> dict[int, list[Blocker]]:
     """Open issue: a required qualification that counts on `as_of` ends (`valid_until`) before the engagement
     does and no renewal of it is on file (two queries). A requirement not met at all is `qualification_missing`
     instead; an engagement without an end date has no term to outlast."""
@@ -106,6 +110,9 @@ def qualification_expires_in_term(engagements: Sequence[Any], as_of: datetime.da
             meeting = [q for q in held[(engagement.vendor_id, requirement.type_id)] if requirement.is_met_by(q[0])]
             if not meeting or any(renewed or until >= engagement.end_date for _l, until, renewed in meeting):
                 continue
+            if not detail:
+                result[engagement.pk] = [unworded(EXPIRES_CODE)]
+                break
             until = max(q[1] for q in meeting)
             result.setdefault(engagement.pk, []).append(
                 Blocker(

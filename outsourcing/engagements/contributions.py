@@ -37,7 +37,7 @@ def no_signed_agreement(
 ) -> dict[int, list[Blocker]]:
     """No agreement covering `as_of` with a signed copy on file (one query)."""
     signed = set(
-        ServiceAgreement.objects.filter(engagement_id__in=[e.pk for e in engagements])
+        ServiceAgreement.objects.filter(engagement_id__in=registry.ids_of(engagements))
         .signed_covering(as_of)
         .values_list("engagement_id", flat=True)
     )
@@ -81,7 +81,11 @@ def form_records(engagements: Sequence[Any], as_of: datetime.date, *, detail: bo
         ids = [e.pk for e in engagements if e.form == form]
         if not ids:
             continue
-        having = set(model.objects.filter(engagement_id__in=ids).values_list("engagement_id", flat=True))
+        having = set(
+            model.objects.filter(engagement_id__in=registry.ids_of(engagements), engagement__form=form).values_list(
+                "engagement_id", flat=True
+            )
+        )
         blocker = Blocker(code, str(message)) if detail else unworded(code)
         result.update({pk: [blocker] for pk in ids if pk not in having})
     return result

@@ -115,7 +115,7 @@ class EngagementQuerySet(VendorScopedQuerySet):
     def _open_issues(self, day: datetime.date, viewer: Any, *, detail: bool) -> dict[int, list[Blocker]]:
         from .choices import EngagementStatus
 
-        active = list(self.filter(status=EngagementStatus.ACTIVE).order_by())
+        active = registry.Selection(self.filter(status=EngagementStatus.ACTIVE).order_by())
         blockers = registry.activation_blockers_of(active, day, detail=detail)
         issues = registry.engagement_issues_of(active, day, viewer, detail=detail)
         merged = {pk: [*blockers.get(pk, []), *issues.get(pk, [])] for pk in blockers.keys() | issues.keys()}
@@ -125,7 +125,7 @@ class EngagementQuerySet(VendorScopedQuerySet):
         """Engagements in vendor selection that something keeps from becoming active on `day`."""
         from .choices import EngagementStatus
 
-        waiting = list(self.filter(status=EngagementStatus.SELECTION).order_by())
+        waiting = registry.Selection(self.filter(status=EngagementStatus.SELECTION).order_by())
         blocked = registry.activation_blockers_of(waiting, day, detail=False)
         return self.filter(pk__in=[pk for pk, found in blocked.items() if found])
 

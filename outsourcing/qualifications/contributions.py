@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.phrases import Phrase
-from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard, unworded
+from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard, ids_of, unworded
 
 from .choices import DerivedStatus
 from .models import Qualification, QualificationRequirement, counts_q
@@ -35,8 +35,10 @@ ISSUE_KINDS = {
 def _requirements_of(engagements: Sequence[Any]) -> dict[int, list[QualificationRequirement]]:
     by_engagement: dict[int, list[QualificationRequirement]] = defaultdict(list)
     for requirement in (
-        QualificationRequirement.objects.filter(engagement_id__in=[e.pk for e in engagements])
+        QualificationRequirement.objects.filter(engagement_id__in=ids_of(engagements))
         .select_related("type")
+        # what the rule reads (`is_met_by`, the type's code) and the wording names, not the whole records
+        .only("engagement_id", "type_id", "min_level", "type__code", "type__name", "type__has_levels")
         .order_by("type__code")
     ):
         by_engagement[requirement.engagement_id].append(requirement)
@@ -72,8 +74,7 @@ def qualification_missing(
     if not by_engagement:
         return {}
     type_ids = sorted({r.type_id for reqs in by_engagement.values() for r in reqs})
-    vendor_ids = sorted({e.vendor_id for e in engagements if e.pk in by_engagement and e.vendor_id})
-    best = best_levels(vendor_ids, type_ids, as_of)
+    best = best_levels(ids_of(engagements, "vendor_id"), type_ids, as_of)
     result = {}
     for engagement in engagements:
         requirements = by_engagement.get(engagement.pk, [])
@@ -90,14 +91,16 @@ def qualification_expires_in_term(
     does and no renewal of it is on file (two queries). A requirement not met at all is `qualification_missing`
     instead; an engagement without an end date has no term to outlast."""
     with_end = [e for e in engagements if e.end_date and e.vendor_id]
-    by_engagement = _requirements_of(with_end)
+    if not with_end:
+        return {}
+    by_engagement = _requirements_of(engagements)
     if not by_engagement:
         return {}
     held: dict[tuple[int, int], list[tuple[int | None, datetime.date, bool]]] = defaultdict(list)
     for vendor_id, type_id, level, valid_until, renewed in (
         Qualification.objects.filter(
             counts_q(as_of),
-            vendor_id__in={e.vendor_id for e in with_end},
+            vendor_id__in=ids_of(engagements, "vendor_id"),
             type_id__in={r.type_id for reqs in by_engagement.values() for r in reqs},
         )
         .annotate(renewed=Exists(Qualification.objects.filter(supersedes=OuterRef("pk"))))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from outsourcing.core import registry
 from outsourcing.core.access import Role, is_admin, is_owner_writer, sees_all_vendors
 from outsourcing.core.phrases import Phrase
 from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard, unworded
@@ -48,7 +49,7 @@ def booking_issues(
     planned above full time over the engagements active on `as_of`. One entry per person; the engagement's
     place must count on `as_of` (its engagement active then). Four queries for any number of engagements
     (three unworded); registered owner-only (core.registry drops them for vendor users)."""
-    places = active_places(as_of).filter(engagement_id__in=[e.pk for e in engagements], member__isnull=False)
+    places = active_places(as_of).filter(engagement_id__in=registry.ids_of(engagements), member__isnull=False)
     # (engagement, person, what the wording names): the name, own vendor and identity number only when worded
     named = ("member__full_name", "member__vendor_id", "member__identity_hash") if detail else ()
     rows = list(
@@ -122,7 +123,7 @@ def team_gate(engagements: Sequence[Any], as_of: datetime.date, *, detail: bool 
     """Activation gate on `as_of` (SPEC "On the team on D"): `team_empty` — nobody on the team (not for
     insourcing); `no_owner_places` — co-sourcing without an owner-side place; `team_not_eligible` — a key
     person not eligible and without a waiver. Four queries for any number of engagements."""
-    ids = [e.pk for e in engagements]
+    ids = registry.ids_of(engagements)
     sides: dict[int, set[str]] = {}
     for engagement_id, side in (
         TeamAssignment.objects.on_team(as_of)
@@ -132,7 +133,7 @@ def team_gate(engagements: Sequence[Any], as_of: datetime.date, *, detail: bool 
         .distinct()
     ):
         sides.setdefault(engagement_id, set()).add(side)
-    not_eligible = key_people_not_eligible([e for e in engagements if e.vendor_id], as_of)
+    not_eligible = key_people_not_eligible(engagements, as_of)
     date = as_of.isoformat()
     empty, no_owner = (
         (

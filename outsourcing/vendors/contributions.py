@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from outsourcing.core import registry
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.registry import Blocker, DashboardCard, unworded
 
@@ -57,9 +58,7 @@ def vendor_not_approved(
     engagements: Sequence[Any], as_of: datetime.date, *, detail: bool = True
 ) -> dict[int, list[Blocker]]:
     """The provider vendor's status is not `approved` (one query for the vendors' statuses)."""
-    statuses = dict(
-        Vendor.objects.filter(pk__in={e.vendor_id for e in engagements if e.vendor_id}).values_list("pk", "status")
-    )
+    statuses = dict(Vendor.objects.filter(pk__in=registry.ids_of(engagements, "vendor_id")).values_list("pk", "status"))
     said: dict[str, Blocker] = {}  # status → its blocker, worded once
 
     def blocker(status: str) -> Blocker:

@@ -213,23 +213,20 @@ def evaluate_team(engagement: Any, as_of: datetime.date) -> list[Verdict]:
 
 def key_people_not_eligible(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Verdict]]:
     """{engagement pk: verdicts of its key people on the team on `as_of` who are not eligible then and hold no
-    waiver} for many engagements in three queries (the activation gate's `team_not_eligible`). An engagement
+    waiver} for many engagements in four queries (the activation gate's `team_not_eligible`). An engagement
     without a vendor has no vendor side to judge."""
     by_pk = {e.pk: e for e in engagements if e.vendor_id}
-    places = (
-        TeamAssignment.objects.on_team(as_of)
-        .filter(engagement_id__in=ids_of(engagements), side=TeamSide.VENDOR, key_person=True, member__isnull=False)
-        .select_related("member")
-        # what the verdict reads (`reasons_for`, `evaluated_on`) and says (the name), not the whole record
-        .only("engagement_id", "member_id", *(f"member__{name}" for name in VERDICT_FIELDS))
-        .order_by("engagement_id", "member__full_name", "member_id")
+    places = TeamAssignment.objects.on_team(as_of).filter(
+        engagement_id__in=ids_of(engagements), side=TeamSide.VENDOR, key_person=True, member__isnull=False
     )
+    # each person once, with what the verdict reads (`reasons_for`, `evaluated_on`) and says (the name) only
+    people = TeamMember.objects.filter(pk__in=places.values("member_id")).only(*VERDICT_FIELDS).in_bulk()
     pairs: dict[tuple[int, int], tuple[Any, TeamMember]] = {}
-    for place in places:
-        assert place.member is not None
-        if place.engagement_id not in by_pk:
-            continue
-        pairs.setdefault((place.engagement_id, place.member.pk), (by_pk[place.engagement_id], place.member))
+    for engagement_id, member_id in places.order_by("engagement_id", "member__full_name", "member_id").values_list(
+        "engagement_id", "member_id"
+    ):
+        if engagement_id in by_pk and member_id in people:
+            pairs.setdefault((engagement_id, member_id), (by_pk[engagement_id], people[member_id]))
     result: dict[int, list[Verdict]] = {}
     for engagement, verdict in evaluate_places(list(pairs.values()), as_of):
         if not verdict.eligible:

@@ -195,3 +195,15 @@ def test_the_dashboard_costs_the_same_queries_for_few_and_many_active_engagement
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = browser.get("/").content.decode()
     assert "?issue=double_booked" in page and "?issue=team_not_eligible" in page
+
+
+@pytest.mark.parametrize("detail", [True, False])
+def test_bookings_asked_of_the_whole_portfolio_are_those_of_the_places_people(varied, monkeypatch, detail):
+    from outsourcing.teams import contributions
+
+    everyone = registry.Selection(Engagement.objects.order_by())
+    monkeypatch.setattr(contributions, "WHOLE_PORTFOLIO", 10**9)
+    by_places = contributions.booking_issues(everyone, today(), detail=detail)
+    monkeypatch.setattr(contributions, "WHOLE_PORTFOLIO", 0)
+    assert contributions.booking_issues(everyone, today(), detail=detail) == by_places
+    assert {"double_booked", "over_allocated"} <= set().union(*codes(by_places).values())

@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -61,6 +62,7 @@ VENDOR_USER = "bench-vendor"
 STARTUP_SECONDS = 300  # collectstatic and migrations checks on a busy shared machine
 MAX_CLIENTS, MAX_SECONDS, MAX_INSTANCES = 500, 600, 4
 EVIDENCE_FILES = 6
+ALONE_RUNS, ALONE_SHOWN = 3, 8
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 Log = Callable[[str], None]
@@ -92,6 +94,11 @@ class LoadRun:
     server_errors: int = 0
     server_cpu_seconds: float = 0.0  # CPU time of every web worker during the run
     client_cpu_seconds: float = 0.0  # CPU time of the load client
+    alone: list[dict[str, Any]] = field(default_factory=list)  # `service_times`: each read of the mix, one client
+
+    def mix_ms(self) -> float:
+        """The mix's mean time per read for one client alone (each read's median by its weight in the mix)."""
+        return sum(row["weight"] * row["median_ms"] for row in self.alone)
 
     def cpu_ms_per_request(self) -> float:
         return 1000 * self.server_cpu_seconds / max(1, self.client["requests"])
@@ -117,6 +124,8 @@ class LoadRun:
             "client_cpu_seconds": round(self.client_cpu_seconds, 1),
             "server_cpu_ms_per_request": round(self.cpu_ms_per_request(), 1),
             "capacity_requests_per_second_on_free_cores": self.capacity(),
+            "alone_mix_ms": round(self.mix_ms(), 1),
+            "alone": self.alone,
             "workers_memory": self.workers_memory,
             **self.client,
         }
@@ -156,6 +165,22 @@ class LoadRun:
                 f"| {row['median_ms']:.0f} | {row['p99_ms']:.0f} |"
             )
         lines += ["", "</details>"]
+        if self.alone:
+            mix = self.mix_ms()
+            lines += [
+                "",
+                f"One client alone, before the run (each read of the mix {ALONE_RUNS} times in turn, median): the "
+                f"mix's reads take {mix:.1f} ms on average, so {self.cores} cores answer at most about "
+                f"{self.cores * 1000 / mix:.0f} of them a second. The reads that cost the mix most:"
+                if mix
+                else "",
+                "",
+                "| read | alone: median ms | share of the mix's time |",
+                "| --- | ---: | ---: |",
+            ]
+            for row in sorted(self.alone, key=lambda r: -r["weight"] * r["median_ms"])[:ALONE_SHOWN]:
+                share = row["weight"] * row["median_ms"] / mix if mix else 0.0
+                lines.append(f"| {row['persona']}: {row['name']} | {row['median_ms']:.1f} | {share:.0%} |")
         for error in c["errors"]:
             lines.append(f"\n- {error['occurrences']}× {error['method']} {error['name']}: {error['error'][:200]}")
         return "\n".join(lines) + "\n"
@@ -491,6 +516,54 @@ def make_plan(portfolio: Any, base: str, clients: int) -> dict[str, Any]:
     return {"manager": people["manager"], "vendor": people["vendor"], "own": own}
 
 
+def service_times(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each page and API read of the plan timed by one client alone (after one warm-up), as the load client weighs
+    them: four clients in five are the manager, one the vendor's user; half of the reads are pages, half API reads,
+    each list's entries equally likely. What it costs to answer the mix, without the queueing of the load."""
+    base = plan["hosts"][0]
+    rows = []
+    for persona, share in (("manager", 0.8), ("vendor", 0.2)):
+        person = plan[persona]
+        for kind, api in (("pages", False), ("reads", True)):
+            entries = person[kind]
+            headers = (
+                {"Authorization": f"Bearer {person['token']}"} if api else {"Cookie": f"sessionid={person['session']}"}
+            )
+            for name, path in entries:
+                runs = []
+                for attempt in range(ALONE_RUNS + 1):
+                    address = base + urllib.parse.quote(path, safe="/?&=%:")  # e.g. a search for 科技
+                    request = urllib.request.Request(address, headers=headers)  # noqa: S310
+                    began = time.perf_counter()
+                    with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 - our loopback server
+                        response.read()
+                    if attempt:  # the first is the warm-up
+                        runs.append(1000 * (time.perf_counter() - began))
+                runs.sort()
+                rows.append(
+                    {
+                        "persona": persona,
+                        "name": name,
+                        "path": path,
+                        "median_ms": round(runs[len(runs) // 2], 1),
+                        "weight": share * 0.5 / len(entries),
+                    }
+                )
+    # The same path listed several times (e.g. eight vendors' pages) is one row per path; merge rows by name.
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        key = (row["persona"], row["name"])
+        if key in merged:
+            total = merged[key]["weight"] + row["weight"]
+            merged[key]["median_ms"] = round(
+                (merged[key]["median_ms"] * merged[key]["weight"] + row["median_ms"] * row["weight"]) / total, 1
+            )
+            merged[key]["weight"] = total
+        else:
+            merged[key] = {k: v for k, v in row.items() if k != "path"}
+    return list(merged.values())
+
+
 def clean_up(delete_files: bool) -> dict[str, int]:
     """Remove what the load wrote: its people (and their evidence), its vendors; the benchmark data stays as it was."""
     members = TeamMember.objects.filter(employee_number__startswith=LOAD_MEMBER_PREFIX)
@@ -530,6 +603,8 @@ def run(portfolio: Any, *, clients: int, seconds: float, instances: int, workers
             plan = make_plan(portfolio, servers[0].url, clients)
             plan.update(hosts=[s.url for s in servers], clients=clients, seconds=seconds)
             (workdir / "plan.json").write_text(json.dumps(plan))
+            log("  each read alone …")
+            alone = service_times(plan)
             log(f"  {clients} clients for {seconds:g} s …")
             before = os.getloadavg()
             workers_before = _cpu_seconds(w["pid"] for w in web_workers_memory(servers))
@@ -566,6 +641,7 @@ def run(portfolio: Any, *, clients: int, seconds: float, instances: int, workers
             server_errors=errors,
             server_cpu_seconds=server_cpu,
             client_cpu_seconds=client_cpu,
+            alone=alone,
         )
     finally:
         # Files in a throwaway object store went with it; the data dir's or a configured store's are removed.

@@ -53,6 +53,11 @@ def test_a_short_load_run_on_two_instances_answers_every_request_and_reports_its
     assert {w["instance"] for w in run["workers_memory"]} == {0, 1}  # one web worker each, measured
     assert all(w["rss_mb"] > 0 for w in run["workers_memory"])
     assert "| clients | seconds | requests | failures |" in (tmp_path / "results.md").read_text()
+    # Every read of the mix was also timed alone, weighed as the clients choose them (the weights sum to 1).
+    assert {row["persona"] for row in run["alone"]} == {"manager", "vendor"}
+    assert abs(sum(row["weight"] for row in run["alone"]) - 1) < 1e-9
+    assert all(row["median_ms"] > 0 for row in run["alone"]) and run["alone_mix_ms"] > 0
+    assert "The reads that cost the mix most" in (tmp_path / "results.md").read_text()
     with sqlite3.connect(tmp_path / "outsourcing.sqlite3") as db:  # the load's own records are gone again
         assert (
             db.execute("SELECT count(*) FROM vendors_vendor WHERE registration_number LIKE 'BENCH-LOAD-%'").fetchone()[

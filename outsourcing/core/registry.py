@@ -14,7 +14,7 @@ for one object is the same function on a one-element list. There is no second, s
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
@@ -127,20 +127,40 @@ def register_dashboard_cards(
     return fn
 
 
-def register_activation_check(fn: EngagementCheck) -> EngagementCheck:
+# check → the engagement fields it reads besides the pk (None: not said, so whole records are loaded for it)
+_fields_read: dict[Any, frozenset[str] | None] = {}
+
+
+def register_activation_check(fn: EngagementCheck, *, reads: Iterable[str] | None = None) -> EngagementCheck:
     """`fn(engagements, as_of, detail=True)` says, for each engagement, what keeps it from becoming active on
-    `as_of`."""
+    `as_of`. `reads`: the engagement fields it reads besides the pk (see `engagement_fields_read`)."""
     if fn not in activation_checks:
         activation_checks.append(fn)
+    _fields_read[fn] = None if reads is None else frozenset(reads)
     return fn
 
 
-def register_engagement_issue(fn: EngagementCheck) -> EngagementCheck:
-    """`fn(engagements, as_of, detail=True)` says, for each engagement, what is wrong with it on `as_of` that does not
-    block its activation (an open issue of a running engagement, e.g. a certificate expiring in its term)."""
+def register_engagement_issue(fn: EngagementCheck, *, reads: Iterable[str] | None = None) -> EngagementCheck:
+    """`fn(engagements, as_of, detail=True)` says, for each engagement, what is wrong with it on `as_of` that does
+    not block its activation (an open issue of a running engagement, e.g. a certificate expiring in its term).
+    `reads`: as for `register_activation_check`."""
     if fn not in engagement_issues:
         engagement_issues.append(fn)
+    _fields_read[fn] = None if reads is None else frozenset(reads)
     return fn
+
+
+def engagement_fields_read() -> list[str] | None:
+    """The engagement fields the registered checks read, for loading a portfolio with those alone (`only()`):
+    thousands of whole engagements cost more to build than every check together spends on them. None when a
+    check did not say (then whole records)."""
+    fields: set[str] = set()
+    for check in (*activation_checks, *engagement_issues):
+        reads = _fields_read.get(check)
+        if reads is None:
+            return None
+        fields |= reads
+    return sorted(fields)
 
 
 def register_vendor_blocker(fn: VendorBlocker) -> VendorBlocker:

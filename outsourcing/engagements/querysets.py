@@ -115,17 +115,23 @@ class EngagementQuerySet(VendorScopedQuerySet):
     def _open_issues(self, day: datetime.date, viewer: Any, *, detail: bool) -> dict[int, list[Blocker]]:
         from .choices import EngagementStatus
 
-        active = registry.Selection(self.filter(status=EngagementStatus.ACTIVE).order_by())
+        active = self._selection(EngagementStatus.ACTIVE)
         blockers = registry.activation_blockers_of(active, day, detail=detail)
         issues = registry.engagement_issues_of(active, day, viewer, detail=detail)
         merged = {pk: [*blockers.get(pk, []), *issues.get(pk, [])] for pk in blockers.keys() | issues.keys()}
         return {pk: found for pk, found in merged.items() if found}
 
+    def _selection(self, status: str) -> registry.Selection:
+        """The engagements in `status`, with the fields the registered checks read, for the checks to ask."""
+        query = self.filter(status=status).order_by()
+        fields = registry.engagement_fields_read()
+        return registry.Selection(query if fields is None else query.only(*fields))
+
     def blocked_from_activation(self, day: datetime.date) -> VendorScopedQuerySet:
         """Engagements in vendor selection that something keeps from becoming active on `day`."""
         from .choices import EngagementStatus
 
-        waiting = registry.Selection(self.filter(status=EngagementStatus.SELECTION).order_by())
+        waiting = self._selection(EngagementStatus.SELECTION)
         blocked = registry.activation_blockers_of(waiting, day, detail=False)
         return self.filter(pk__in=[pk for pk, found in blocked.items() if found])
 

@@ -26,7 +26,7 @@ class AssessmentsConfig(AppConfig):
         ):
             auditlog.register(model, exclude_fields=["result"] if model is models.Assessment else None)
         registry.register_vendor_criterion(contributions.ASSESSMENT_SCORE)
-        registry.register_activation_check(contributions.assessment_gate)
+        registry.register_activation_check(contributions.assessment_gate, reads=("vendor",))
         for code, (label, order) in contributions.ISSUE_KINDS.items():
             registry.register_issue_kind(code, label, order)
         registry.register_blocker_label("critical_finding", _("Critical finding"))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from outsourcing.core.access import Role, sees_all_vendors
 from outsourcing.core.phrases import Phrase
-from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard, VendorCriterion
+from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard, VendorCriterion, unworded
 
 from .choices import AssessmentStatus, Recommendation
 from .models import Answer, Assessment
@@ -53,46 +53,54 @@ def _assessment_score(vendor_ids: Sequence[int], engagement: Any, as_of: datetim
 ASSESSMENT_SCORE = VendorCriterion("assessment_score", gettext_lazy("Assessment score"), _assessment_score)
 
 
-def assessment_gate(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:
+def assessment_gate(
+    engagements: Sequence[Any], as_of: datetime.date, *, detail: bool = True
+) -> dict[int, list[Blocker]]:
     """Activation gate `assessment_missing` / `assessment_rejected`: the vendor's current assessment on `as_of`
     (see `AssessmentQuerySet.current_for`), whatever engagement it was made for. One query."""
     current = Assessment.objects.current_for({e.vendor_id for e in engagements if e.vendor_id}, as_of)
+    missing = (
+        Blocker(
+            "assessment_missing",
+            _(
+                "The vendor has no management-system assessment completed within its re-examination "
+                "cycle: send it an assessment and complete the review."
+            ),
+            _(
+                "Your management system has no assessment completed within its re-examination cycle: "
+                "answer the assessment the owner sends you."
+            ),
+        )
+        if detail
+        else unworded("assessment_missing")
+    )
     result: dict[int, list[Blocker]] = {}
     for engagement in engagements:
         if engagement.vendor_id is None:
             continue
         assessment = current.get(engagement.vendor_id)
         if assessment is None:
-            result[engagement.pk] = [
-                Blocker(
-                    "assessment_missing",
-                    _(
-                        "The vendor has no management-system assessment completed within its re-examination "
-                        "cycle: send it an assessment and complete the review."
-                    ),
-                    _(
-                        "Your management system has no assessment completed within its re-examination cycle: "
-                        "answer the assessment the owner sends you."
-                    ),
-                )
-            ]
+            result[engagement.pk] = [missing]
         elif assessment.recommendation == Recommendation.REJECT:
-            result[engagement.pk] = [
-                Blocker(
-                    "assessment_rejected",
-                    _(
-                        "The vendor's current assessment (#%(pk)s, completed %(date)s) recommends rejection: "
-                        "choose another vendor or re-assess it."
-                    )
-                    % {"pk": assessment.pk, "date": timezone.localdate(assessment.completed_at).isoformat()},
-                    _(
-                        "Your current assessment (#%(pk)s, completed %(date)s) recommends rejection: the owner "
-                        "decides whether to assess you again."
-                    )
-                    % {"pk": assessment.pk, "date": timezone.localdate(assessment.completed_at).isoformat()},
-                )
-            ]
+            result[engagement.pk] = [rejected(assessment) if detail else unworded("assessment_rejected")]
     return result
+
+
+def rejected(assessment: Assessment) -> Blocker:
+    """`assessment_rejected` worded: which assessment recommends rejection, and when it was completed."""
+    return Blocker(
+        "assessment_rejected",
+        _(
+            "The vendor's current assessment (#%(pk)s, completed %(date)s) recommends rejection: "
+            "choose another vendor or re-assess it."
+        )
+        % {"pk": assessment.pk, "date": timezone.localdate(assessment.completed_at).isoformat()},
+        _(
+            "Your current assessment (#%(pk)s, completed %(date)s) recommends rejection: the owner "
+            "decides whether to assess you again."
+        )
+        % {"pk": assessment.pk, "date": timezone.localdate(assessment.completed_at).isoformat()},
+    )
 
 
 def dashboard_cards(user: Any) -> list[DashboardCard]:

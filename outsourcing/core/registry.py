@@ -14,9 +14,10 @@ for one object is the same function on a one-element list. There is no second, s
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import Any, Protocol
 
 from .access import sees_all_vendors
 
@@ -64,8 +65,42 @@ class VendorCriterion:
     compute: Callable[[Sequence[int], Any, datetime.date], dict[int, CriterionScore]]
 
 
-# fn(engagements, as_of) -> {engagement pk: blockers}; an engagement with nothing to say may be left out.
-EngagementCheck = Callable[[Sequence[Any], datetime.date], dict[int, list[Blocker]]]
+class EngagementCheck(Protocol):
+    """`fn(engagements, as_of, detail=True)` -> {engagement pk: blockers}; an engagement with nothing to say may
+    be left out. With `detail=False` the check decides exactly as with `detail=True` (the same code path) but
+    need not word its verdicts: each blocker may be `unworded(code)` and a code need be said only once per
+    engagement. Pages that count or filter by kind ask that way (`EngagementQuerySet.open_issue_codes`)."""
+
+    def __call__(
+        self, engagements: Sequence[Any], as_of: datetime.date, *, detail: bool = True
+    ) -> dict[int, list[Blocker]]: ...
+
+
+class Selection(list[Any]):
+    """Records loaded from a query that still selects them (`Selection(queryset)`): a set-based check filters
+    by `ids_of(records)`, which is then that query as a subquery — for thousands of records it costs far less
+    to build and send than a list of their ids. Like any two statements, the list and a later subquery see the
+    database as it is when each runs."""
+
+    def __init__(self, query: Any) -> None:
+        super().__init__(query)
+        self.query = query
+
+
+def ids_of(objects: Sequence[Any], field: str = "pk") -> Any:
+    """What a set-based check filters `…__in=` by: the records' `field` (their pk, or e.g. "vendor_id"), as
+    the subquery that selected them when they are a `Selection`, else as a list of the values (no None)."""
+    if isinstance(objects, Selection):
+        return objects.query.order_by().values(field)
+    return list(dict.fromkeys(value for value in (getattr(o, field) for o in objects) if value is not None))
+
+
+@cache
+def unworded(code: str) -> Blocker:
+    """The blocker of kind `code` without a message: what a check says with `detail=False`."""
+    return Blocker(code, "")
+
+
 # fn(vendors, engagement or None, as_of) -> {vendor pk: blockers}; a vendor with none may be left out.
 VendorBlocker = Callable[[Sequence[Any], Any, datetime.date], dict[int, list[Blocker]]]
 
@@ -92,19 +127,40 @@ def register_dashboard_cards(
     return fn
 
 
-def register_activation_check(fn: EngagementCheck) -> EngagementCheck:
-    """`fn(engagements, as_of)` says, for each engagement, what keeps it from becoming active on `as_of`."""
+# check → the engagement fields it reads besides the pk (None: not said, so whole records are loaded for it)
+_fields_read: dict[Any, frozenset[str] | None] = {}
+
+
+def register_activation_check(fn: EngagementCheck, *, reads: Iterable[str] | None = None) -> EngagementCheck:
+    """`fn(engagements, as_of, detail=True)` says, for each engagement, what keeps it from becoming active on
+    `as_of`. `reads`: the engagement fields it reads besides the pk (see `engagement_fields_read`)."""
     if fn not in activation_checks:
         activation_checks.append(fn)
+    _fields_read[fn] = None if reads is None else frozenset(reads)
     return fn
 
 
-def register_engagement_issue(fn: EngagementCheck) -> EngagementCheck:
-    """`fn(engagements, as_of)` says, for each engagement, what is wrong with it on `as_of` that does not
-    block its activation (an open issue of a running engagement, e.g. a certificate expiring in its term)."""
+def register_engagement_issue(fn: EngagementCheck, *, reads: Iterable[str] | None = None) -> EngagementCheck:
+    """`fn(engagements, as_of, detail=True)` says, for each engagement, what is wrong with it on `as_of` that does
+    not block its activation (an open issue of a running engagement, e.g. a certificate expiring in its term).
+    `reads`: as for `register_activation_check`."""
     if fn not in engagement_issues:
         engagement_issues.append(fn)
+    _fields_read[fn] = None if reads is None else frozenset(reads)
     return fn
+
+
+def engagement_fields_read() -> list[str] | None:
+    """The engagement fields the registered checks read, for loading a portfolio with those alone (`only()`):
+    thousands of whole engagements cost more to build than every check together spends on them. None when a
+    check did not say (then whole records)."""
+    fields: set[str] = set()
+    for check in (*activation_checks, *engagement_issues):
+        reads = _fields_read.get(check)
+        if reads is None:
+            return None
+        fields |= reads
+    return sorted(fields)
 
 
 def register_vendor_blocker(fn: VendorBlocker) -> VendorBlocker:
@@ -156,32 +212,43 @@ def register_vendor_criterion(criterion: VendorCriterion) -> VendorCriterion:
     return criterion
 
 
-def _merge(keys: Sequence[Any], answers: Sequence[dict[int, list[Blocker]]]) -> dict[int, list[Blocker]]:
+def _merge(
+    keys: Sequence[Any], answers: Sequence[dict[int, list[Blocker]]], *, ordered: bool = True
+) -> dict[int, list[Blocker]]:
     result: dict[int, list[Blocker]] = {obj.pk: [] for obj in keys}
     for answer in answers:
         for pk, found in answer.items():
             if pk in result:
                 result[pk].extend(found)
-    for found in result.values():
-        found.sort(key=lambda b: issue_order.get(b.code, 1000))  # stable: an app's own order is kept
+    if ordered:
+        for found in result.values():
+            found.sort(key=lambda b: issue_order.get(b.code, 1000))  # stable: an app's own order is kept
     return result
 
 
-def activation_blockers_of(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:
-    """Every registered activation check's blockers of each engagement on `as_of` (pk → list, maybe empty)."""
-    engagements = list(engagements)
+def activation_blockers_of(
+    engagements: Sequence[Any], as_of: datetime.date, *, detail: bool = True
+) -> dict[int, list[Blocker]]:
+    """Every registered activation check's blockers of each engagement on `as_of` (pk → list, maybe empty);
+    `detail=False`: the same verdicts unworded (see `EngagementCheck`)."""
+    engagements = engagements if isinstance(engagements, Selection) else list(engagements)
     if not engagements:
         return {}
-    return _merge(engagements, [check(engagements, as_of) for check in activation_checks])
+    answers = [check(engagements, as_of, detail=detail) for check in activation_checks]
+    return _merge(engagements, answers, ordered=detail)
 
 
-def engagement_issues_of(engagements: Sequence[Any], as_of: datetime.date, viewer: Any) -> dict[int, list[Blocker]]:
+def engagement_issues_of(
+    engagements: Sequence[Any], as_of: datetime.date, viewer: Any, *, detail: bool = True
+) -> dict[int, list[Blocker]]:
     """The registered non-blocking issues of each engagement on `as_of`, as `viewer` may see them: the
-    owner-only kinds are left out for anyone but the owner's staff (the one place that decides it)."""
-    engagements = list(engagements)
+    owner-only kinds are left out for anyone but the owner's staff (the one place that decides it).
+    `detail=False`: the same verdicts unworded (see `EngagementCheck`)."""
+    engagements = engagements if isinstance(engagements, Selection) else list(engagements)
     if not engagements:
         return {}
-    merged = _merge(engagements, [check(engagements, as_of) for check in engagement_issues])
+    answers = [check(engagements, as_of, detail=detail) for check in engagement_issues]
+    merged = _merge(engagements, answers, ordered=detail)
     if sees_all_vendors(viewer):
         return merged
     return {pk: [b for b in found if b.code not in owner_only_kinds] for pk, found in merged.items()}

@@ -28,8 +28,8 @@ class EngagementsConfig(AppConfig):
             models.BenefitPeriod,
         ):
             auditlog.register(model)
-        registry.register_activation_check(contributions.no_signed_agreement)
-        registry.register_activation_check(contributions.form_records)
+        registry.register_activation_check(contributions.no_signed_agreement, reads=())
+        registry.register_activation_check(contributions.form_records, reads=("form",))
         for code, (label, order) in contributions.ISSUE_KINDS.items():
             registry.register_issue_kind(code, label, order)
         registry.register_vendor_criterion(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from outsourcing.core import registry
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.phrases import Phrase
-from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
+from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard, unworded
 
 from .choices import EngagementForm
 from .models import BenefitTerms, Deliverable, Engagement, Measurement, ServiceAgreement, SlaMetric
@@ -32,13 +32,17 @@ ISSUE_KINDS = {
 }
 
 
-def no_signed_agreement(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:
+def no_signed_agreement(
+    engagements: Sequence[Any], as_of: datetime.date, *, detail: bool = True
+) -> dict[int, list[Blocker]]:
     """No agreement covering `as_of` with a signed copy on file (one query)."""
     signed = set(
-        ServiceAgreement.objects.filter(engagement_id__in=[e.pk for e in engagements])
+        ServiceAgreement.objects.filter(engagement_id__in=registry.ids_of(engagements))
         .signed_covering(as_of)
         .values_list("engagement_id", flat=True)
     )
+    if not detail:
+        return {e.pk: [unworded("no_signed_agreement")] for e in engagements if e.pk not in signed}
     message = _(
         "No service agreement covering %(date)s with a signed copy is on file: record the agreement and attach "
         "the signed copy."
@@ -69,7 +73,7 @@ _FORM_RECORDS: dict[str, tuple[Any, str, Any]] = {
 }
 
 
-def form_records(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:
+def form_records(engagements: Sequence[Any], as_of: datetime.date, *, detail: bool = True) -> dict[int, list[Blocker]]:
     """Per form: a service without SLA metrics, a benefit-based one without terms, contracting out without
     deliverables (one query per form present in the list)."""
     result: dict[int, list[Blocker]] = {}
@@ -77,8 +81,13 @@ def form_records(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, 
         ids = [e.pk for e in engagements if e.form == form]
         if not ids:
             continue
-        having = set(model.objects.filter(engagement_id__in=ids).values_list("engagement_id", flat=True))
-        result.update({pk: [Blocker(code, str(message))] for pk in ids if pk not in having})
+        having = set(
+            model.objects.filter(engagement_id__in=registry.ids_of(engagements), engagement__form=form).values_list(
+                "engagement_id", flat=True
+            )
+        )
+        blocker = Blocker(code, str(message)) if detail else unworded(code)
+        result.update({pk: [blocker] for pk in ids if pk not in having})
     return result
 
 
@@ -177,7 +186,7 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
                 _("In vendor selection with an open blocker."),
             )
         )
-        issues = engagements.open_issues(today, user)
+        issues = engagements.open_issue_codes(today, user)
         cards.append(
             DashboardCard(
                 _("Active engagements with open issues"),
@@ -188,8 +197,8 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
             )
         )
         by_kind: dict[str, int] = {}
-        for found in issues.values():
-            for code in {b.code for b in found}:
+        for codes in issues.values():
+            for code in codes:
                 by_kind[code] = by_kind.get(code, 0) + 1
         for code in sorted(by_kind, key=lambda c: (-by_kind[c], c)):
             label = registry.issue_kinds.get(code, code)

@@ -105,24 +105,37 @@ class EngagementQuerySet(VendorScopedQuerySet):
         """{pk: open issues} of the ACTIVE engagements that have any on `day`: every activation blocker that
         holds on `day` and every registered engagement issue (e.g. `qualification_expires_in_term`) that
         `viewer` may see (`double_booked` is for the owner's staff only)."""
+        return self._open_issues(day, viewer, detail=True)
+
+    def open_issue_codes(self, day: datetime.date, viewer: Any) -> dict[int, set[str]]:
+        """{pk: the kinds of its open issues} of the same engagements as `open_issues`, decided by the same
+        checks without wording them: what counts and filters by kind need (the dashboard, `?issue=`)."""
+        return {pk: {b.code for b in found} for pk, found in self._open_issues(day, viewer, detail=False).items()}
+
+    def _open_issues(self, day: datetime.date, viewer: Any, *, detail: bool) -> dict[int, list[Blocker]]:
         from .choices import EngagementStatus
 
-        active = list(self.filter(status=EngagementStatus.ACTIVE).order_by())
-        blockers = registry.activation_blockers_of(active, day)
-        issues = registry.engagement_issues_of(active, day, viewer)
+        active = self._selection(EngagementStatus.ACTIVE)
+        blockers = registry.activation_blockers_of(active, day, detail=detail)
+        issues = registry.engagement_issues_of(active, day, viewer, detail=detail)
         merged = {pk: [*blockers.get(pk, []), *issues.get(pk, [])] for pk in blockers.keys() | issues.keys()}
         return {pk: found for pk, found in merged.items() if found}
+
+    def _selection(self, status: str) -> registry.Selection:
+        """The engagements in `status`, with the fields the registered checks read, for the checks to ask."""
+        query = self.filter(status=status).order_by()
+        fields = registry.engagement_fields_read()
+        return registry.Selection(query if fields is None else query.only(*fields))
 
     def blocked_from_activation(self, day: datetime.date) -> VendorScopedQuerySet:
         """Engagements in vendor selection that something keeps from becoming active on `day`."""
         from .choices import EngagementStatus
 
-        waiting = self.filter(status=EngagementStatus.SELECTION)
-        return self.filter(pk__in=[pk for pk, found in waiting.activation_blockers(day).items() if found])
+        waiting = self._selection(EngagementStatus.SELECTION)
+        blocked = registry.activation_blockers_of(waiting, day, detail=False)
+        return self.filter(pk__in=[pk for pk, found in blocked.items() if found])
 
     def with_open_issues(self, day: datetime.date, viewer: Any, code: str | None = None) -> VendorScopedQuerySet:
         """Active engagements with an open issue on `day` that `viewer` may see (of the kind `code`, when given)."""
-        issues = self.open_issues(day, viewer)
-        return self.filter(
-            pk__in=[pk for pk, found in issues.items() if code is None or any(b.code == code for b in found)]
-        )
+        issues = self.open_issue_codes(day, viewer)
+        return self.filter(pk__in=[pk for pk, codes in issues.items() if code is None or code in codes])

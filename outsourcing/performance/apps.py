@@ -19,7 +19,7 @@ class PerformanceConfig(AppConfig):
             auditlog.register(model)
         registry.register_dashboard_cards(contributions.dashboard_cards)
         registry.register_vendor_blocker(contributions.standing_blockers)
-        registry.register_activation_check(contributions.vendor_standing)
+        registry.register_activation_check(contributions.vendor_standing, reads=("vendor",))
         for code, (label, order) in contributions.ISSUE_KINDS.items():
             registry.register_issue_kind(code, label, order)
         registry.register_blocker_label("standing_probation", _("Standing: probation"))

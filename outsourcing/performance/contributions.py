@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.phrases import Phrase
-from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
+from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard, ids_of, unworded
 
 from .choices import AWAITING_REVIEW, ReportStatus, Standing
 from .models import ImplementationReport, ReportSchedule
@@ -95,13 +95,18 @@ def standing_blockers(vendors: Sequence[Any], engagement: Any, as_of: datetime.d
     return {v.pk: _standing_verdict(figures.get(v.pk)) for v in vendors}
 
 
-def vendor_standing(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:
+def vendor_standing(
+    engagements: Sequence[Any], as_of: datetime.date, *, detail: bool = True
+) -> dict[int, list[Blocker]]:
     """Activation gate `vendor_standing`: the vendor's current long-term standing is probation or blocked."""
-    figures = long_term(sorted({e.vendor_id for e in engagements if e.vendor_id}), as_of)
+    figures = long_term(ids_of(engagements, "vendor_id"), as_of)
     result: dict[int, list[Blocker]] = {}
     for engagement in engagements:
         found = figures.get(engagement.vendor_id) if engagement.vendor_id else None
         if found and found[1] in (Standing.PROBATION, Standing.BLOCKED):
+            if not detail:
+                result[engagement.pk] = [unworded("vendor_standing")]
+                continue
             result[engagement.pk] = [
                 Blocker(
                     "vendor_standing",

@@ -19,10 +19,10 @@ class QualificationsConfig(AppConfig):
         auditlog.register(models.Qualification)
         auditlog.register(models.QualificationRequirement)
 
-        registry.register_activation_check(contributions.qualification_missing)
+        registry.register_activation_check(contributions.qualification_missing, reads=("vendor",))
         for code, (label, order) in contributions.ISSUE_KINDS.items():
             registry.register_issue_kind(code, label, order)
-        registry.register_engagement_issue(contributions.qualification_expires_in_term)
+        registry.register_engagement_issue(contributions.qualification_expires_in_term, reads=("vendor", "end_date"))
         registry.register_vendor_blocker(contributions.vendor_blockers)
         registry.register_vendor_criterion(
             registry.VendorCriterion("qualification_fit", _("Qualification fit"), contributions.qualification_fit)

@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.phrases import Phrase
-from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard
+from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard, ids_of, unworded
 
 from .choices import DerivedStatus
-from .models import Qualification, QualificationRequirement, counts_q
+from .models import Qualification, QualificationRequirement, QualificationType, counts_q
 from .services import attention_counts, best_levels, engagement_requirements, split_requirements
 
 MISSING_CODE = "qualification_missing"
@@ -33,12 +33,20 @@ ISSUE_KINDS = {
 
 
 def _requirements_of(engagements: Sequence[Any]) -> dict[int, list[QualificationRequirement]]:
+    """{engagement pk: its requirements, by type code}, each with its type (two queries): the few types are
+    read once and shared, not once per requirement — a portfolio has thousands of requirements of a dozen
+    types. Only what the rule reads (`is_met_by`, the type's code) and the wording names is loaded."""
     by_engagement: dict[int, list[QualificationRequirement]] = defaultdict(list)
-    for requirement in (
-        QualificationRequirement.objects.filter(engagement_id__in=[e.pk for e in engagements])
-        .select_related("type")
+    requirements = list(
+        QualificationRequirement.objects.filter(engagement_id__in=ids_of(engagements))
+        .only("engagement_id", "type_id", "min_level")
         .order_by("type__code")
-    ):
+    )
+    if not requirements:
+        return by_engagement
+    types = QualificationType.objects.only("code", "name", "has_levels").in_bulk({r.type_id for r in requirements})
+    for requirement in requirements:
+        requirement.type = types[requirement.type_id]
         by_engagement[requirement.engagement_id].append(requirement)
     return by_engagement
 
@@ -64,36 +72,41 @@ def _blockers(missing: list[str], requirements: list[QualificationRequirement], 
     ]
 
 
-def qualification_missing(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:
-    """Activation gate: each requirement the engagement's vendor does not meet on `as_of` (two queries)."""
+def qualification_missing(
+    engagements: Sequence[Any], as_of: datetime.date, *, detail: bool = True
+) -> dict[int, list[Blocker]]:
+    """Activation gate: each requirement the engagement's vendor does not meet on `as_of` (three queries)."""
     by_engagement = _requirements_of(engagements)
     if not by_engagement:
         return {}
     type_ids = sorted({r.type_id for reqs in by_engagement.values() for r in reqs})
-    vendor_ids = sorted({e.vendor_id for e in engagements if e.pk in by_engagement and e.vendor_id})
-    best = best_levels(vendor_ids, type_ids, as_of)
+    best = best_levels(ids_of(engagements, "vendor_id"), type_ids, as_of)
     result = {}
     for engagement in engagements:
         requirements = by_engagement.get(engagement.pk, [])
         _met, missing = split_requirements(requirements, best, engagement.vendor_id)
         if missing:
-            result[engagement.pk] = _blockers(missing, requirements, as_of)
+            result[engagement.pk] = _blockers(missing, requirements, as_of) if detail else [unworded(MISSING_CODE)]
     return result
 
 
-def qualification_expires_in_term(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:
+def qualification_expires_in_term(
+    engagements: Sequence[Any], as_of: datetime.date, *, detail: bool = True
+) -> dict[int, list[Blocker]]:
     """Open issue: a required qualification that counts on `as_of` ends (`valid_until`) before the engagement
-    does and no renewal of it is on file (two queries). A requirement not met at all is `qualification_missing`
+    does and no renewal of it is on file (three queries). A requirement not met at all is `qualification_missing`
     instead; an engagement without an end date has no term to outlast."""
     with_end = [e for e in engagements if e.end_date and e.vendor_id]
-    by_engagement = _requirements_of(with_end)
+    if not with_end:
+        return {}
+    by_engagement = _requirements_of(engagements)
     if not by_engagement:
         return {}
     held: dict[tuple[int, int], list[tuple[int | None, datetime.date, bool]]] = defaultdict(list)
     for vendor_id, type_id, level, valid_until, renewed in (
         Qualification.objects.filter(
             counts_q(as_of),
-            vendor_id__in={e.vendor_id for e in with_end},
+            vendor_id__in=ids_of(engagements, "vendor_id"),
             type_id__in={r.type_id for reqs in by_engagement.values() for r in reqs},
         )
         .annotate(renewed=Exists(Qualification.objects.filter(supersedes=OuterRef("pk"))))
@@ -106,6 +119,9 @@ def qualification_expires_in_term(engagements: Sequence[Any], as_of: datetime.da
             meeting = [q for q in held[(engagement.vendor_id, requirement.type_id)] if requirement.is_met_by(q[0])]
             if not meeting or any(renewed or until >= engagement.end_date for _l, until, renewed in meeting):
                 continue
+            if not detail:
+                result[engagement.pk] = [unworded(EXPIRES_CODE)]
+                break
             until = max(q[1] for q in meeting)
             result.setdefault(engagement.pk, []).append(
                 Blocker(

@@ -19,10 +19,12 @@ class TeamsConfig(AppConfig):
         auditlog.register(models.TeamAssignment)
         auditlog.register(models.Waiver)
         auditlog.register(models.Replacement)
-        registry.register_activation_check(contributions.team_gate)
+        registry.register_activation_check(
+            contributions.team_gate, reads=("form", "vendor", "min_tenure_months", "min_experience_months")
+        )
         for code, (label, order) in contributions.ISSUE_KINDS.items():
             registry.register_issue_kind(code, label, order)
-        registry.register_engagement_issue(contributions.booking_issues)
+        registry.register_engagement_issue(contributions.booking_issues, reads=())
         for code, (label, order) in contributions.OWNER_ONLY_ISSUE_KINDS.items():
             registry.register_issue_kind(code, label, order, owner_only=True)
         registry.register_vendor_criterion(

@@ -15,20 +15,42 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
+from outsourcing.core.registry import ids_of
 from outsourcing.documents.choices import DocumentKind
 from outsourcing.documents.models import Document
 
 from .choices import EmploymentType, Reason, TeamSide
 from .models import TeamAssignment, TeamMember, Waiver
 
+_ONE_DAY = datetime.timedelta(days=1)
+
 
 def full_months(start: datetime.date, end: datetime.date) -> int:
     """Complete calendar months from `start` to `end` (Jan 31 → Feb 28 is 1; Feb 29 → Feb 28 next year is 12).
 
-    relativedelta clips a month that lacks the start's day to its last day: the labour-law convention.
+    relativedelta's count (a month that lacks the start's day is clipped to its last day: the labour-law
+    convention), by integer arithmetic when `end` is not before `start`: the months between the two calendar
+    months, less one when `end` falls before the start's day in its month (its last day always completes the
+    month). Tests pin it equal to relativedelta day by day across leap years and month ends.
     """
-    delta = relativedelta(end, start)
-    return delta.years * 12 + delta.months
+    if end < start:
+        delta = relativedelta(end, start)
+        return delta.years * 12 + delta.months
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day and (end + _ONE_DAY).day != 1:  # the day after a month's last day is a first
+        months -= 1
+    return months
+
+
+# The person's fields a verdict reads (`evaluated_on`, `reasons_for`) and names the person by.
+VERDICT_FIELDS = (
+    "full_name",
+    "employment_type",
+    "probation_end_date",
+    "hire_date",
+    "left_date",
+    "prior_experience_months",
+)
 
 
 @dataclass
@@ -84,8 +106,10 @@ def reasons_for(
     min_tenure_months: int,
     min_experience_months: int,
     has_contract: bool,
+    tenure: int | None = None,
 ) -> list[str]:
-    """The failed conditions, as stable reason codes, in a fixed order."""
+    """The failed conditions, as stable reason codes, in a fixed order (`tenure`: `full_months(hire date,
+    as_of)` when the caller has it already)."""
     reasons = []
     if member.employment_type != EmploymentType.REGULAR:
         reasons.append(Reason.NOT_REGULAR_EMPLOYEE.value)
@@ -93,7 +117,8 @@ def reasons_for(
         reasons.append(Reason.PROBATION_NOT_PASSED.value)
     if not has_contract:
         reasons.append(Reason.CONTRACT_MISSING.value)
-    tenure = full_months(member.hire_date, as_of)
+    if tenure is None:
+        tenure = full_months(member.hire_date, as_of)
     if tenure < min_tenure_months and member.prior_experience_months + tenure < min_experience_months:
         reasons.append(Reason.INSUFFICIENT_TENURE_AND_EXPERIENCE.value)
     return reasons
@@ -140,17 +165,19 @@ def evaluate_places(places: Sequence[tuple[Any, TeamMember]], as_of: datetime.da
     waivers = valid_waivers({e.pk for e, _m in evaluated}, {m.pk for _e, m in evaluated}, as_of)
     verdicts = []
     for engagement, member in evaluated:
+        tenure = full_months(member.hire_date, as_of)
         reasons = reasons_for(
             member,
             as_of=as_of,
             min_tenure_months=engagement.min_tenure_months,
             min_experience_months=engagement.min_experience_months,
             has_contract=member.pk in contracts,
+            tenure=tenure,
         )
         verdict = Verdict(
             member=member,
             as_of=as_of,
-            tenure_months=full_months(member.hire_date, as_of),
+            tenure_months=tenure,
             reasons=reasons,
             waiver=waivers.get((engagement.pk, member.pk)),
         )
@@ -189,18 +216,20 @@ def evaluate_team(engagement: Any, as_of: datetime.date) -> list[Verdict]:
 
 def key_people_not_eligible(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Verdict]]:
     """{engagement pk: verdicts of its key people on the team on `as_of` who are not eligible then and hold no
-    waiver} for many engagements in three queries (the activation gate's `team_not_eligible`)."""
-    by_pk = {e.pk: e for e in engagements}
-    places = (
-        TeamAssignment.objects.on_team(as_of)
-        .filter(engagement_id__in=list(by_pk), side=TeamSide.VENDOR, key_person=True, member__isnull=False)
-        .select_related("member")
-        .order_by("engagement_id", "member__full_name", "member_id")
+    waiver} for many engagements in four queries (the activation gate's `team_not_eligible`). An engagement
+    without a vendor has no vendor side to judge."""
+    by_pk = {e.pk: e for e in engagements if e.vendor_id}
+    places = TeamAssignment.objects.on_team(as_of).filter(
+        engagement_id__in=ids_of(engagements), side=TeamSide.VENDOR, key_person=True, member__isnull=False
     )
+    # each person once, with what the verdict reads (`reasons_for`, `evaluated_on`) and says (the name) only
+    people = TeamMember.objects.filter(pk__in=places.values("member_id")).only(*VERDICT_FIELDS).in_bulk()
     pairs: dict[tuple[int, int], tuple[Any, TeamMember]] = {}
-    for place in places:
-        assert place.member is not None
-        pairs.setdefault((place.engagement_id, place.member.pk), (by_pk[place.engagement_id], place.member))
+    for engagement_id, member_id in places.order_by("engagement_id", "member__full_name", "member_id").values_list(
+        "engagement_id", "member_id"
+    ):
+        if engagement_id in by_pk and member_id in people:
+            pairs.setdefault((engagement_id, member_id), (by_pk[engagement_id], people[member_id]))
     result: dict[int, list[Verdict]] = {}
     for engagement, verdict in evaluate_places(list(pairs.values()), as_of):
         if not verdict.eligible:

@@ -17,7 +17,7 @@ class VendorsConfig(AppConfig):
 
         registry.register_dashboard_cards(contributions.cards)
         registry.register_vendor_blocker(contributions.status_blockers)
-        registry.register_activation_check(contributions.vendor_not_approved)
+        registry.register_activation_check(contributions.vendor_not_approved, reads=("vendor",))
         for code, (label, order) in contributions.ISSUE_KINDS.items():
             registry.register_issue_kind(code, label, order)
         registry.register_blocker_label("vendor_suspended", _("Vendor suspended"))

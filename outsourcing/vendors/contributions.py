@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from outsourcing.core import registry
 from outsourcing.core.access import sees_all_vendors
-from outsourcing.core.registry import Blocker, DashboardCard
+from outsourcing.core.registry import Blocker, DashboardCard, unworded
 
 from .choices import CLOSED_TO_NEW_WORK, VendorStatus
 from .models import Vendor
@@ -53,23 +54,31 @@ def status_blockers(vendors: Sequence[Any], engagement: Any, as_of: datetime.dat
     }
 
 
-def vendor_not_approved(engagements: Sequence[Any], as_of: datetime.date) -> dict[int, list[Blocker]]:
+def vendor_not_approved(
+    engagements: Sequence[Any], as_of: datetime.date, *, detail: bool = True
+) -> dict[int, list[Blocker]]:
     """The provider vendor's status is not `approved` (one query for the vendors' statuses)."""
-    statuses = dict(
-        Vendor.objects.filter(pk__in={e.vendor_id for e in engagements if e.vendor_id}).values_list("pk", "status")
-    )
+    statuses = dict(Vendor.objects.filter(pk__in=registry.ids_of(engagements, "vendor_id")).values_list("pk", "status"))
+    said: dict[str, Blocker] = {}  # status → its blocker, worded once
+
+    def blocker(status: str) -> Blocker:
+        if not detail:
+            return unworded("vendor_not_approved")
+        if status not in said:
+            label = VendorStatus(status).label.lower()
+            said[status] = Blocker(
+                "vendor_not_approved",
+                _("The vendor is %(status)s, not approved: approve the vendor (or choose another) first.")
+                % {"status": label},
+                _("Your company is %(status)s, not approved: the owner approves vendors before work starts.")
+                % {"status": label},
+            )
+        return said[status]
+
     result: dict[int, list[Blocker]] = {}
     for engagement in engagements:
         status = statuses.get(engagement.vendor_id)
         if status is None or status == VendorStatus.APPROVED:
             continue
-        result[engagement.pk] = [
-            Blocker(
-                "vendor_not_approved",
-                _("The vendor is %(status)s, not approved: approve the vendor (or choose another) first.")
-                % {"status": VendorStatus(status).label.lower()},
-                _("Your company is %(status)s, not approved: the owner approves vendors before work starts.")
-                % {"status": VendorStatus(status).label.lower()},
-            )
-        ]
+        result[engagement.pk] = [blocker(status)]
     return result

@@ -93,7 +93,7 @@ def fake_checks() -> Any:
     added: list[Any] = []
 
     def add(*blockers: registry.Blocker) -> None:
-        def check(engagements: Any, as_of: Any) -> dict[int, list[registry.Blocker]]:
+        def check(engagements: Any, as_of: Any, *, detail: bool = True) -> dict[int, list[registry.Blocker]]:
             return {e.pk: list(blockers) for e in engagements}
 
         registry.register_activation_check(check)

@@ -90,15 +90,21 @@ def sla_report(
     since: datetime.date | None = None,
     before: datetime.date | None = None,
     gaps: Sequence[Gap] | None = None,
+    metrics: Sequence[SlaMetric] | None = None,
 ) -> list[PeriodCredits]:
     """Every period of the engagement with attainment, breach and service credit per metric; a period that is
     over without a measurement of a metric lists that metric among its gaps (no data, never met).
 
     `since`/`before`: only the periods starting on or after / before these days (a page of a long history reads
-    only its own measurements); `gaps`: `measurement_gaps(engagement, as_of)` when the caller has them."""
-    agreement = ServiceAgreement.objects.filter(engagement=engagement).first()
+    only its own measurements); `gaps`: `measurement_gaps(engagement, as_of)` and `metrics`: the engagement's
+    metrics with `engagement__agreement` selected and `bands` prefetched, when the caller has them."""
+    if metrics is None:
+        agreement = ServiceAgreement.objects.filter(engagement=engagement).first()
+        metrics = list(SlaMetric.objects.filter(engagement=engagement).prefetch_related("bands"))
+    else:  # no metric, no measurement: the fee is never asked
+        agreement = getattr(metrics[0].engagement, "agreement", None) if metrics else None
     monthly_fee = agreement.monthly_fee if agreement else None
-    metrics = {m.pk: m for m in SlaMetric.objects.filter(engagement=engagement).prefetch_related("bands")}
+    by_pk = {m.pk: m for m in metrics}
     periods: dict[tuple[datetime.date, bool], PeriodCredits] = {}
 
     def period_of(start: datetime.date, quarterly: bool) -> PeriodCredits:
@@ -114,7 +120,7 @@ def sla_report(
     if before is not None:
         measurements = measurements.filter(period_start__lt=before)
     for measurement in measurements.order_by("period_start", "metric"):
-        metric = metrics[measurement.metric_id]
+        metric = by_pk[measurement.metric_id]
         period = period_of(measurement.period_start, metric.quarterly)
         percent = calc.credit_percent(metric.band_pairs(), measurement.shortfall)
         period.lines.append(
@@ -128,7 +134,7 @@ def sla_report(
         )
     for gap in measurement_gaps(engagement, as_of) if gaps is None else gaps:
         if shown(gap.period_start):
-            period_of(gap.period_start, gap.metric.quarterly).gaps.append(metrics[gap.metric.pk])
+            period_of(gap.period_start, gap.metric.quarterly).gaps.append(by_pk[gap.metric.pk])
     return sorted(periods.values(), key=lambda p: (p.period_start, p.quarterly))
 
 

@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -183,8 +184,14 @@ def _sla_periods(request: HttpRequest, engagement: Engagement, today: datetime.d
     month = today.replace(day=1)
     page.since = month - relativedelta(months=SLA_MONTHS * page.number)
     page.before = None if page.number == 1 else page.since + relativedelta(months=SLA_MONTHS)
-    page.periods = sla_report(engagement, today, since=page.since, before=page.before, gaps=page.gaps)
-    latest = page.periods if page.number == 1 else sla_report(engagement, today, since=page.since, gaps=page.gaps)
+    page.periods = sla_report(engagement, today, since=page.since, before=page.before, gaps=page.gaps, metrics=metrics)
+    # The cards speak of the latest period of all: page 1's last one, or else the report from the newest start on.
+    latest = page.periods if page.number == 1 and page.periods else []
+    if not latest:
+        newest = Measurement.objects.filter(metric__engagement=engagement).aggregate(newest=Max("period_start"))
+        starts = [d for d in (newest["newest"], *(g.period_start for g in page.gaps)) if d is not None]
+        if starts:
+            latest = sla_report(engagement, today, since=max(starts), gaps=page.gaps, metrics=metrics)
     page.last_period = latest[-1] if latest else None
     page.has_earlier = any(g.period_start < page.since for g in page.gaps) or (
         Measurement.objects.filter(metric__engagement=engagement, period_start__lt=page.since).exists()

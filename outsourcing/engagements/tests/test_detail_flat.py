@@ -15,7 +15,7 @@ from freezegun import freeze_time
 import outsourcing.urls  # noqa: F401  # the API's schemas are built before any clock is frozen
 from outsourcing.core.access import SYSTEM
 from outsourcing.engagements.actions import do_save_metric
-from outsourcing.engagements.models import Measurement
+from outsourcing.engagements.models import Measurement, SlaMetric
 from outsourcing.engagements.reports import attainment_charts, measurement_gaps, sla_report
 
 from .conftest import make_agreement, make_engagement
@@ -98,6 +98,22 @@ def test_a_year_of_periods_a_page_and_every_period_on_one_of_them(client: Any, m
         if D(2024, 1, 1) <= p.period_start < D(2025, 1, 1)
     ]
     assert next(p.gaps for p in year if p.period_start == D(2024, 6, 1))
+    # The view's metrics (agreement selected, bands prefetched) give the same report as asking anew.
+    metrics = list(
+        SlaMetric.objects.filter(engagement=engagement)
+        .select_related("engagement__agreement")
+        .prefetch_related("bands")
+    )
+    with freeze_time(TODAY):
+        given = sla_report(engagement, D(2026, 1, 15), metrics=metrics)
+
+    def shape(report: Any) -> list[Any]:
+        return [
+            (p.period_start, p.fee, p.total, [(line.measurement.pk, line.credit) for line in p.lines], len(p.gaps))
+            for p in report
+        ]
+
+    assert shape(given) == shape(everything) and any(p.total for p in given)
 
 
 def test_the_chart_shows_the_last_twelve_periods_of_a_long_history(vendor_a: Any) -> None:
@@ -108,3 +124,24 @@ def test_the_chart_shows_the_last_twelve_periods_of_a_long_history(vendor_a: Any
     short = _measured(vendor_a, metrics=1, months=3)
     (few,) = attainment_charts(short, D(2026, 1, 15))
     assert "2025-01: no data" in few and "2025-12" in few  # the last twelve periods, measured or not
+
+
+def test_the_cards_speak_of_the_latest_period_even_when_it_is_over_a_year_old(
+    client: Any, manager: Any, vendor_a: Any
+) -> None:
+    engagement = _measured(vendor_a, metrics=2, months=36)
+    Measurement.objects.filter(metric__engagement=engagement, period_start__gte=D(2024, 7, 1)).delete()
+    engagement.agreement.end_date = D(2024, 6, 30)  # ended: no period is owed after June 2024
+    engagement.agreement.save()
+    client.force_login(manager)
+    with freeze_time(TODAY):
+        everything = sla_report(engagement, D(2026, 1, 15))
+    for number in (1, 2, 3):
+        _n, response = _get(client, engagement, sla_page=number)
+        last = response.context["last_period"]
+        assert (last.period_start, [line.measurement.pk for line in last.lines]) == (
+            everything[-1].period_start,
+            [line.measurement.pk for line in everything[-1].lines],
+        )
+    _n, first = _get(client, engagement)
+    assert first.context["periods"] == [] and "A year earlier" in first.content.decode()

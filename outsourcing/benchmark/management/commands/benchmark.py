@@ -680,6 +680,11 @@ def scenarios(portfolio: Portfolio, as_of: datetime.date) -> list[tuple[str, Cal
         ("API GET /vendors (limit 100)", lambda: api.get("/api/v1/vendors?limit=100", secure=True)),
         ("Vendor CSV export (all, streamed)", lambda: web.get("/vendors/export.csv", secure=True)),
         ("Dashboard (manager)", lambda: web.get("/", secure=True)),
+        (
+            # What the dashboard's open-issue cards ask: every activation check and engagement issue, unworded.
+            "Open issue kinds, all active engagements",
+            lambda: Engagement.objects.open_issue_codes(as_of, manager),  # type: ignore[attr-defined]
+        ),
         ("API big vendor stability", lambda: api.get(f"/api/v1/vendors/{big}/stability", secure=True)),
         ("Big vendor stability page", lambda: web.get(f"/teams/vendors/{big}/stability", secure=True)),
         ("Big vendor roster page", lambda: web.get(f"/teams/vendors/{big}/members/", secure=True)),

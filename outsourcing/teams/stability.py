@@ -54,28 +54,6 @@ def _ordinal(day: datetime.date) -> int:
     return day.toordinal()
 
 
-def _arrays(rows: Sequence[tuple[Any, ...]]) -> tuple[np.ndarray, np.ndarray]:
-    """(hire, left) day numbers from rows ending in (hire date, left date); NEVER: still employed. The dates
-    may be dates or ISO strings (SQLite); numpy converts them all at once, not one by one in Python."""
-    hire = _day_numbers([r[-2] for r in rows])
-    left = _day_numbers([r[-1] for r in rows])
-    return hire, left
-
-
-EPOCH = datetime.date(1970, 1, 1).toordinal()
-
-
-def _day_numbers(values: list[Any]) -> np.ndarray:
-    """date.toordinal() of each value (a date, an ISO date string or None → NEVER), vectorised."""
-    if not values:
-        return np.empty(0, dtype=np.int64)
-    days = np.array(values, dtype="datetime64[D]")
-    missing = np.isnat(days)
-    numbers = days.astype(np.int64) + EPOCH
-    numbers[missing] = NEVER
-    return numbers
-
-
 def day_number(column: str) -> RawSQL:
     """The database's own `date.toordinal()` of a date column of TeamMember (NULL stays NULL): integers come
     out of the cursor, not date objects that Python would build and convert one by one."""
@@ -155,8 +133,14 @@ def compute(hire: np.ndarray, left: np.ndarray, start: datetime.date, end: datet
 
 
 def vendor_arrays(vendor_id: int, end: datetime.date) -> tuple[np.ndarray, np.ndarray]:
-    rows = TeamMember.objects.filter(vendor_id=vendor_id, hire_date__lte=end).values_list("hire_date", "left_date")
-    return _arrays(list(rows))
+    """(hire, left) day numbers of the vendor's people hired on or before `end`, as the database counts them (the
+    largest vendor's 15,000 people as date objects cost three times the rest of its figures)."""
+    rows = _fetch(
+        TeamMember.objects.filter(vendor_id=vendor_id, hire_date__lte=end)
+        .annotate(hire=day_number("hire_date"), left=day_number("left_date"))
+        .values_list("hire", "left")
+    )
+    return day_arrays(rows)
 
 
 def vendor_stability(vendor_id: int, start: datetime.date, end: datetime.date) -> Stability:

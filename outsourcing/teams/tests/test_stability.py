@@ -5,7 +5,7 @@ import datetime
 import numpy as np
 import pytest
 
-from outsourcing.teams.stability import _arrays, compute
+from outsourcing.teams.stability import NEVER, compute, vendor_arrays
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -100,10 +100,14 @@ def test_start_after_end_is_refused(api, manager, vendor_a):
     assert response.json()["detail"][0]["field"] == "start"
 
 
-def test_arrays_turn_dates_into_day_numbers():
-    hire, left = _arrays([(D(2024, 1, 1), None), (D(2024, 1, 2), D(2024, 3, 1))])
-    assert hire.tolist() == [D(2024, 1, 1).toordinal(), D(2024, 1, 2).toordinal()]
-    assert left[1] == D(2024, 3, 1).toordinal()
-    assert left[0] > D(9999, 12, 31).toordinal()
+def test_vendor_arrays_are_the_databases_day_numbers(vendor_a, person):
+    """The database's day numbers equal date.toordinal() (leap days, month ends); still employed → NEVER; people
+    hired after the end are not read."""
+    _people(person, vendor_a, [(D(2024, 2, 29), None), (D(2023, 12, 31), D(2024, 3, 1)), (D(2025, 1, 1), None)])
+    hire, left = vendor_arrays(vendor_a.pk, D(2024, 12, 31))
+    assert sorted(zip(hire.tolist(), left.tolist(), strict=True)) == [
+        (D(2023, 12, 31).toordinal(), D(2024, 3, 1).toordinal()),
+        (D(2024, 2, 29).toordinal(), NEVER),
+    ]
     figures = compute(np.array(hire), np.array(left), D(2024, 1, 1), D(2024, 12, 31))
     assert figures.separations == 1

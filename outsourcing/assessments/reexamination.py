@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,8 +32,8 @@ from .models import Assessment, AssessmentTemplate
 OPEN = [s for s in AssessmentStatus.values if s != AssessmentStatus.COMPLETED]
 
 
-def _approved() -> list[Vendor]:
-    return list(Vendor.objects.filter(status="approved").only("pk", "name", "risk_tier"))
+def _approved() -> QuerySet[Vendor]:
+    return Vendor.objects.filter(status="approved")
 
 
 def do_start_due_reexaminations(day: datetime.date) -> list[Assessment]:
@@ -110,12 +111,11 @@ def dashboard_cards(user: Any) -> list[DashboardCard]:
         return []
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=30)
-    vendors = _approved()
-    names = {v.pk: v.name for v in vendors}
     due = sorted(
-        ((e.next_due, pk, e.last) for pk, e in examinations(vendors).items() if e.next_due and e.next_due <= soon),
+        ((e.next_due, pk, e.last) for pk, e in examinations(_approved()).items() if e.next_due and e.next_due <= soon),
         key=lambda row: row[0],
     )
+    names = dict(Vendor.objects.filter(pk__in=[pk for _due, pk, _last in due[:3]]).values_list("pk", "name"))
     soonest = "; ".join(
         _("%(vendor)s: last examined %(last)s, due %(due)s") % {"vendor": names[pk], "last": last, "due": next_due}
         for next_due, pk, last in due[:3]

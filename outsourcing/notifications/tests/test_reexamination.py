@@ -80,3 +80,17 @@ def test_the_dashboard_counts_due_re_examinations_with_last_and_next_dates(exami
     assert card.count == 1
     assert card.description == f"{examined.name}: last examined 2025-06-01, due 2026-06-01"
     assert dashboard_cards(vendor_a_user) == []
+
+
+def test_a_queryset_of_vendors_is_examined_as_the_same_vendors_in_a_list(examined, vendor_b):
+    """The dashboard and the daily pass hand every approved vendor over as a queryset (a subquery, no objects):
+    the same examinations as the list the vendor page gives, never examined included."""
+    from outsourcing.vendors.models import Vendor
+
+    vendor_b.risk_tier = "standard"
+    vendor_b.save()
+    chosen = Vendor.objects.filter(pk__in=[examined.pk, vendor_b.pk])
+    assert examinations(chosen) == examinations(list(chosen))
+    assert examinations(chosen)[examined.pk].next_due == D(2026, 6, 1)
+    assert examinations(chosen)[vendor_b.pk].next_due is None
+    assert examinations(Vendor.objects.none()) == {}

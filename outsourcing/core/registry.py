@@ -85,6 +85,18 @@ class Selection(list[Any]):
     def __init__(self, query: Any) -> None:
         super().__init__(query)
         self.query = query
+        self.read: dict[str, Any] = {}  # `shared_read`: what several checks read about these same records
+
+
+def shared_read(objects: Sequence[Any], key: str, read: Callable[[], Any]) -> Any:
+    """`read()` once per `Selection` for every check that asks by the same `key` (e.g. the engagements'
+    qualification requirements, which two checks judge); for any other sequence, read each time. What is
+    shared is only read by the checks, never changed."""
+    if not isinstance(objects, Selection):
+        return read()
+    if key not in objects.read:
+        objects.read[key] = read()
+    return objects.read[key]
 
 
 def ids_of(objects: Sequence[Any], field: str = "pk") -> Any:

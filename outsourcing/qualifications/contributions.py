@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from outsourcing.core.access import sees_all_vendors
 from outsourcing.core.phrases import Phrase
-from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard, ids_of, unworded
+from outsourcing.core.registry import Blocker, CriterionScore, DashboardCard, ids_of, shared_read, unworded
 
 from .choices import DerivedStatus
 from .models import Qualification, QualificationRequirement, QualificationType, counts_q
@@ -33,9 +33,14 @@ ISSUE_KINDS = {
 
 
 def _requirements_of(engagements: Sequence[Any]) -> dict[int, list[QualificationRequirement]]:
-    """{engagement pk: its requirements, by type code}, each with its type (two queries): the few types are
-    read once and shared, not once per requirement — a portfolio has thousands of requirements of a dozen
-    types. Only what the rule reads (`is_met_by`, the type's code) and the wording names is loaded."""
+    """{engagement pk: its requirements, by type code}, each with its type (two queries, once for both checks
+    of a portfolio: `shared_read`): the few types are read once and shared, not once per requirement — a
+    portfolio has thousands of requirements of a dozen types. Only what the rule reads (`is_met_by`, the type's
+    code) and the wording names is loaded."""
+    return shared_read(engagements, "qualifications.requirements", lambda: _read_requirements(engagements))  # type: ignore[no-any-return]
+
+
+def _read_requirements(engagements: Sequence[Any]) -> dict[int, list[QualificationRequirement]]:
     by_engagement: dict[int, list[QualificationRequirement]] = defaultdict(list)
     requirements = list(
         QualificationRequirement.objects.filter(engagement_id__in=ids_of(engagements))
